@@ -1,0 +1,33 @@
+// Astro configuration of the public site. The project root is site/; the content tree comes from
+// CONTENT_DIR (default: the repository's content/), the output goes to SITE_OUT_DIR (default site/dist).
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+
+const siteRoot = fileURLToPath(new URL('.', import.meta.url));
+const contentDir = resolve(process.env.CONTENT_DIR ?? resolve(siteRoot, '../content'));
+const outDir = resolve(process.env.SITE_OUT_DIR ?? resolve(siteRoot, 'dist'));
+// The content-layer cache belongs to one content tree and one output: two builds of different
+// trees (tests, the editor server's live commons) must not share or overwrite it.
+const cacheKey = createHash('sha256').update(`${contentDir}\n${outDir}`).digest('hex').slice(0, 12);
+
+export default defineConfig({
+  root: siteRoot,
+  srcDir: './src',
+  publicDir: './public',
+  outDir,
+  cacheDir: process.env.ASTRO_CACHE_DIR ?? resolve(siteRoot, '.astro/cache', cacheKey),
+  site: process.env.SITE_URL ?? 'http://127.0.0.1:4321',
+  trailingSlash: 'always',
+  build: { format: 'directory', inlineStylesheets: 'never' },
+  // No client-side router, no prefetch, no dev toolbar: plain pages that read without JavaScript.
+  prefetch: false,
+  devToolbar: { enabled: false },
+  integrations: [mdx()],
+  vite: {
+    // The schemas and the foundation library live outside site/.
+    server: { fs: { allow: [resolve(siteRoot, '..'), contentDir] } },
+  },
+});
