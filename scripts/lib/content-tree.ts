@@ -1,0 +1,83 @@
+/**
+ * A validated content tree, as the site and the editor server read it: entries with their schema
+ * output, lookups by reference, the référentiel and the self-assessment grid in order.
+ */
+import type { CollectionName } from '../../schemas/common.ts';
+import type { Referentiel } from '../../schemas/referentiel.ts';
+import type { Autodiagnostic } from '../../schemas/autodiagnostic.ts';
+import { formatProblem, inspectContentTree, type CheckedEntry, type Problem } from './validate-tree.ts';
+
+/** An objectif of the référentiel with its ancestors. */
+export interface ObjectifInfo {
+  code: string;
+  titre: string;
+  orientation: { code: string; titre: string };
+  axe: { code: string; titre: string };
+}
+
+/** A whole content tree, valid. */
+export interface ContentTree {
+  dir: string;
+  entries: CheckedEntry[];
+  /** The entry `collection/slug`, if it exists. */
+  get(ref: string): CheckedEntry | undefined;
+  /** Entries of one collection, sorted by slug. */
+  byCollection(collection: CollectionName): CheckedEntry[];
+  /** The axes of the référentiel, in their order. */
+  referentiel: Referentiel[];
+  /** Every objectif by code. */
+  objectifs: Map<string, ObjectifInfo>;
+  /** The self-assessment grid, one section per axe, in the référentiel's order. */
+  autodiagnostic: Autodiagnostic[];
+}
+
+/** Thrown when a tree has problems; its message is the validator's output. */
+export class ContentError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ContentError';
+  }
+}
+
+/** Loads and validates a content tree; throws `ContentError` listing every problem. */
+export async function loadContentTree(dir: string): Promise<ContentTree> {
+  const { problems, entries } = await inspectContentTree(dir);
+  if (problems.length) throw new ContentError(problems);
+  return buildContentTree(dir, entries);
+}
+
+/** Indexes already validated entries. */
+export function buildContentTree(dir: string, entries: CheckedEntry[]): ContentTree {
+  const byRef = new Map(entries.map((e) => [`${e.collection}/${e.slug}`, e]));
+  const referentiel = entries
+    .filter((e) => e.collection === 'referentiel')
+    .map((e) => e.data as unknown as Referentiel)
+    .sort((a, b) => a.ordre - b.ordre);
+  const objectifs = new Map<string, ObjectifInfo>();
+  for (const axe of referentiel) {
+    for (const orientation of axe.orientations) {
+      for (const objectif of orientation.objectifs) {
+        objectifs.set(objectif.code, {
+          code: objectif.code,
+          titre: objectif.titre,
+          orientation: { code: orientation.code, titre: orientation.titre },
+          axe: { code: axe.code, titre: axe.titre },
+        });
+      }
+    }
+  }
+  const axisOrder = new Map(referentiel.map((axe) => [axe.code as string, axe.ordre]));
+  const autodiagnostic = entries
+    .filter((e) => e.collection === 'autodiagnostic')
+    .map((e) => e.data as unknown as Autodiagnostic)
+    .sort((a, b) => (axisOrder.get(a.axe) ?? 9) - (axisOrder.get(b.axe) ?? 9));
+  return {
+    dir,
+    entries,
+    get: (ref) => byRef.get(ref),
+    byCollection: (collection) => entries.filter((e) => e.collection === collection).sort((a, b) => a.slug.localeCompare(b.slug)),
+    referentiel,
+    objectifs,
+    autodiagnostic,
+  };
+}

@@ -1,0 +1,323 @@
+/**
+ * Validation of a whole content tree (ours or a licensee's fork): schemas, links between entries,
+ * INSEE codes, duplicate slugs and codes, lineage cycles and the MDX safe subset. Every problem
+ * is reported, one line each, as `path:line: field: message`.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { closest, distance } from 'fastest-levenshtein';
+import { collections } from '../../schemas/collections.ts';
+import { collectionNames, SLUG_PATTERN, type CollectionName } from '../../schemas/common.ts';
+import { formatFieldPath, listProblems } from '../../schemas/parse.ts';
+import { getCommune, getDepartement, suggestCommunes } from './communes.ts';
+import { readEntry, type RawEntry } from './content-files.ts';
+import { checkMdxBody, type BodyReference } from './mdx-safety.ts';
+
+/** One problem in a content tree. */
+export interface Problem {
+  /** Path of the file, relative to the content root, with `/` separators. */
+  file: string;
+  /** 1-based line in the file. */
+  line: number;
+  /** Field path, or what the problem is about. */
+  field: string;
+  /** What is wrong, and how to fix it where that is clear. */
+  message: string;
+}
+
+/** A file that passed its own checks, with its schema output. */
+export interface CheckedEntry {
+  collection: CollectionName;
+  slug: string;
+  /** Path relative to the content root, with `/` separators. */
+  file: string;
+  /** Schema output: defaults applied. */
+  data: Record<string, unknown>;
+  body: string;
+  bodyStartLine: number;
+  raw: RawEntry;
+  /** Entry references found in the body (links and <VoirAussi>). */
+  bodyReferences: BodyReference[];
+}
+
+/** Formats a problem as the validator prints it. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}: ${problem.field}: ${problem.message}`;
+}
+
+/** Validates every file of a content tree; an empty list means the tree is valid. */
+export async function validateContentTree(dir: string): Promise<Problem[]> {
+  return (await inspectContentTree(dir)).problems;
+}
+
+/** Reads, checks and cross-checks a content tree; returns the problems and the valid entries. */
+export async function inspectContentTree(dir: string): Promise<{ problems: Problem[]; entries: CheckedEntry[] }> {
+  const { files, problems } = await listContentFiles(dir);
+  const entries: CheckedEntry[] = [];
+  for (const file of files) {
+    const text = await readFile(join(dir, file), 'utf8');
+    const checked = checkEntryFile(file, text);
+    problems.push(...checked.problems);
+    if (checked.entry) entries.push(checked.entry);
+  }
+  problems.push(...findDuplicates(entries), ...checkCrossReferences(entries, entries));
+  return { problems: sortProblems(problems), entries };
+}
+
+/**
+ * Checks one edited file against the rest of a tree (the editor server calls this before it
+ * commits): its own checks, its links, and lineage cycles it would close.
+ */
+export function validateEntryText(tree: readonly CheckedEntry[], collection: CollectionName, slug: string, text: string): Problem[] {
+  const extension = collections[collection].format === 'yaml' ? 'yaml' : 'mdx';
+  const file = `${collection}/${slug}.${extension}`;
+  const checked = checkEntryFile(file, text);
+  if (!checked.entry) return sortProblems(checked.problems);
+  const others = tree.filter((e) => !(e.collection === collection && e.slug === slug));
+  const all = [...others, checked.entry];
+  const problems = [...checked.problems, ...findDuplicates(all).filter((p) => p.file === file), ...checkCrossReferences(all, [checked.entry])];
+  return sortProblems(problems);
+}
+
+async function listContentFiles(dir: string): Promise<{ files: string[]; problems: Problem[] }> {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  let top;
+  try {
+    top = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return { files, problems: [{ file: dir, line: 1, field: 'dossier', message: 'dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)' }] };
+  }
+  for (const folder of top) {
+    if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
+    if (!(collectionNames as readonly string[]).includes(folder.name)) {
+      const nearest = suggestClosest(folder.name, collectionNames);
+      const hint = nearest ? ` ; vouliez-vous dire « ${nearest} » ?` : '';
+      problems.push({ file: `${folder.name}/`, line: 1, field: 'collection', message: `dossier inconnu (collections : ${collectionNames.join(', ')})${hint}` });
+      continue;
+    }
+    for (const child of await readdir(join(dir, folder.name), { withFileTypes: true, recursive: true })) {
+      if (!child.isFile() || child.name.startsWith('.')) continue;
+      const path = relative(dir, join(child.parentPath, child.name)).split(sep).join('/');
+      if (path.split('/').length > 2) {
+        problems.push({ file: path, line: 1, field: 'fichier', message: `sous-dossier non pris en charge : placez le fichier directement dans ${folder.name}/` });
+        continue;
+      }
+      files.push(path);
+    }
+  }
+  return { files: files.sort(), problems };
+}
+
+/** Checks one file on its own: format, YAML, schema, slug, INSEE codes and MDX body. */
+function checkEntryFile(file: string, text: string): { problems: Problem[]; entry?: CheckedEntry } {
+  const raw = readEntry(file, text);
+  const collection = raw.collection as CollectionName;
+  const definition = collections[collection];
+  const problems: Problem[] = [];
+  const expected = definition.format === 'yaml' ? '.yaml' : '.mdx';
+  if (raw.format !== definition.format) {
+    problems.push({ file, line: 1, field: 'fichier', message: `extension inattendue : les entrées de « ${collection} » sont des fichiers ${expected}` });
+    return { problems };
+  }
+  if (!SLUG_PATTERN.test(raw.slug)) {
+    problems.push({ file, line: 1, field: 'slug', message: `nom de fichier invalide : renommez-le en « ${suggestSlug(raw.slug)}${expected} » (minuscules sans accents, chiffres, tirets)` });
+  }
+  for (const error of raw.yamlErrors) problems.push({ file, line: error.line, field: 'frontmatter', message: error.message });
+  const body = raw.format === 'mdx' ? checkMdxBody(raw.body) : { problems: [], references: [] };
+  for (const problem of body.problems) {
+    problems.push({ file, line: problem.line + raw.bodyStartLine - 1, field: problem.field, message: problem.message });
+  }
+  if (raw.yamlErrors.length) return { problems };
+  const result = definition.schema.safeParse(raw.data ?? {});
+  if (!result.success) {
+    for (const issue of listProblems(definition.schema, raw.data ?? {})) {
+      problems.push({ file, line: raw.lineOf(issue.path), field: formatFieldPath(issue.path) || 'frontmatter', message: issue.message });
+    }
+    return { problems };
+  }
+  const data = result.data as Record<string, unknown>;
+  problems.push(...checkInseeCodes(file, collection, data, raw));
+  const bodyReferences = body.references.map((r) => ({ ...r, line: r.line + raw.bodyStartLine - 1 }));
+  return { problems, entry: { collection, slug: raw.slug, file, data, body: raw.body, bodyStartLine: raw.bodyStartLine, raw, bodyReferences } };
+}
+
+function checkInseeCodes(file: string, collection: CollectionName, data: Record<string, unknown>, raw: RawEntry): Problem[] {
+  const problems: Problem[] = [];
+  const checkCommunes = (codes: unknown, path: PropertyKey[], name: string) => {
+    (codes as string[] | undefined)?.forEach((code, i) => {
+      if (getCommune(code)) return;
+      const suggestions = suggestCommunes(name).map((c) => `${c.code} (${c.nom}, ${c.departement.code})`);
+      const hint = suggestions.length ? ` ; pour « ${name} », codes possibles : ${suggestions.join(', ')}` : '';
+      problems.push({ file, line: raw.lineOf([...path, i]), field: formatFieldPath([...path, i]), message: `code INSEE ${code} inconnu (commune inexistante ou fusionnée)${hint}` });
+    });
+  };
+  const checkDepartements = (codes: unknown, path: PropertyKey[]) => {
+    (codes as string[] | undefined)?.forEach((code, i) => {
+      if (!getDepartement(code)) problems.push({ file, line: raw.lineOf([...path, i]), field: formatFieldPath([...path, i]), message: `département ${code} inconnu` });
+    });
+  };
+  if (collection === 'retours') {
+    const territoire = data.territoire as { nom: string; communes: string[]; departements: string[] };
+    checkCommunes(territoire.communes, ['territoire', 'communes'], territoire.nom);
+    checkDepartements(territoire.departements, ['territoire', 'departements']);
+  }
+  if (collection === 'territoires') checkCommunes(data.communes, ['communes'], String(data.titre));
+  if (collection === 'structures') {
+    checkDepartements((data.zone_intervention as { departements: string[] }).departements, ['zone_intervention', 'departements']);
+    if (typeof data.siege === 'string') checkDepartements([data.siege], ['siege']);
+  }
+  return problems;
+}
+
+function findDuplicates(entries: readonly CheckedEntry[]): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, CheckedEntry>();
+  for (const entry of entries) {
+    const key = `${entry.collection}/${entry.slug.toLowerCase()}`;
+    const first = seen.get(key);
+    if (first) problems.push({ file: entry.file, line: 1, field: 'slug', message: `slug en double avec ${first.file} : renommez l’un des deux fichiers` });
+    else seen.set(key, entry);
+  }
+  // Référentiel codes and self-assessment question ids must be unique across the whole tree.
+  const codes = new Map<string, string>();
+  for (const entry of entries) {
+    walkCodes(entry, (code, path) => {
+      const first = codes.get(code);
+      if (first) problems.push({ file: entry.file, line: entry.raw.lineOf(path), field: formatFieldPath(path), message: `code ${code} déjà utilisé dans ${first} : un code est unique et stable` });
+      else codes.set(code, entry.file);
+    });
+  }
+  return problems;
+}
+
+function walkCodes(entry: CheckedEntry, visit: (code: string, path: PropertyKey[]) => void): void {
+  if (entry.collection === 'referentiel') {
+    visit(String(entry.data.code), ['code']);
+    (entry.data.orientations as { code: string; objectifs: { code: string }[] }[]).forEach((o, i) => {
+      visit(o.code, ['orientations', i, 'code']);
+      o.objectifs.forEach((objectif, j) => visit(objectif.code, ['orientations', i, 'objectifs', j, 'code']));
+    });
+  }
+  if (entry.collection === 'autodiagnostic') {
+    (entry.data.questions as { id: string }[]).forEach((q, i) => visit(`question ${q.id}`, ['questions', i, 'id']));
+  }
+}
+
+/** A field that points at other entries, and the collection it points into. */
+interface LinkField {
+  path: PropertyKey[];
+  target: CollectionName | 'objectif' | 'ref';
+}
+
+const linkFields: Partial<Record<CollectionName, LinkField[]>> = {
+  fiches: [
+    { path: ['objectifs'], target: 'objectif' },
+    { path: ['exemples'], target: 'retours' },
+    { path: ['acteurs_ressources'], target: 'structures' },
+    { path: ['guides'], target: 'guides' },
+  ],
+  guides: [
+    { path: ['fiches'], target: 'fiches' },
+    { path: ['guides_lies'], target: 'guides' },
+    { path: ['acteurs_ressources'], target: 'structures' },
+  ],
+  retours: [
+    { path: ['structures'], target: 'structures' },
+    { path: ['fiches'], target: 'fiches' },
+    { path: ['guides'], target: 'guides' },
+    { path: ['territoire', 'page'], target: 'territoires' },
+  ],
+  autodiagnostic: [{ path: ['questions', '*', 'objectifs'], target: 'objectif' }],
+};
+
+/** Checks the links of `subjects` against every entry of `all`, and lineage cycles. */
+function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly CheckedEntry[]): Problem[] {
+  const slugs = new Map<string, string[]>();
+  for (const entry of all) slugs.set(entry.collection, [...(slugs.get(entry.collection) ?? []), entry.slug]);
+  const objectifs = all
+    .filter((e) => e.collection === 'referentiel')
+    .flatMap((e) => (e.data.orientations as { objectifs: { code: string }[] }[]).flatMap((o) => o.objectifs.map((x) => x.code)));
+  const problems: Problem[] = [];
+
+  const check = (entry: CheckedEntry, value: string, path: PropertyKey[], target: LinkField['target'], line?: number) => {
+    let collection: string = target;
+    let slug = value;
+    if (target === 'ref') [collection, slug] = value.split('/') as [string, string];
+    const known = target === 'objectif' ? objectifs : (slugs.get(collection) ?? []);
+    if (known.includes(slug)) return;
+    const nearest = suggestClosest(slug, known);
+    const what = target === 'objectif' ? `objectif ${slug} inconnu du référentiel` : `« ${collection}/${slug} » n’existe pas`;
+    problems.push({
+      file: entry.file,
+      line: line ?? entry.raw.lineOf(path),
+      field: typeof path[0] === 'string' && path[0].startsWith('<') ? String(path[0]) : formatFieldPath(path),
+      message: nearest ? `${what} ; vouliez-vous dire « ${nearest} » ?` : what,
+    });
+  };
+
+  for (const entry of subjects) {
+    for (const field of linkFields[entry.collection] ?? []) {
+      for (const { value, path } of valuesAt(entry.data, field.path)) check(entry, value, path, field.target);
+    }
+    (entry.data.credits as string[] | undefined)?.forEach((value, i) => check(entry, value, ['credits', i], 'structures'));
+    const source = (entry.data.derive_de as { source: string } | undefined)?.source;
+    if (source && !/^https?:/.test(source)) check(entry, source, ['derive_de', 'source'], 'ref');
+    for (const reference of entry.bodyReferences) check(entry, reference.ref, [reference.field], 'ref', reference.line);
+  }
+  return [...problems, ...findLineageCycles(all, subjects)];
+}
+
+/** Values at a path where `*` walks every item of an array. */
+function valuesAt(data: unknown, path: readonly PropertyKey[], prefix: PropertyKey[] = []): { value: string; path: PropertyKey[] }[] {
+  if (path.length === 0) {
+    if (Array.isArray(data)) return data.map((value, i) => ({ value: String(value), path: [...prefix, i] }));
+    return typeof data === 'string' ? [{ value: data, path: prefix }] : [];
+  }
+  const [head, ...rest] = path;
+  if (head === '*') return Array.isArray(data) ? data.flatMap((item, i) => valuesAt(item, rest, [...prefix, i])) : [];
+  if (data && typeof data === 'object') return valuesAt((data as Record<PropertyKey, unknown>)[head as string], rest, [...prefix, head as string]);
+  return [];
+}
+
+function findLineageCycles(all: readonly CheckedEntry[], subjects: readonly CheckedEntry[]): Problem[] {
+  const parent = new Map<string, string>();
+  for (const entry of all) {
+    const source = (entry.data.derive_de as { source: string } | undefined)?.source;
+    if (source && !/^https?:/.test(source)) parent.set(`${entry.collection}/${entry.slug}`, source);
+  }
+  const problems: Problem[] = [];
+  for (const entry of subjects) {
+    const start = `${entry.collection}/${entry.slug}`;
+    const chain = [start];
+    for (let next = parent.get(start); next; next = parent.get(next)) {
+      if (next === start) {
+        problems.push({ file: entry.file, line: entry.raw.lineOf(['derive_de', 'source']), field: 'derive_de.source', message: `cycle de dérivation : ${[...chain, start].join(' → ')} ; une entrée ne peut pas dériver d’elle-même` });
+        break;
+      }
+      if (chain.includes(next)) break; // a cycle further up, reported on its own members
+      chain.push(next);
+    }
+  }
+  return problems;
+}
+
+/** The closest known value, only when it is close enough to be a likely typo. */
+function suggestClosest(value: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const nearest = closest(value, [...known]);
+  return distance(value, nearest) <= Math.max(2, Math.floor(value.length / 3)) ? nearest : undefined;
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.field.localeCompare(b.field));
+}
+
+function suggestSlug(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
