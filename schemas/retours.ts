@@ -25,15 +25,17 @@ export const retourSchema = entryBase.extend({
       message: 'indiquez les codes INSEE des communes (ou, à défaut, le code du département)',
       path: ['communes'],
     }),
-  /** When it happened. */
-  periode: z.strictObject({
+  /** When it happened; leave it out rather than guess. */
+  periode: z
+    .strictObject({
     /** Start (`AAAA` or `AAAA-MM`). */
     debut: yearOrMonth,
     /** End, absent while it goes on. */
     fin: yearOrMonth.optional(),
-  }),
-  /** Structures (slugs) that accompanied the territory. */
-  structures: z.array(slug).min(1, 'indiquez au moins une structure d’accompagnement (slug de « structures »)'),
+  })
+    .optional(),
+  /** Structures (slugs) that accompanied the territory; empty when the territory went alone. */
+  structures: z.array(slug).default([]),
   /** Fiches-actions (slugs) that were used. */
   fiches: z.array(slug).default([]),
   /** Guides (slugs) that were used. */
