@@ -11,6 +11,8 @@ const contentDir = resolve(process.env.CONTENT_DIR ?? resolve(siteRoot, '../cont
 const outDir = resolve(process.env.SITE_OUT_DIR ?? resolve(siteRoot, 'dist'));
 // The content-layer cache belongs to one content tree and one output: two builds of different
 // trees (tests, the editor server's live commons) must not share or overwrite it.
+// Pages and loaders read the same absolute path, whatever the working directory.
+process.env.CONTENT_DIR = contentDir;
 const cacheKey = createHash('sha256').update(`${contentDir}\n${outDir}`).digest('hex').slice(0, 12);
 
 export default defineConfig({
@@ -27,6 +29,16 @@ export default defineConfig({
   devToolbar: { enabled: false },
   integrations: [mdx()],
   vite: {
+    build: {
+      rolldownOptions: {
+        // Every MDX entry carries Astro's head-inject directive; one warning per entry drowns the
+        // log (10,000 of them on a large commons) and says nothing actionable.
+        onLog(level, log, handler) {
+          if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+          handler(level, log);
+        },
+      },
+    },
     // The schemas and the foundation library live outside site/.
     server: { fs: { allow: [resolve(siteRoot, '..'), contentDir] } },
   },

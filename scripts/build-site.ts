@@ -1,0 +1,96 @@
+/**
+ * `npm run build`: validates the content tree, builds the Astro site, then indexes it with
+ * Pagefind. Invalid content stops the build with the validator's lines, before Astro starts, so a
+ * half-built site never replaces a good one.
+ */
+import { createHash } from 'node:crypto';
+import { cp, rename, rm } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const siteRoot = resolve(repoRoot, 'site');
+
+/** Where to read and write, from the environment (CONTENT_DIR, SITE_OUT_DIR). */
+export interface BuildOptions {
+  contentDir: string;
+  outDir: string;
+}
+
+/** Thrown when the content tree is invalid; `lines` are the validator's `path:line: field: message`. */
+export class InvalidContentError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+    this.name = 'InvalidContentError';
+  }
+}
+
+/** Validates, builds and indexes the site; resolves with the number of pages indexed. */
+export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{ indexedPages: number }> {
+  const problems = await validateContentTree(contentDir);
+  if (problems.length) throw new InvalidContentError(problems.map(formatProblem));
+
+  // Astro writes its prerender chunks under the output directory only when that directory is
+  // inside the working directory (else in ./.astro, shared by concurrent builds). Build into a
+  // private staging directory inside the site, then move the finished site into place.
+  const staging = isInside(outDir, process.cwd())
+    ? outDir
+    : resolve(siteRoot, '.astro/staging', createHash('sha256').update(outDir).digest('hex').slice(0, 12));
+  process.env.CONTENT_DIR = contentDir;
+  process.env.SITE_OUT_DIR = outDir;
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  const { build } = await import('astro');
+  await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' });
+
+  const pagefind = await import('pagefind');
+  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
+  if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
+  const added = await index.addDirectory({ path: staging });
+  if (added.errors.length) throw new Error(`Pagefind : ${added.errors.join(', ')}`);
+  const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
+  if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
+  await pagefind.close();
+
+  if (staging !== outDir) await moveInto(staging, outDir);
+  return { indexedPages: added.page_count };
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !resolve(rel).startsWith('..');
+}
+
+// Replace the previous site in one rename where possible (same file system), else copy.
+async function moveInto(from: string, to: string): Promise<void> {
+  const previous = `${to}.previous`;
+  await rm(previous, { recursive: true, force: true });
+  await rename(to, previous).catch(() => undefined);
+  try {
+    await rename(from, to);
+  } catch {
+    await cp(from, to, { recursive: true });
+    await rm(from, { recursive: true, force: true });
+  }
+  await rm(previous, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const contentDir = resolve(process.env.CONTENT_DIR ?? resolve(repoRoot, 'content'));
+  const outDir = resolve(process.env.SITE_OUT_DIR ?? resolve(siteRoot, 'dist'));
+  const started = performance.now();
+  try {
+    const { indexedPages } = await buildSite({ contentDir, outDir });
+    console.log(`Site construit dans ${relative(process.cwd(), outDir) || outDir} (${indexedPages} pages indexées) en ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  } catch (error) {
+    if (error instanceof InvalidContentError) {
+      console.error(error.lines.join('\n'));
+      console.error(`\nConstruction arrêtée : ${error.lines.length} problème(s) dans le contenu (${contentDir}).`);
+    } else {
+      console.error(`Construction impossible : ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

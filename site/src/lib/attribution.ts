@@ -1,0 +1,111 @@
+/**
+ * Attribution of an entry (TASL: title, author, source, licence) and its JSON-LD. The authors are
+ * every contributor found in the Git history plus the structures the entry credits.
+ */
+import type { Commons, Entry } from './commons.ts';
+import type { FileHistory, Person } from './history.ts';
+
+/** A licence as shown to people and machines. */
+export interface Licence {
+  id: string;
+  name: string;
+  url: string;
+}
+
+const KNOWN_LICENCES: Record<string, Omit<Licence, 'id'>> = {
+  'CC-BY-SA-4.0': { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/deed.fr' },
+  'CC-BY-4.0': { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/deed.fr' },
+  'CC0-1.0': { name: 'CC0 1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/deed.fr' },
+};
+
+/** The licence of an SPDX identifier, with a readable name and the URL of its text. */
+export function licenceOf(id: string): Licence {
+  const known = KNOWN_LICENCES[id];
+  return { id, ...(known ?? { name: id, url: `https://spdx.org/licenses/${encodeURIComponent(id)}.html` }) };
+}
+
+/** Everything needed to credit an entry correctly. */
+export interface Attribution {
+  title: string;
+  /** People from the Git history, in order of first contribution. */
+  contributors: Person[];
+  /** Structures credited by the entry: name and page. */
+  structures: { name: string; url?: string }[];
+  /** Absolute URL of the entry. */
+  sourceUrl: string;
+  licence: Licence;
+  /** What the entry adapts: title (when known) and absolute URL. */
+  basedOn?: { title: string; url: string; changes: string };
+  /** Ready-made credit line, as plain text. */
+  creditLine: string;
+}
+
+/** Builds the attribution of an entry from its history and the commons. */
+export function attributionOf(entry: Entry, history: FileHistory | undefined, commons: Commons, site: URL): Attribution {
+  const contributors = history?.contributors ?? [];
+  const structures = entry.data.credits.map((slug) => {
+    const structure = commons.byRef.get(`structures/${slug}`);
+    return structure ? { name: structure.data.titre, url: new URL(structure.url, site).href } : { name: slug };
+  });
+  const derivation = entry.data.derive_de;
+  let basedOn: Attribution['basedOn'];
+  if (derivation) {
+    const parent = commons.byRef.get(derivation.source);
+    basedOn = parent
+      ? { title: parent.data.titre, url: new URL(parent.url, site).href, changes: derivation.changements }
+      : { title: derivation.source, url: derivation.source.startsWith('http') ? derivation.source : new URL(`/${derivation.source}/`, site).href, changes: derivation.changements };
+  }
+  const licence = licenceOf(entry.data.licence);
+  const sourceUrl = new URL(entry.url, site).href;
+  const authors = [...contributors.map((p) => p.name), ...structures.map((s) => s.name)];
+  const creditLine = [
+    `« ${entry.data.titre} »`,
+    authors.length ? `par ${joinFrench(authors)}` : 'par les contributeurs et contributrices de Terreau',
+    `Terreau, ${sourceUrl}`,
+    `licence ${licence.name} (${licence.url})`,
+  ].join(', ') + (basedOn ? `. Adapté de « ${basedOn.title} » (${basedOn.url}).` : '.');
+  return { title: entry.data.titre, contributors, structures, sourceUrl, licence, ...(basedOn ? { basedOn } : {}), creditLine };
+}
+
+/** Joins names the French way: « A, B et C ». */
+export function joinFrench(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} et ${names.at(-1)}`;
+}
+
+/** JSON-LD of an entry: HowTo for fiches and guides, CreativeWork for the others (retours…). */
+export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHistory | undefined): Record<string, unknown> {
+  const type = entry.collection === 'fiches' || entry.collection === 'guides' ? 'HowTo' : 'CreativeWork';
+  const people = attribution.contributors.map((p) => ({ '@type': 'Person', name: p.name }));
+  const organisations = attribution.structures.map((s) => ({ '@type': 'Organization', name: s.name, ...(s.url ? { url: s.url } : {}) }));
+  const authors = [...people, ...organisations];
+  const changes = history?.changes ?? [];
+  const places = (entry.territory?.communes ?? []).map((c) => ({
+    '@type': 'Place',
+    name: c.nom,
+    identifier: `INSEE:${c.code}`,
+    containedInPlace: { '@type': 'AdministrativeArea', name: c.departement.nom },
+  }));
+  const departements = entry.territory && entry.territory.communes.length === 0
+    ? entry.territory.departements.map((d) => ({ '@type': 'AdministrativeArea', name: d.nom, identifier: `departement:${d.code}` }))
+    : [];
+  const spatial = [...places, ...departements];
+  return {
+    '@context': 'https://schema.org',
+    '@type': type,
+    '@id': attribution.sourceUrl,
+    name: attribution.title,
+    headline: attribution.title,
+    description: entry.data.resume,
+    url: attribution.sourceUrl,
+    inLanguage: 'fr',
+    license: attribution.licence.url,
+    ...(authors.length ? { author: authors, contributor: people.length ? people : organisations } : {}),
+    ...(organisations.length ? { sourceOrganization: organisations } : {}),
+    ...(attribution.basedOn ? { isBasedOn: { '@type': 'CreativeWork', name: attribution.basedOn.title, url: attribution.basedOn.url } } : {}),
+    ...(spatial.length ? { spatialCoverage: spatial.length === 1 ? spatial[0] : spatial } : {}),
+    ...(changes.length ? { dateCreated: changes.at(-1)!.date, dateModified: changes[0]!.date } : {}),
+    isPartOf: { '@type': 'WebSite', name: 'Terreau', url: new URL('/', attribution.sourceUrl).href },
+    creditText: attribution.creditLine,
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * The commons as the site sees it: every entry with its links in both directions, its lineage and
+ * the facts derived from INSEE codes. Built once per build from the content collections, then
+ * shared by every page (a page never scans the collections itself).
+ */
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { describeTerritory, type TerritoryFacts } from '../../../scripts/lib/communes.ts';
+import { mdxCollections, type MdxCollectionName } from '../../../schemas/common.ts';
+import type { AxeCode } from '../../../schemas/vocabularies.ts';
+import type { Fiche } from '../../../schemas/fiches.ts';
+import type { Guide } from '../../../schemas/guides.ts';
+import type { Retour } from '../../../schemas/retours.ts';
+import type { Structure } from '../../../schemas/structures.ts';
+import type { Territoire } from '../../../schemas/territoires.ts';
+import type { Referentiel } from '../../../schemas/referentiel.ts';
+
+interface DataByCollection {
+  fiches: Fiche;
+  guides: Guide;
+  retours: Retour;
+  structures: Structure;
+  territoires: Territoire;
+}
+
+/** One entry of an MDX collection, with what the site derives from it. */
+export interface Entry<C extends MdxCollectionName = MdxCollectionName> {
+  collection: C;
+  slug: string;
+  /** `collection/slug`, as written in references. */
+  ref: string;
+  /** Page of the entry, `/collection/slug/`. */
+  url: string;
+  /** Path of the file in the content tree (`fiches/slug.mdx`). */
+  file: string;
+  data: DataByCollection[C];
+  /** The Astro content entry, to render the body. */
+  source: CollectionEntry<C>;
+  /** Axes of the référentiel the entry touches (from objectifs, directly or through fiches). */
+  axes: AxeCode[];
+  /** Facts derived from INSEE codes (retours and territoires). */
+  territory?: TerritoryFacts;
+}
+
+/** A link between two entries, with the field that makes it. */
+export interface Link {
+  from: string;
+  to: string;
+  /** Field of the source that holds the link (`fiches`, `exemples`, `corps`…). */
+  field: string;
+}
+
+/** An objectif of the référentiel with its place in the tree. */
+export interface Objectif {
+  code: string;
+  titre: string;
+  orientation: { code: string; titre: string };
+  axe: { code: AxeCode; titre: string };
+}
+
+export interface Commons {
+  entries: Entry[];
+  byRef: Map<string, Entry>;
+  byCollection: { [C in MdxCollectionName]: Entry<C>[] };
+  referentiel: Referentiel[];
+  objectifs: Map<string, Objectif>;
+  /** Links leaving each entry, by source ref. */
+  outgoing: Map<string, Link[]>;
+  /** Links arriving at each entry, by target ref. */
+  incoming: Map<string, Link[]>;
+  /** Entries whose `derive_de` names each ref. */
+  adaptations: Map<string, Entry[]>;
+}
+
+/** The fields of each collection that name other entries, and the collection they point to. */
+const referenceFields: { [C in MdxCollectionName]: [field: string, target: MdxCollectionName][] } = {
+  fiches: [['exemples', 'retours'], ['acteurs_ressources', 'structures'], ['guides', 'guides'], ['credits', 'structures']],
+  guides: [['fiches', 'fiches'], ['guides_lies', 'guides'], ['acteurs_ressources', 'structures'], ['credits', 'structures']],
+  retours: [['structures', 'structures'], ['fiches', 'fiches'], ['guides', 'guides'], ['credits', 'structures']],
+  structures: [['credits', 'structures']],
+  territoires: [['credits', 'structures']],
+};
+
+// <VoirAussi cible="fiches/x" /> and Markdown links to /fiches/x/ inside bodies.
+const BODY_REFERENCE = /<VoirAussi\s+cible="([a-z]+\/[a-z0-9-]+)"|\]\(\/(fiches|guides|retours|structures|territoires)\/([a-z0-9-]+)\/?[)#?]/g;
+
+let cached: Promise<Commons> | undefined;
+
+/** The commons of this build, loaded once. */
+export function getCommons(): Promise<Commons> {
+  cached ??= loadCommons();
+  return cached;
+}
+
+async function loadCommons(): Promise<Commons> {
+  const referentiel = (await getCollection('referentiel')).map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
+  const objectifs = new Map<string, Objectif>();
+  for (const axe of referentiel) {
+    for (const orientation of axe.orientations) {
+      for (const objectif of orientation.objectifs) {
+        objectifs.set(objectif.code, {
+          code: objectif.code,
+          titre: objectif.titre,
+          orientation: { code: orientation.code, titre: orientation.titre },
+          axe: { code: axe.code, titre: axe.titre },
+        });
+      }
+    }
+  }
+
+  const byCollection = {} as Commons['byCollection'];
+  const entries: Entry[] = [];
+  for (const collection of mdxCollections) {
+    const list = (await getCollection(collection)).map((source) => toEntry(collection, source as CollectionEntry<typeof collection>));
+    list.sort((a, b) => a.data.titre.localeCompare(b.data.titre, 'fr'));
+    (byCollection as Record<string, Entry[]>)[collection] = list;
+    entries.push(...list);
+  }
+  const byRef = new Map(entries.map((e) => [e.ref, e]));
+
+  const outgoing = new Map<string, Link[]>();
+  const incoming = new Map<string, Link[]>();
+  const addLink = (link: Link) => {
+    if (link.from === link.to) return;
+    const out = outgoing.get(link.from) ?? [];
+    if (out.some((l) => l.to === link.to && l.field === link.field)) return;
+    out.push(link);
+    outgoing.set(link.from, out);
+    incoming.set(link.to, [...(incoming.get(link.to) ?? []), link]);
+  };
+  for (const entry of entries) {
+    const data = entry.data as unknown as Record<string, unknown>;
+    for (const [field, target] of referenceFields[entry.collection]) {
+      for (const slug of (data[field] as string[] | undefined) ?? []) addLink({ from: entry.ref, to: `${target}/${slug}`, field });
+    }
+    if (entry.collection === 'retours') {
+      const page = (entry.data as Retour).territoire.page;
+      if (page) addLink({ from: entry.ref, to: `territoires/${page}`, field: 'territoire' });
+    }
+    for (const match of (entry.source.body ?? '').matchAll(BODY_REFERENCE)) {
+      const ref = match[1] ?? `${match[2]}/${match[3]}`;
+      addLink({ from: entry.ref, to: ref, field: 'corps' });
+    }
+  }
+  // A retour about a commune belongs to that commune's territory page even without `page:`.
+  const territoryByCommune = new Map<string, string>();
+  for (const territoire of byCollection.territoires) {
+    if (territoire.data.communes.length === 1) territoryByCommune.set(territoire.data.communes[0]!, territoire.ref);
+  }
+  for (const retour of byCollection.retours) {
+    for (const code of retour.data.territoire.communes) {
+      const ref = territoryByCommune.get(code);
+      if (ref && !(outgoing.get(retour.ref) ?? []).some((l) => l.to === ref)) addLink({ from: retour.ref, to: ref, field: 'territoire' });
+    }
+  }
+
+  // Axes: fiches carry objectifs; guides and retours inherit the axes of the fiches they link.
+  for (const fiche of byCollection.fiches) {
+    fiche.axes = unique(fiche.data.objectifs.map((code) => objectifs.get(code)?.axe.code ?? (code.slice(0, 4) as AxeCode)));
+  }
+  for (const entry of [...byCollection.guides, ...byCollection.retours]) {
+    const linked = [...(outgoing.get(entry.ref) ?? []), ...(incoming.get(entry.ref) ?? [])]
+      .map((l) => byRef.get(l.from === entry.ref ? l.to : l.from))
+      .filter((e): e is Entry => e?.collection === 'fiches');
+    entry.axes = unique(linked.flatMap((f) => f.axes));
+  }
+
+  const adaptations = new Map<string, Entry[]>();
+  for (const entry of entries) {
+    const source = entry.data.derive_de?.source;
+    if (source && !source.startsWith('http')) adaptations.set(source, [...(adaptations.get(source) ?? []), entry]);
+  }
+
+  return { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations };
+}
+
+function toEntry<C extends MdxCollectionName>(collection: C, source: CollectionEntry<C>): Entry<C> {
+  const data = source.data as DataByCollection[C];
+  const entry: Entry<C> = {
+    collection,
+    slug: source.id,
+    ref: `${collection}/${source.id}`,
+    url: `/${collection}/${source.id}/`,
+    file: `${collection}/${source.id}.mdx`,
+    data,
+    source,
+    axes: [],
+  };
+  if (collection === 'retours') {
+    const { communes, departements } = (data as Retour).territoire;
+    entry.territory = describeTerritory(communes, departements);
+  } else if (collection === 'territoires') {
+    entry.territory = describeTerritory((data as Territoire).communes);
+  }
+  return entry;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** The entries a list of links points to (or comes from), existing ones only. */
+export function resolveLinks(commons: Commons, links: Link[] | undefined, end: 'from' | 'to'): Entry[] {
+  const seen = new Set<string>();
+  const result: Entry[] = [];
+  for (const link of links ?? []) {
+    const entry = commons.byRef.get(link[end]);
+    if (entry && !seen.has(entry.ref)) {
+      seen.add(entry.ref);
+      result.push(entry);
+    }
+  }
+  return result;
+}
+
+/** The size bands an entry is relevant to: declared for tools, derived for territories. */
+export function taillesOf(entry: Entry): string[] {
+  if (entry.collection === 'fiches' || entry.collection === 'guides') return (entry.data as Fiche | Guide).tailles;
+  const taille = entry.territory?.taille;
+  return taille ? [taille] : [];
+}

@@ -1,0 +1,143 @@
+/**
+ * The history of the content tree, read from Git in one pass: one `git log -p` for the whole tree,
+ * split per file. Contributors and changes of every entry come from here, never from one log per
+ * page. A tree outside Git (or without commits) simply has no history.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Someone who changed the commons (the Git author or a co-author of a commit). */
+export interface Person {
+  name: string;
+  email: string;
+}
+
+/** One change of one file by one commit. */
+export interface Change {
+  /** Full commit id. */
+  commit: string;
+  /** Author date, ISO 8601. */
+  date: string;
+  author: Person;
+  /** People listed as `Co-authored-by:` in the commit message (several people's edits). */
+  coAuthors: Person[];
+  /** First line of the commit message. */
+  subject: string;
+  /** Full commit message. */
+  message: string;
+  /** Path of the file relative to the content tree (`fiches/jardin-partage.mdx`). */
+  file: string;
+  /** Whether the commit created, modified or deleted the file. */
+  status: 'ajout' | 'modification' | 'suppression';
+  /** Unified diff of the file in this commit, from its first hunk header. */
+  diff: string;
+}
+
+/** Changes and contributors of one file. */
+export interface FileHistory {
+  /** Newest first. */
+  changes: Change[];
+  /** Everyone who changed the file, in order of first contribution. */
+  contributors: Person[];
+}
+
+/** The history of the whole content tree. */
+export interface ContentHistory {
+  byFile: Map<string, FileHistory>;
+  /** Every change of every file, newest first. */
+  changes: Change[];
+}
+
+const RECORD = '\x1e';
+const FIELD = '\x1f';
+/** `git log` format: one record per commit, fields separated, message last and then the patch. */
+export const LOG_FORMAT = `${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%B${FIELD}`;
+
+const EMPTY: ContentHistory = { byFile: new Map(), changes: [] };
+
+/** Reads the history of a content tree with a single `git log`; empty when it is not in Git. */
+export async function readContentHistory(contentDir: string): Promise<ContentHistory> {
+  try {
+    // --relative keeps paths relative to the content tree, wherever it sits in its repository.
+    const { stdout } = await run(
+      'git',
+      ['-C', contentDir, '-c', 'core.quotePath=false', 'log', '--no-renames', '--no-color', '--no-ext-diff', `--format=${LOG_FORMAT}`, '-p', '--relative', '--', '.'],
+      { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' },
+    );
+    return parseGitLog(stdout);
+  } catch {
+    return EMPTY;
+  }
+}
+
+/** Parses the output of `git log --format=LOG_FORMAT -p` into per-file histories. */
+export function parseGitLog(output: string): ContentHistory {
+  const changes: Change[] = [];
+  for (const record of output.split(RECORD)) {
+    if (!record.trim()) continue;
+    const [commit, name, email, date, message, patch = ''] = record.split(FIELD);
+    if (!commit || !date || message === undefined) continue;
+    const author = { name: name ?? '', email: email ?? '' };
+    const coAuthors = parseCoAuthors(message);
+    const trimmed = message.trim();
+    const subject = trimmed.split('\n')[0] ?? '';
+    for (const filePatch of splitPatch(patch)) {
+      changes.push({ commit, date, author, coAuthors, subject, message: trimmed, ...filePatch });
+    }
+  }
+  const byFile = new Map<string, FileHistory>();
+  for (const change of changes) {
+    const history = byFile.get(change.file) ?? { changes: [], contributors: [] };
+    history.changes.push(change);
+    byFile.set(change.file, history);
+  }
+  for (const history of byFile.values()) history.contributors = contributorsOf(history.changes);
+  return { byFile, changes };
+}
+
+/** Everyone who took part in a list of changes (newest first), in order of first contribution. */
+export function contributorsOf(changes: readonly Change[]): Person[] {
+  const people = new Map<string, Person>();
+  for (const change of [...changes].reverse()) {
+    for (const person of [change.author, ...change.coAuthors]) {
+      const key = (person.email || person.name).toLowerCase();
+      if (key && !people.has(key)) people.set(key, person);
+    }
+  }
+  return [...people.values()];
+}
+
+function parseCoAuthors(message: string): Person[] {
+  const people: Person[] = [];
+  for (const match of message.matchAll(/^Co-authored-by:\s*(.+?)\s*<([^>]*)>\s*$/gim)) {
+    people.push({ name: match[1] ?? '', email: match[2] ?? '' });
+  }
+  return people;
+}
+
+function splitPatch(patch: string): Pick<Change, 'file' | 'status' | 'diff'>[] {
+  const files: Pick<Change, 'file' | 'status' | 'diff'>[] = [];
+  for (const chunk of patch.split(/^diff --git /m).slice(1)) {
+    const lines = chunk.split('\n');
+    const oldPath = lines.find((l) => l.startsWith('--- '))?.slice(4);
+    const newPath = lines.find((l) => l.startsWith('+++ '))?.slice(4);
+    const status = oldPath === '/dev/null' ? 'ajout' : newPath === '/dev/null' ? 'suppression' : 'modification';
+    const path = status === 'suppression' ? oldPath : newPath;
+    // Binary files and mode-only changes have no ---/+++ lines: take the name from the header.
+    const file = path && path !== '/dev/null' ? path.replace(/^[ab]\//, '') : (lines[0]?.split(' b/')[1] ?? '');
+    const hunkStart = lines.findIndex((l) => l.startsWith('@@'));
+    const diff = hunkStart === -1 ? '' : lines.slice(hunkStart).join('\n').replace(/\n+$/, '');
+    if (file) files.push({ file, status, diff });
+  }
+  return files;
+}
+
+let cached: Promise<ContentHistory> | undefined;
+
+/** The history of the site's content tree, read once per build. */
+export function getContentHistory(contentDir: string): Promise<ContentHistory> {
+  cached ??= readContentHistory(contentDir);
+  return cached;
+}
