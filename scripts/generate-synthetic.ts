@@ -1,7 +1,7 @@
 /**
  * `npm run generate -- --count 2000 --out DIR [--seed 1]`: writes a valid synthetic content tree
- * of N entries (fiches, guides, retours, territoires) on top of the seed's référentiel, structures
- * and self-assessment grid, for benchmarks. Deterministic for a given seed.
+ * made of the seed commons plus N generated entries (fiches, guides, retours, territoires), for
+ * benchmarks. Deterministic for a given seed.
  */
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -63,14 +63,13 @@ function entryText(data: Record<string, unknown>, text: string): string {
 
 const require = createRequire(import.meta.url);
 
-/** Generates the tree; returns the number of files written. */
+/** Generates the tree; returns the number of generated entries. */
 export async function generateSyntheticTree(options: z.output<typeof argumentsSchema>): Promise<number> {
   const seed = await loadContentTree(resolve(options.from));
   const out = resolve(options.out);
   await rm(out, { recursive: true, force: true });
-  for (const collection of ['referentiel', 'autodiagnostic', 'structures']) {
-    await cp(join(seed.dir, collection), join(out, collection), { recursive: true });
-  }
+  // The seed comes along whole: its entries link to each other, and a real commons grows from it.
+  await cp(seed.dir, out, { recursive: true });
   for (const collection of ['fiches', 'guides', 'retours', 'territoires']) await mkdir(join(out, collection), { recursive: true });
   const rng = random(options.seed);
   const objectifs = [...seed.objectifs.keys()];
@@ -86,7 +85,7 @@ export async function generateSyntheticTree(options: z.output<typeof argumentsSc
     territoires: 0,
   };
   counts.territoires = Math.max(0, options.count - counts.fiches - counts.retours - counts.guides);
-  const slugs = Object.fromEntries(Object.entries(counts).map(([c, n]) => [c, Array.from({ length: n }, (_, i) => `${c.slice(0, -1)}-${i + 1}`)])) as Record<keyof typeof counts, string[]>;
+  const slugs = Object.fromEntries(Object.entries(counts).map(([c, n]) => [c, Array.from({ length: n }, (_, i) => `synthetique-${c.slice(0, -1)}-${i + 1}`)])) as Record<keyof typeof counts, string[]>;
   const refs = [...slugs.fiches.slice(0, 50).map((s) => `fiches/${s}`), ...slugs.guides.slice(0, 20).map((s) => `guides/${s}`)];
   const tool = () => ({
     phases: rng.some(Object.keys(phases)),

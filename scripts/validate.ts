@@ -2,7 +2,7 @@
  * `npm run validate [-- <dir>]`: checks a content tree and prints one line per problem,
  * `path:line: field: message`; exits 1 on any problem, 0 otherwise.
  */
-import { relative, resolve } from 'node:path';
+import { posix, relative, resolve } from 'node:path';
 import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
 
 const dir = resolve(process.argv[2] ?? process.env.CONTENT_DIR ?? 'content');
@@ -10,7 +10,7 @@ const started = performance.now();
 try {
   const problems = await validateContentTree(dir);
   const shown = relative(process.cwd(), dir) || '.';
-  for (const problem of problems) console.log(formatProblem({ ...problem, file: `${shown}/${problem.file}` }));
+  for (const problem of problems) console.log(formatProblem({ ...problem, file: posix.join(shown, problem.file) }));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (problems.length) {
     console.error(`${problems.length} problème(s) dans ${shown} (${seconds} s).`);

@@ -43,6 +43,9 @@ export function checkMdxBody(body: string): { problems: BodyProblem[]; reference
     tree = parseMdxBody(body);
   } catch (error) {
     const place = error as { line?: number; reason?: string; message?: string };
+    // A forbidden tag often breaks parsing first (CSS braces read as expressions): name the tag.
+    const forbidden = findForbiddenTags(body);
+    if (forbidden.length) return { problems: forbidden, references: [] };
     return {
       problems: [
         {
@@ -147,6 +150,14 @@ function checkElement(node: JsxElement, line: number, problems: BodyProblem[], r
   if (definition.kind === 'atom' && node.children.length > 0) {
     problems.push({ line, field: `<${name}>`, message: `<${name}> n’a pas de contenu : écrivez-le fermé, <${name} … />` });
   }
+}
+
+function findForbiddenTags(body: string): BodyProblem[] {
+  const pattern = new RegExp(`<(${forbiddenElements.join('|')})\\b`, 'i');
+  return body.split('\n').flatMap((text, i) => {
+    const match = pattern.exec(text);
+    return match ? [{ line: i + 1, field: `<${match[1]}>`, message: `balise <${match[1]}> interdite dans un contenu contribué` }] : [];
+  });
 }
 
 function visit(node: Nodes, enter: (node: Nodes) => boolean): void {

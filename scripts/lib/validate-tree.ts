@@ -86,7 +86,7 @@ async function listContentFiles(dir: string): Promise<{ files: string[]; problem
   try {
     top = await readdir(dir, { withFileTypes: true });
   } catch {
-    return { files, problems: [{ file: dir, line: 1, field: 'dossier', message: 'dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)' }] };
+    return { files, problems: [{ file: '.', line: 1, field: 'dossier', message: 'dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)' }] };
   }
   for (const folder of top) {
     if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
@@ -131,8 +131,14 @@ function checkEntryFile(file: string, text: string): { problems: Problem[]; entr
   if (raw.yamlErrors.length) return { problems };
   const result = definition.schema.safeParse(raw.data ?? {});
   if (!result.success) {
-    for (const issue of listProblems(definition.schema, raw.data ?? {})) {
-      problems.push({ file, line: raw.lineOf(issue.path), field: formatFieldPath(issue.path) || 'frontmatter', message: issue.message });
+    for (const issue of result.error.issues) {
+      // Unknown keys are reported one by one, on their own line, so a typo is easy to find.
+      const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+      const [message] = listProblems(definition.schema, raw.data ?? {}).filter((p) => p.path.join('.') === issue.path.join('.')).map((p) => p.message);
+      for (const path of paths) {
+        const text = issue.code === 'unrecognized_keys' ? 'champ inconnu : vérifiez l’orthographe ou retirez-le' : (message ?? issue.message);
+        problems.push({ file, line: raw.lineOf(path), field: formatFieldPath(path) || 'frontmatter', message: text });
+      }
     }
     return { problems };
   }
