@@ -1,0 +1,168 @@
+/**
+ * Typed configuration of the editor server: documented defaults, overridden by environment
+ * variables (parsed with friendly errors), overridable again by tests and benchmarks in code.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { parseWithFriendlyErrors } from '../../schemas/parse.ts';
+
+/** Limits that protect the server and the other documents from one client. */
+export interface LimitsConfig {
+  /** Largest WebSocket message accepted, in bytes; larger closes the socket with 1009. */
+  maxMessageBytes: number;
+  /** Largest Yjs document, in bytes of encoded updates; larger closes that document's connection. */
+  maxDocumentBytes: number;
+  /** Most simultaneous connections to one document. */
+  maxClientsPerDocument: number;
+  /** Most simultaneous WebSockets from one IP address. */
+  maxConnectionsPerIp: number;
+}
+
+/** How and when the Git writer commits. */
+export interface GitConfig {
+  /** A document untouched for this long is committed. */
+  idleCommitMs: number;
+  /** How often HEAD is checked for commits made from outside. */
+  headPollMs: number;
+  /** Committer of every commit made by the server. */
+  committer: { name: string; email: string };
+  /** Domain of the pseudonymous author addresses `<user-id>@<domain>`. */
+  authorEmailDomain: string;
+}
+
+/** Accounts, sessions and login throttling. */
+export interface AuthConfig {
+  /** Lifetime of a login session. */
+  sessionMaxAgeMs: number;
+  /** Adds `Secure` to the session cookie (set it behind HTTPS). */
+  secureCookies: boolean;
+  /** Failed logins allowed per address and email within `loginWindowMs` before waiting. */
+  loginMaxFailures: number;
+  loginWindowMs: number;
+}
+
+/** Complete configuration of one editor server. */
+export interface EditorServerConfig {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** SQLite database, commons repository and built site live here. */
+  dataDir: string;
+  /** Content copied into the commons repository on first start when no remote is set. */
+  seedContentDir: string;
+  /** Git URL cloned as the commons on first start, instead of the seed content. */
+  commonsRemote: string | undefined;
+  /** Whether the static site is built at start (when missing) and after commits. */
+  siteBuild: boolean;
+  /** Command that builds the site; it receives CONTENT_DIR and SITE_OUT_DIR. */
+  siteBuildCommand: string[];
+  /** Directory the build command runs in (the code checkout, which it never writes content to). */
+  codeDir: string;
+  /** Hocuspocus debounce of stored snapshots (the journal makes each update durable anyway). */
+  storeDebounceMs: number;
+  storeMaxDebounceMs: number;
+  limits: LimitsConfig;
+  git: GitConfig;
+  auth: AuthConfig;
+  /** Silences the request and commit logs (tests, benchmarks). */
+  quiet: boolean;
+}
+
+/** Deep-partial overrides accepted by `resolveConfig`. */
+export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth'>> & {
+  limits?: Partial<LimitsConfig>;
+  git?: Partial<GitConfig>;
+  auth?: Partial<AuthConfig>;
+};
+
+const codeDir = resolve(import.meta.dirname, '../..');
+
+/** Defaults, chosen for one small server on a 2-core machine. */
+export const defaultConfig: EditorServerConfig = {
+  host: '127.0.0.1',
+  port: 4321,
+  dataDir: resolve('data'),
+  seedContentDir: resolve(codeDir, 'content'),
+  commonsRemote: undefined,
+  siteBuild: true,
+  siteBuildCommand: ['npm', 'run', 'build', '--silent'],
+  codeDir,
+  storeDebounceMs: 2_000,
+  storeMaxDebounceMs: 10_000,
+  limits: {
+    maxMessageBytes: 1024 * 1024,
+    maxDocumentBytes: 4 * 1024 * 1024,
+    maxClientsPerDocument: 100,
+    maxConnectionsPerIp: 50,
+  },
+  git: {
+    idleCommitMs: 4_000,
+    headPollMs: 2_000,
+    committer: { name: 'Serveur Terreau', email: 'serveur@terreau.invalid' },
+    authorEmailDomain: 'contributeurs.terreau.invalid',
+  },
+  auth: {
+    sessionMaxAgeMs: 14 * 24 * 3600 * 1000,
+    secureCookies: false,
+    loginMaxFailures: 5,
+    loginWindowMs: 15 * 60 * 1000,
+  },
+  quiet: false,
+};
+
+const positiveInt = z.coerce.number().int().min(0);
+const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
+
+const environmentSchema = z.object({
+  /** Interface to listen on. */
+  HOST: z.string().min(1).optional(),
+  /** Port to listen on. */
+  PORT: positiveInt.max(65535).optional(),
+  /** Where the database, the commons repository and the built site are kept. */
+  DATA_DIR: z.string().min(1).optional(),
+  /** Git URL to clone as the commons on first start. */
+  COMMONS_REMOTE: z.string().min(1).optional(),
+  /** `off` serves without building the site (development of the API). */
+  SITE_BUILD: flag.optional(),
+  /** `on` behind HTTPS: session cookies get `Secure`. */
+  SECURE_COOKIES: flag.optional(),
+  /** Seconds of inactivity before a document is committed. */
+  IDLE_COMMIT_SECONDS: z.coerce.number().positive().optional(),
+  MAX_MESSAGE_BYTES: positiveInt.optional(),
+  MAX_DOCUMENT_BYTES: positiveInt.optional(),
+  MAX_CLIENTS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
+});
+
+/** Reads the configuration from environment variables; errors name the variable. */
+export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
+  const e = parseWithFriendlyErrors(environmentSchema, env, 'variables d’environnement');
+  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {} };
+  if (e.HOST) overrides.host = e.HOST;
+  if (e.PORT !== undefined) overrides.port = e.PORT;
+  if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
+  if (e.COMMONS_REMOTE) overrides.commonsRemote = e.COMMONS_REMOTE;
+  if (e.SITE_BUILD !== undefined) overrides.siteBuild = e.SITE_BUILD;
+  if (e.SECURE_COOKIES !== undefined) overrides.auth!.secureCookies = e.SECURE_COOKIES;
+  if (e.IDLE_COMMIT_SECONDS !== undefined) overrides.git!.idleCommitMs = e.IDLE_COMMIT_SECONDS * 1000;
+  if (e.MAX_MESSAGE_BYTES !== undefined) overrides.limits!.maxMessageBytes = e.MAX_MESSAGE_BYTES;
+  if (e.MAX_DOCUMENT_BYTES !== undefined) overrides.limits!.maxDocumentBytes = e.MAX_DOCUMENT_BYTES;
+  if (e.MAX_CLIENTS_PER_DOCUMENT !== undefined) overrides.limits!.maxClientsPerDocument = e.MAX_CLIENTS_PER_DOCUMENT;
+  if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
+  return overrides;
+}
+
+/** Merges overrides over the defaults. */
+export function resolveConfig(...layers: ConfigOverrides[]): EditorServerConfig {
+  let config = defaultConfig;
+  for (const layer of layers) {
+    config = {
+      ...config,
+      ...layer,
+      limits: { ...config.limits, ...layer.limits },
+      git: { ...config.git, ...layer.git },
+      auth: { ...config.auth, ...layer.auth },
+    };
+  }
+  return config;
+}

@@ -1,0 +1,41 @@
+/**
+ * Who is connecting: resolves the Hocuspocus token (personal token or a session's collaboration
+ * token) to an account. No token: a reader, read-only. A token that does not resolve is refused,
+ * so an editor whose session expired learns it instead of silently losing the right to write.
+ */
+import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
+import { canEdit, toPublicUser, type Accounts, type PublicUser } from '../accounts/accounts.ts';
+import { parseDocumentName } from '../documents/document-name.ts';
+
+/** Context attached to every collaboration connection. */
+export interface CollabContext {
+  /** The account behind the token; null for readers. */
+  user: PublicUser | null;
+}
+
+/** Configuration of `Authentication`. */
+export interface AuthenticationConfig {
+  accounts: Accounts;
+}
+
+/** Hocuspocus extension: document name check, token check, read-only for readers. */
+export class Authentication implements Extension {
+  extensionName = 'Authentication';
+  // Before every other extension: nothing is loaded for a refused connection.
+  priority = 1000;
+
+  constructor(private readonly config: AuthenticationConfig) {}
+
+  async onAuthenticate({ token, documentName, connectionConfig }: onAuthenticatePayload<CollabContext>): Promise<CollabContext> {
+    const address = parseDocumentName(documentName);
+    if ('refused' in address) throw { reason: address.refused };
+    if (!token) {
+      connectionConfig.readOnly = true;
+      return { user: null };
+    }
+    const user = this.config.accounts.userForToken(token);
+    if (!user) throw { reason: 'jeton invalide ou expiré : reconnectez-vous' };
+    connectionConfig.readOnly = !canEdit(user);
+    return { user: toPublicUser(user) };
+  }
+}

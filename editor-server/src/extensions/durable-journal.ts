@@ -1,0 +1,58 @@
+/**
+ * Durable journal: every update a client sends is appended to SQLite, in a committed transaction,
+ * before Hocuspocus applies it and acknowledges it. Hocuspocus acknowledges an update as soon as
+ * it is applied in memory and stores only after a debounce; without the journal first, a crash in
+ * between would lose edits the editor was told were saved.
+ *
+ * Hook choice (Hocuspocus 4): `beforeSync` runs, awaited, in `MessageReceiver.readSyncMessage`
+ * before `readSyncStep2`/`readUpdate` apply the update and before the sync-status acknowledgement
+ * is sent; `onChange` runs after both, so it is too late. Read-only connections are never applied,
+ * so they are never journaled.
+ *
+ * Load: snapshot, then the journal in order. Store (debounced by Hocuspocus): a new snapshot,
+ * then the journal rows it contains are deleted (compaction).
+ */
+import type { beforeSyncPayload, Extension, onLoadDocumentPayload, onStoreDocumentPayload } from '@hocuspocus/server';
+import * as Y from 'yjs';
+import type { DocumentStore } from '../storage/document-store.ts';
+import type { CollabContext } from './authentication.ts';
+
+/** Configuration of `DurableJournal`. */
+export interface DurableJournalConfig {
+  store: DocumentStore;
+}
+
+// y-protocols sync message types.
+const syncStep2 = 1;
+const yjsUpdate = 2;
+
+/** Hocuspocus extension: journal before apply, snapshot + journal on load, compaction on store. */
+export class DurableJournal implements Extension {
+  extensionName = 'DurableJournal';
+  priority = 400;
+
+  constructor(private readonly config: DurableJournalConfig) {}
+
+  async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
+    const stored = this.config.store.load(documentName);
+    if (stored.state) Y.applyUpdate(document, stored.state);
+    for (const update of stored.updates) {
+      try {
+        Y.applyUpdate(document, update);
+      } catch (error) {
+        console.error(`journal de ${documentName} : mise à jour ignorée (${String(error)})`);
+      }
+    }
+  }
+
+  async beforeSync({ documentName, type, payload, connection, context }: beforeSyncPayload<CollabContext>): Promise<void> {
+    if ((type !== syncStep2 && type !== yjsUpdate) || connection.readOnly) return;
+    // An empty update (no structs, no deletions) is what every client sends on connect.
+    if (payload.byteLength <= 2 && payload[0] === 0 && payload[1] === 0) return;
+    this.config.store.appendUpdate(documentName, payload, context.user?.id ?? null);
+  }
+
+  async onStoreDocument({ document, documentName }: onStoreDocumentPayload): Promise<void> {
+    this.config.store.saveSnapshot(documentName, document);
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The commons Git repository (DATA_DIR/commons): created from the seed content or cloned on
+ * first start, then written only through `commitEntry`, which builds the new tree from HEAD's
+ * tree (not from the index), so a commit never reverts files changed by someone else meanwhile.
+ */
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { cp, mkdir, readdir, writeFile, rename } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import git from 'isomorphic-git';
+import http from 'isomorphic-git/http/node';
+
+/** Who a commit is attributed to. */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/** One commit of an entry's history. */
+export interface HistoryItem {
+  oid: string;
+  date: string;
+  message: string;
+  author: { name: string };
+  coAuthors: { name: string }[];
+}
+
+const cache = {};
+
+/** Creates the commons repository if missing: clone of `remote`, or first commit of `seedDir`. */
+export async function ensureCommonsRepo(dir: string, seedDir: string, remote: string | undefined, committer: GitIdentity): Promise<void> {
+  if (existsSync(join(dir, '.git'))) return;
+  await mkdir(dirname(dir), { recursive: true });
+  // Build in a sibling directory and rename, so a crash mid-way never leaves a half-made repo.
+  const staging = `${dir}.creating-${process.pid}`;
+  await fs.promises.rm(staging, { recursive: true, force: true });
+  if (remote) {
+    await git.clone({ fs, http, dir: staging, url: remote, singleBranch: true });
+  } else {
+    await git.init({ fs, dir: staging, defaultBranch: 'main' });
+    await cp(seedDir, staging, { recursive: true, filter: (source) => !source.split(sep).some((part) => part.startsWith('.') && part.length > 1) });
+    for (const file of await listFiles(staging)) await git.add({ fs, dir: staging, filepath: file, cache });
+    const identity = { ...committer, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: 0 };
+    await git.commit({ fs, dir: staging, message: 'Amorcer le commun à partir du contenu initial', author: identity, committer: identity, cache });
+  }
+  await rename(staging, dir);
+}
+
+/** The commit HEAD points to. */
+export async function readHead(dir: string): Promise<string> {
+  return git.resolveRef({ fs, dir, ref: 'HEAD' });
+}
+
+/** Text of a file at a commit, or undefined if the file does not exist there. */
+export async function readFileAt(dir: string, commit: string, path: string): Promise<string | undefined> {
+  try {
+    const { blob } = await git.readBlob({ fs, dir, oid: commit, filepath: path, cache });
+    return Buffer.from(blob).toString('utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return undefined;
+    throw error;
+  }
+}
+
+/** Commits one file's new text on top of HEAD, updates the work tree, and returns the commit. */
+export async function commitEntry(
+  dir: string,
+  path: string,
+  text: string,
+  message: string,
+  author: GitIdentity,
+  committer: GitIdentity,
+): Promise<string> {
+  const parent = await readHead(dir);
+  const { commit } = await git.readCommit({ fs, dir, oid: parent, cache });
+  const blob = await git.writeBlob({ fs, dir, blob: Buffer.from(text, 'utf8') });
+  const tree = await replaceInTree(dir, commit.tree, path.split('/'), blob);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const oid = await git.commit({
+    fs,
+    dir,
+    message,
+    tree,
+    parent: [parent],
+    author: { ...author, timestamp, timezoneOffset: 0 },
+    committer: { ...committer, timestamp, timezoneOffset: 0 },
+    cache,
+  });
+  // The site is built from the work tree: write it atomically, then refresh the index entry.
+  const file = join(dir, ...path.split('/'));
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, text);
+  await rename(`${file}.tmp`, file);
+  await git.add({ fs, dir, filepath: path, cache });
+  return oid;
+}
+
+/** Paths of entry files that differ between two commits. */
+export async function changedFiles(dir: string, from: string, to: string): Promise<string[]> {
+  const changed: string[] = [];
+  await git.walk({
+    fs,
+    dir,
+    cache,
+    trees: [git.TREE({ ref: from }), git.TREE({ ref: to })],
+    map: async (filepath, [a, b]) => {
+      if (filepath === '.') return true;
+      const [typeA, typeB] = [await a?.type(), await b?.type()];
+      if (typeA === 'tree' || typeB === 'tree') return (await a?.oid()) !== (await b?.oid());
+      if ((await a?.oid()) !== (await b?.oid())) changed.push(filepath);
+      return false;
+    },
+  });
+  return changed;
+}
+
+/** History of one file, newest first, with co-authors read from the commit trailers. */
+export async function fileHistory(dir: string, path: string, depth = 200): Promise<HistoryItem[]> {
+  let commits;
+  try {
+    commits = await git.log({ fs, dir, filepath: path, depth, cache, force: true });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return [];
+    throw error;
+  }
+  return commits.map(({ oid, commit }) => ({
+    oid,
+    date: new Date(commit.author.timestamp * 1000).toISOString(),
+    message: commit.message.split('\n')[0] ?? '',
+    author: { name: commit.author.name },
+    coAuthors: [...commit.message.matchAll(/^Co-authored-by:\s*(.+?)\s*<[^>]*>\s*$/gm)].map((m) => ({ name: m[1]! })),
+  }));
+}
+
+/** Makes a repository's work tree match HEAD for the given paths (after a commit from outside). */
+export async function checkoutPaths(dir: string, paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await git.checkout({ fs, dir, filepaths: paths, force: true, cache });
+}
+
+async function replaceInTree(dir: string, treeOid: string, parts: string[], blobOid: string): Promise<string> {
+  const [name, ...rest] = parts as [string, ...string[]];
+  const { tree } = await git.readTree({ fs, dir, oid: treeOid, cache });
+  const entries = tree.filter((e) => e.path !== name);
+  const existing = tree.find((e) => e.path === name);
+  if (rest.length === 0) {
+    entries.push({ mode: '100644', path: name, oid: blobOid, type: 'blob' });
+  } else {
+    const subtree = existing?.type === 'tree' ? existing.oid : await git.writeTree({ fs, dir, tree: [] });
+    entries.push({ mode: '040000', path: name, oid: await replaceInTree(dir, subtree, rest, blobOid), type: 'tree' });
+  }
+  return git.writeTree({ fs, dir, tree: entries });
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) files.push(relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'));
+  }
+  return files.filter((f) => !f.startsWith('.git/')).sort();
+}

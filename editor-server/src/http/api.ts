@@ -1,0 +1,143 @@
+/**
+ * HTTP API under /api/: login and logout (session cookie), the current session and its
+ * collaboration token, personal tokens, health, and an entry's history from Git.
+ *
+ *   POST   /api/login    { email, password } → { user, token } + HttpOnly session cookie
+ *   POST   /api/logout   → 204, cookie cleared
+ *   GET    /api/session  → { user, token } (token: for HocuspocusProvider) or { user: null, token: null }
+ *   GET    /api/tokens   → { tokens: [{ id, label, createdAt, lastUsedAt }] }
+ *   POST   /api/tokens   { label? } → { id, token } (the secret is shown once)
+ *   DELETE /api/tokens/:id → 204
+ *   GET    /api/health   → { status: "ok", head, documents, connections, site }
+ *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
+ * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Hocuspocus } from '@hocuspocus/server';
+import { z } from 'zod';
+import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
+import type { LoginThrottle } from '../accounts/login-throttle.ts';
+import type { AuthConfig } from '../config.ts';
+import { parseDocumentName } from '../documents/document-name.ts';
+import { fileHistory, readHead } from '../git/commons-repo.ts';
+import type { SitePublisher } from '../publish/site-publisher.ts';
+import { clientAddress, formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
+
+/** What the API needs from the rest of the server. */
+export interface ApiDependencies {
+  accounts: Accounts;
+  throttle: LoginThrottle;
+  auth: AuthConfig;
+  repoDir: string;
+  hocuspocus: Hocuspocus;
+  publisher: SitePublisher;
+}
+
+export const sessionCookie = 'terreau_session';
+
+const loginSchema = z.object({
+  /** Account email. */
+  email: z.string().min(1, 'e-mail obligatoire').max(320),
+  /** Account password. */
+  password: z.string().min(1, 'mot de passe obligatoire').max(1024),
+});
+
+const newTokenSchema = z.object({
+  /** What the token is for, to recognise it in the list. */
+  label: z.string().trim().min(1).max(100).optional(),
+});
+
+/** Handles one /api/ request. */
+export async function handleApiRequest(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  try {
+    await route(deps, request, response, url);
+  } catch (error) {
+    if (error instanceof HttpError) sendJson(response, error.status, { error: error.message }, error.headers);
+    else {
+      console.error(error);
+      sendJson(response, 500, { error: 'erreur interne du serveur' });
+    }
+  }
+}
+
+async function route(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  const { pathname } = url;
+  const method = request.method ?? 'GET';
+  if (pathname === '/api/health' && method === 'GET') {
+    return sendJson(response, 200, {
+      status: 'ok',
+      head: await readHead(deps.repoDir),
+      documents: deps.hocuspocus.getDocumentsCount(),
+      connections: deps.hocuspocus.getConnectionsCount(),
+      site: deps.publisher.hasSite(),
+    });
+  }
+  if (pathname === '/api/login' && method === 'POST') return login(deps, request, response);
+  if (pathname === '/api/logout' && method === 'POST') {
+    const sessionId = readCookie(request, sessionCookie);
+    if (sessionId) deps.accounts.closeSession(sessionId);
+    response.writeHead(204, { 'Set-Cookie': formatCookie(sessionCookie, '', { maxAgeSeconds: 0, secure: deps.auth.secureCookies }) });
+    return void response.end();
+  }
+  if (pathname === '/api/session' && method === 'GET') {
+    const sessionId = readCookie(request, sessionCookie);
+    const session = sessionId ? deps.accounts.resumeSession(sessionId) : undefined;
+    if (session) return sendJson(response, 200, { user: toPublicUser(session.user), token: session.token });
+    const bearer = bearerUser(deps, request);
+    return sendJson(response, 200, bearer ? { user: toPublicUser(bearer), token: null } : { user: null, token: null });
+  }
+  if (pathname === '/api/tokens' && method === 'GET') {
+    const user = requireUser(deps, request);
+    return sendJson(response, 200, { tokens: deps.accounts.listTokens(user.id) });
+  }
+  if (pathname === '/api/tokens' && method === 'POST') {
+    const user = requireUser(deps, request);
+    const body = await readJsonBody(request, newTokenSchema);
+    return sendJson(response, 201, deps.accounts.createToken(user.id, body.label));
+  }
+  const tokenMatch = /^\/api\/tokens\/([a-z0-9]+)$/.exec(pathname);
+  if (tokenMatch && method === 'DELETE') {
+    const user = requireUser(deps, request);
+    if (!deps.accounts.revokeToken(user.id, tokenMatch[1]!)) throw new HttpError(404, 'jeton introuvable');
+    return void response.writeHead(204).end();
+  }
+  if (pathname === '/api/history' && method === 'GET') {
+    const address = parseDocumentName(url.searchParams.get('doc') ?? '');
+    if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
+    return sendJson(response, 200, { doc: address.name, commits: await fileHistory(deps.repoDir, address.path) });
+  }
+  throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
+}
+
+async function login(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { email, password } = await readJsonBody(request, loginSchema);
+  const address = clientAddress(request);
+  const wait = deps.throttle.retryAfterMs(address, email);
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    throw new HttpError(429, `trop d’essais infructueux : réessayez dans ${seconds} s`, { 'Retry-After': String(seconds) });
+  }
+  const user = await deps.accounts.checkPassword(email, password);
+  if (!user) {
+    deps.throttle.recordFailure(address, email);
+    throw new HttpError(401, 'e-mail ou mot de passe incorrect');
+  }
+  deps.throttle.recordSuccess(address, email);
+  const sessionId = deps.accounts.openSession(user.id, deps.auth.sessionMaxAgeMs);
+  const session = deps.accounts.resumeSession(sessionId)!;
+  sendJson(response, 200, { user: toPublicUser(user), token: session.token }, {
+    'Set-Cookie': formatCookie(sessionCookie, sessionId, { maxAgeSeconds: Math.floor(deps.auth.sessionMaxAgeMs / 1000), secure: deps.auth.secureCookies }),
+  });
+}
+
+function bearerUser(deps: ApiDependencies, request: IncomingMessage): User | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''));
+  return match ? deps.accounts.userForToken(match[1]!) : undefined;
+}
+
+function requireUser(deps: ApiDependencies, request: IncomingMessage): User {
+  const sessionId = readCookie(request, sessionCookie);
+  const user = (sessionId && deps.accounts.resumeSession(sessionId)?.user) || bearerUser(deps, request);
+  if (!user) throw new HttpError(401, 'connexion requise');
+  return user;
+}

@@ -1,0 +1,32 @@
+/**
+ * `npm start`: reads the configuration, prepares DATA_DIR, builds the site if it is missing, and
+ * serves the site, /api/ and the /collab WebSocket on one port. Only wiring lives here.
+ */
+import { configFromEnvironment, resolveConfig } from './config.ts';
+import { InputError } from '../../schemas/parse.ts';
+import { createEditorServer } from './server.ts';
+
+async function main(): Promise<void> {
+  const config = resolveConfig(configFromEnvironment(process.env));
+  const server = await createEditorServer(config);
+  if (config.siteBuild && !server.publisher.hasSite()) {
+    console.log(`Construction du site dans ${server.paths.siteDir}…`);
+    await server.publisher.publish();
+  }
+  const port = await server.listen();
+  console.log(`Terreau : http://${config.host}:${port}/ (API /api/, collaboration ws://${config.host}:${port}/collab, données ${config.dataDir})`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error(error instanceof InputError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,172 @@
+/**
+ * Assembles one editor server: the commons repository, the database, the Hocuspocus instance with
+ * its extensions, and one HTTP server for the static site, /api/ and the /collab WebSocket.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { Hocuspocus, type WebSocketLike } from '@hocuspocus/server';
+import crossws from 'crossws/adapters/node';
+import { Accounts } from './accounts/accounts.ts';
+import { LoginThrottle } from './accounts/login-throttle.ts';
+import type { EditorServerConfig } from './config.ts';
+import { StatusBoard } from './documents/status.ts';
+import { Authentication, type CollabContext } from './extensions/authentication.ts';
+import { DurableJournal } from './extensions/durable-journal.ts';
+import { GitSync } from './extensions/git-sync.ts';
+import { closeCodes, Limits } from './extensions/limits.ts';
+import { ensureCommonsRepo } from './git/commons-repo.ts';
+import { handleApiRequest } from './http/api.ts';
+import { serveStaticSite } from './http/static-site.ts';
+import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
+import { openDatabase } from './storage/database.ts';
+import { DocumentStore } from './storage/document-store.ts';
+
+/** A running (or ready to run) editor server. */
+export interface EditorServer {
+  config: EditorServerConfig;
+  hocuspocus: Hocuspocus<CollabContext>;
+  accounts: Accounts;
+  store: DocumentStore;
+  gitSync: GitSync;
+  publisher: SitePublisher;
+  httpServer: HttpServer;
+  /** Paths under DATA_DIR. */
+  paths: { repoDir: string; siteDir: string; database: string };
+  /** Starts listening; resolves with the port. */
+  listen(): Promise<number>;
+  /** Closes connections, stores documents, waits for Git, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Prepares the data directory and builds the server (not yet listening). */
+export async function createEditorServer(config: EditorServerConfig): Promise<EditorServer> {
+  const paths = {
+    repoDir: join(config.dataDir, 'commons'),
+    siteDir: join(config.dataDir, 'site'),
+    database: join(config.dataDir, 'terreau.sqlite'),
+  };
+  await mkdir(config.dataDir, { recursive: true });
+  await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
+
+  const db: DatabaseSync = openDatabase(paths.database);
+  const accounts = new Accounts(db);
+  const store = new DocumentStore(db);
+  const builder = config.siteBuild
+    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
+    : undefined;
+  const publisher = new SitePublisher(paths.siteDir, builder);
+  // eslint-disable-next-line prefer-const -- the status board needs the instance created below
+  let hocuspocus: Hocuspocus<CollabContext>;
+  const status = new StatusBoard((name) => hocuspocus.documents.get(name));
+  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, quiet: config.quiet });
+  hocuspocus = new Hocuspocus<CollabContext>({
+    name: 'terreau',
+    quiet: true,
+    debounce: config.storeDebounceMs,
+    maxDebounce: config.storeMaxDebounceMs,
+    extensions: [new Authentication({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
+  });
+
+  const throttle = new LoginThrottle(config.auth.loginMaxFailures, config.auth.loginWindowMs);
+  const httpServer = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const handled = url.pathname.startsWith('/api/')
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
+      : serveStaticSite(paths.siteDir, request, response, url);
+    handled.catch((error) => {
+      console.error(error);
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+
+  const connectionsPerAddress = new Map<string, number>();
+  const websockets = crossws({
+    serverOptions: { maxPayload: config.limits.maxMessageBytes },
+    hooks: {
+      open(peer) {
+        const address = peer.remoteAddress ?? 'inconnue';
+        const count = (connectionsPerAddress.get(address) ?? 0) + 1;
+        connectionsPerAddress.set(address, count);
+        (peer as unknown as { terreauAddress: string }).terreauAddress = address;
+        if (count > config.limits.maxConnectionsPerIp) {
+          peer.close(closeCodes.tooManyConnections, `trop de connexions depuis votre adresse (${config.limits.maxConnectionsPerIp} au plus)`);
+          return;
+        }
+        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null });
+        (peer as unknown as { hocuspocus: typeof connection }).hocuspocus = connection;
+      },
+      message(peer, message) {
+        (peer as unknown as { hocuspocus?: { handleMessage(data: Uint8Array): void } }).hocuspocus?.handleMessage(message.uint8Array());
+      },
+      close(peer, event) {
+        const address = (peer as unknown as { terreauAddress?: string }).terreauAddress;
+        if (address) {
+          const left = (connectionsPerAddress.get(address) ?? 1) - 1;
+          if (left <= 0) connectionsPerAddress.delete(address);
+          else connectionsPerAddress.set(address, left);
+        }
+        (peer as unknown as { hocuspocus?: { handleClose(e: { code?: number; reason?: string }): void } }).hocuspocus?.handleClose({
+          code: event.code ?? 1000,
+          reason: event.reason ?? '',
+        });
+      },
+      error(peer, error) {
+        if (!config.quiet) console.error(`WebSocket ${peer.id} : ${error.message}`);
+      },
+    },
+  });
+  httpServer.on('upgrade', (request, socket, head) => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== '/collab' && pathname !== '/collab/') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    void websockets.handleUpgrade(request, socket, head);
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    hocuspocus,
+    accounts,
+    store,
+    gitSync,
+    publisher,
+    httpServer,
+    paths,
+    async listen() {
+      await new Promise<void>((resolvePromise, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => resolvePromise());
+      });
+      await gitSync.start(hocuspocus);
+      return (httpServer.address() as AddressInfo).port;
+    },
+    close() {
+      closing ??= (async () => {
+        httpServer.close();
+        await new Promise<void>((resolvePromise) => {
+          if (hocuspocus.getDocumentsCount() === 0) return resolvePromise();
+          hocuspocus.configuration.extensions.push({
+            async afterUnloadDocument({ instance }) {
+              if (instance.getDocumentsCount() === 0) resolvePromise();
+            },
+          });
+          hocuspocus.closeConnections();
+          hocuspocus.flushPendingStores();
+          // Direct connections (commits after a restart) may hold a document a little longer.
+          setTimeout(resolvePromise, 5_000).unref();
+        });
+        websockets.closeAll(1001, 'arrêt du serveur', true);
+        httpServer.closeAllConnections();
+        await gitSync.stop();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}
