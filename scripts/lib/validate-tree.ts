@@ -54,9 +54,10 @@ export async function validateContentTree(dir: string): Promise<Problem[]> {
 export async function inspectContentTree(dir: string): Promise<{ problems: Problem[]; entries: CheckedEntry[] }> {
   const { files, problems } = await listContentFiles(dir);
   const entries: CheckedEntry[] = [];
-  for (const file of files) {
-    const text = await readFile(join(dir, file), 'utf8');
-    const checked = checkEntryFile(file, text);
+  // Reads overlap with parsing: the file system answers while the previous files are checked.
+  const texts = files.map((file) => readFile(join(dir, file), 'utf8'));
+  for (const [i, file] of files.entries()) {
+    const checked = checkEntryFile(file, await texts[i]!);
     problems.push(...checked.problems);
     if (checked.entry) entries.push(checked.entry);
   }
