@@ -3,7 +3,9 @@
  *
  * - Load: a document seen for the first time is built from its file at HEAD (and its snapshot
  *   stored at once, so every later update has the same base); a document whose file changed in
- *   Git since it was last in sync gets that change merged in (external-merge.ts).
+ *   Git since it was last in sync gets that change merged in: the bridge replays the outside
+ *   change as a Yjs diff from the document state that matched the old text, so the CRDT keeps
+ *   the edits made since and nothing is duplicated.
  * - Commit: when a document has been idle `idleCommitMs`, or its last editor leaves, it is
  *   serialized, validated, and committed with the main editor as author, every other editor since
  *   the last commit as `Co-authored-by:`, and the server as committer. Invalid content is not
@@ -24,12 +26,11 @@ import type {
 } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import type { Accounts } from '../accounts/accounts.ts';
-import { serializeDocToEntry, loadEntryIntoDoc } from '../bridge/mdx-yjs.ts';
+import { applyEntryToDoc, loadEntryIntoDoc, mergeExternalEntry, serializeDocToEntry } from '../bridge/mdx-yjs.ts';
 import type { GitConfig } from '../config.ts';
 import { parseDocumentName, type EntryAddress } from '../documents/document-name.ts';
 import type { StatusBoard } from '../documents/status.ts';
 import { changedFiles, checkoutPaths, commitEntry, readFileAt, readHead } from '../git/commons-repo.ts';
-import { mergeExternalChange } from '../git/external-merge.ts';
 import { SerialQueue } from '../git/serial-queue.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
@@ -98,11 +99,10 @@ export class GitSync implements Extension {
       const stored = this.config.store.load(documentName);
       if (stored.state === undefined) {
         if (text === null && connectionConfig.readOnly) throw { reason: `entrée introuvable : ${documentName}` };
-        if (text !== null) document.transact(() => loadEntryIntoDoc(document, text, address.collection), serverOrigin);
-        this.config.store.saveSnapshot(documentName, document, text);
+        if (text !== null) loadEntryIntoDoc(document, text, address.collection);
+        this.config.store.saveSnapshot(documentName, document, { text });
       } else if (text !== null && text !== stored.baseText) {
-        mergeExternalChange(document, stored.baseText ?? null, text, address.collection, serverOrigin);
-        this.config.store.saveSnapshot(documentName, document, text);
+        this.mergeOutsideChange(document, stored.baseState, text, address);
       }
     });
   }
@@ -143,6 +143,7 @@ export class GitSync implements Extension {
     if (editors.length === 0) return Promise.resolve({ state: 'nothing' });
     const watermark = this.config.store.lastJournalId();
     let text: string;
+    const state = Y.encodeStateAsUpdate(document);
     try {
       text = serializeDocToEntry(document, address.collection);
     } catch (error) {
@@ -152,7 +153,7 @@ export class GitSync implements Extension {
       return Promise.resolve({ state: 'invalid' });
     }
     return this.queue
-      .run(() => this.commitText(address, text, editors.map((e) => e.userId), watermark))
+      .run(() => this.commitText(address, text, state, editors.map((e) => e.userId), watermark))
       .catch((error) => {
         this.log(`commit de ${documentName} : ${error?.stack ?? error}`);
         this.config.status.set(documentName, 'error');
@@ -160,13 +161,13 @@ export class GitSync implements Extension {
       });
   }
 
-  private async commitText(address: EntryAddress, text: string, editorIds: string[], watermark: number): Promise<CommitOutcome> {
+  private async commitText(address: EntryAddress, text: string, state: Uint8Array, editorIds: string[], watermark: number): Promise<CommitOutcome> {
     const { repoDir } = this.config;
     const head = await readHead(repoDir);
     if (head !== this.knownHead) await this.absorbExternalCommits();
     const current = await readFileAt(repoDir, head, address.path);
     if (current === text) {
-      this.config.store.setBaseText(address.name, text);
+      this.config.store.setBase(address.name, text, state);
       this.config.store.clearPendingEditors(address.name, watermark);
       this.config.status.set(address.name, 'saved', { commit: head });
       return { state: 'unchanged' };
@@ -185,7 +186,7 @@ export class GitSync implements Extension {
     const commit = await commitEntry(repoDir, address.path, text, message, author!, this.config.git.committer);
     this.knownHead = commit;
     this.tree = undefined;
-    this.config.store.setBaseText(address.name, text);
+    this.config.store.setBase(address.name, text, state);
     this.config.store.clearPendingEditors(address.name, watermark);
     this.config.status.set(address.name, 'saved', { commit });
     this.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
@@ -216,14 +217,20 @@ export class GitSync implements Extension {
       const live = this.instance?.documents.get(name);
       if (!live) continue; // merged when next loaded, from its stored base text
       const theirs = await readFileAt(repoDir, head, file);
-      const base = this.config.store.load(name).baseText ?? null;
-      if (theirs === undefined || theirs === base) continue;
-      mergeExternalChange(live, base, theirs, address.collection, serverOrigin);
-      this.config.store.saveSnapshot(name, live, theirs);
+      const stored = this.config.store.load(name);
+      if (theirs === undefined || theirs === stored.baseText) continue;
+      this.mergeOutsideChange(live, stored.baseState, theirs, address);
       this.log(`commit extérieur fusionné dans ${name}`);
     }
     this.log(`HEAD déplacé de l’extérieur : ${previous.slice(0, 8)} → ${head.slice(0, 8)}`);
     void this.config.publisher.publish().catch((error) => this.log(`publication : ${error}`));
+  }
+
+  private mergeOutsideChange(document: Y.Doc, baseState: Uint8Array | undefined, text: string, address: EntryAddress): void {
+    if (baseState) mergeExternalEntry(document, baseState, text, address.collection, serverOrigin);
+    else applyEntryToDoc(document, text, address.collection, serverOrigin);
+    // The merge is the server's own change: stored at once, since the journal holds client updates only.
+    this.config.store.saveSnapshot(address.name, document, { text });
   }
 
   /** Commits documents whose edits were journaled but never committed (crash, shutdown). */

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS documents (
   name TEXT PRIMARY KEY,
   state BLOB NOT NULL,
   base_text TEXT,
+  base_state BLOB,
   stored_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS journal (

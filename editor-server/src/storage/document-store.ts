@@ -13,6 +13,8 @@ export interface StoredDocument {
   state: Uint8Array | undefined;
   /** Text of the Git file the document was last in sync with (null: the file did not exist). */
   baseText: string | null | undefined;
+  /** Yjs state of the document when it matched `baseText` (to replay outside changes as a diff). */
+  baseState: Uint8Array | undefined;
   /** Updates journaled after the snapshot, oldest first. */
   updates: Uint8Array[];
 }
@@ -48,30 +50,30 @@ export class DocumentStore {
 
   /** Reads a document's snapshot and the journal written after it. */
   load(document: string): StoredDocument {
-    const row = this.db.prepare('SELECT state, base_text FROM documents WHERE name = ?').get(document) as
-      | { state: Uint8Array; base_text: string | null }
+    const row = this.db.prepare('SELECT state, base_text, base_state FROM documents WHERE name = ?').get(document) as
+      | { state: Uint8Array; base_text: string | null; base_state: Uint8Array | null }
       | undefined;
     const updates = (this.db.prepare('SELECT update_data FROM journal WHERE document = ? ORDER BY id').all(document) as { update_data: Uint8Array }[]).map(
       (r) => r.update_data,
     );
-    return { state: row?.state, baseText: row ? row.base_text : undefined, updates };
+    return { state: row?.state, baseText: row ? row.base_text : undefined, baseState: row?.base_state ?? undefined, updates };
   }
 
   /**
    * Stores a snapshot of the document and drops the journal rows it contains. Rows the snapshot
    * does not contain yet (an update being applied right now) are kept for the next one.
    */
-  saveSnapshot(document: string, doc: Y.Doc, baseText?: string | null): void {
+  saveSnapshot(document: string, doc: Y.Doc, inSyncWith?: { text: string | null }): void {
     const state = Y.encodeStateAsUpdate(doc);
     const snapshot = Y.snapshot(doc);
     inTransaction(this.db, () => {
       const exists = this.db.prepare('SELECT 1 FROM documents WHERE name = ?').get(document);
-      if (exists) {
-        if (baseText === undefined) this.db.prepare('UPDATE documents SET state = ?, stored_at = ? WHERE name = ?').run(state, Date.now(), document);
-        else this.db.prepare('UPDATE documents SET state = ?, base_text = ?, stored_at = ? WHERE name = ?').run(state, baseText, Date.now(), document);
+      if (!exists) {
+        this.db.prepare('INSERT INTO documents (name, state, stored_at) VALUES (?, ?, ?)').run(document, state, Date.now());
       } else {
-        this.db.prepare('INSERT INTO documents (name, state, base_text, stored_at) VALUES (?, ?, ?, ?)').run(document, state, baseText ?? null, Date.now());
+        this.db.prepare('UPDATE documents SET state = ?, stored_at = ? WHERE name = ?').run(state, Date.now(), document);
       }
+      if (inSyncWith) this.db.prepare('UPDATE documents SET base_text = ?, base_state = ? WHERE name = ?').run(inSyncWith.text, state, document);
       const rows = this.db.prepare('SELECT id, update_data FROM journal WHERE document = ?').all(document) as { id: number; update_data: Uint8Array }[];
       const remove = this.db.prepare('DELETE FROM journal WHERE id = ?');
       for (const row of rows) {
@@ -80,9 +82,9 @@ export class DocumentStore {
     });
   }
 
-  /** Records the Git text a document is now in sync with. */
-  setBaseText(document: string, baseText: string | null): void {
-    this.db.prepare('UPDATE documents SET base_text = ? WHERE name = ?').run(baseText, document);
+  /** Records the Git text a document is now in sync with, and the document state that gave it. */
+  setBase(document: string, text: string | null, state: Uint8Array): void {
+    this.db.prepare('UPDATE documents SET base_text = ?, base_state = ? WHERE name = ?').run(text, state, document);
   }
 
   /** Whether a snapshot exists (the document was loaded once from Git already). */
