@@ -1,0 +1,85 @@
+/**
+ * The editor's document model, shared by the browser editor and the server: Tiptap extensions whose
+ * schema maps one to one onto the safe MDX subset (see `mdx-to-prosemirror.ts`). The browser adds
+ * node views and collaboration on top; it must never add nodes or marks, or the server could not
+ * serialise what it receives.
+ */
+import { getSchema, mergeAttributes, Node, type AnyExtension, type Attributes } from '@tiptap/core';
+import { Code } from '@tiptap/extension-code';
+import { StarterKit } from '@tiptap/starter-kit';
+import type { Schema } from '@tiptap/pm/model';
+import { mdxComponents } from '../../../schemas/mdx-components.ts';
+
+/** Links the editor accepts: https/http URLs, site paths and in-page anchors (as the validator). */
+export const ALLOWED_LINK = /^(https?:\/\/|\/|#)/i;
+
+/** Names of the allow-listed components, which are also the names of their editor nodes. */
+export const componentNames = Object.keys(mdxComponents);
+
+/** One attribute per component attribute; absent attributes are `null`, rendered as `data-*`. */
+function componentAttributes(name: string): Attributes {
+  const definition = mdxComponents[name]!;
+  return Object.fromEntries(
+    Object.keys(definition.attributes).map((attribute) => [
+      attribute,
+      {
+        default: null,
+        parseHTML: (element: HTMLElement) => element.getAttribute(`data-${attribute}`),
+        renderHTML: (attrs: Record<string, unknown>) => (attrs[attribute] == null ? {} : { [`data-${attribute}`]: attrs[attribute] }),
+      },
+    ]),
+  );
+}
+
+/** Builds the editor node of an allow-listed component: block components wrap blocks, atoms have none. */
+function createComponentNode(name: string) {
+  const definition = mdxComponents[name]!;
+  const block = definition.kind === 'block';
+  return Node.create({
+    name,
+    group: 'block',
+    content: block ? 'block+' : undefined,
+    atom: !block,
+    // A component is a unit: pasting inside it must not split it, dragging moves it whole.
+    defining: block,
+    isolating: block,
+    draggable: !block,
+    selectable: true,
+    addAttributes: () => componentAttributes(name),
+    parseHTML: () => [{ tag: `${block ? 'section' : 'div'}[data-composant="${name}"]` }],
+    renderHTML: ({ HTMLAttributes }) =>
+      block
+        ? ['section', mergeAttributes({ 'data-composant': name, class: `composant composant-${name}` }, HTMLAttributes), 0]
+        : ['div', mergeAttributes({ 'data-composant': name, class: `composant composant-${name}` }, HTMLAttributes)],
+  });
+}
+
+/** Editor nodes of the allow-listed components, by component name. */
+export const componentNodes = Object.fromEntries(componentNames.map((name) => [name, createComponentNode(name)]));
+
+/** The Tiptap extensions of an entry body; `undoRedo` must stay off under collaboration. */
+export function createBodyExtensions(): AnyExtension[] {
+  return [
+    StarterKit.configure({
+      heading: { levels: [2, 3, 4] },
+      strike: false,
+      underline: false,
+      code: false,
+      undoRedo: false,
+      link: {
+        openOnClick: false,
+        autolink: false,
+        linkOnPaste: true,
+        protocols: ['https', 'http'],
+        HTMLAttributes: { target: null, rel: null, class: null },
+        isAllowedUri: (url) => ALLOWED_LINK.test(url),
+      },
+    }),
+    // Markdown lets code sit inside bold or a link; Tiptap's default code mark excludes every mark.
+    Code.extend({ excludes: '' }),
+    ...Object.values(componentNodes),
+  ];
+}
+
+/** The ProseMirror schema of an entry body (the same in the browser and on the server). */
+export const bodySchema: Schema = getSchema(createBodyExtensions());
