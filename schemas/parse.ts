@@ -34,24 +34,33 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
 export function listProblems(schema: z.ZodType, input: unknown): InputProblem[] {
   const result = schema.safeParse(input);
   if (result.success) return [];
-  return result.error.issues.map((issue) => ({ path: issue.path, message: friendlyMessage(issue) }));
+  return result.error.issues.flatMap((issue) => friendlyProblems(issue, schema));
 }
 
 /** Parses an input against a schema, or throws an `InputError` naming the source and fields. */
 export function parseWithFriendlyErrors<T extends z.ZodType>(schema: T, input: unknown, source: string): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InputError(
-    source,
-    result.error.issues.map((issue) => ({ path: issue.path, message: friendlyMessage(issue) })),
-  );
+  throw new InputError(source, result.error.issues.flatMap((issue) => friendlyProblems(issue, schema)));
 }
 
-function friendlyMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'champ obligatoire manquant';
-  if (issue.code === 'invalid_type') return `type inattendu : ${issue.expected} attendu`;
+function friendlyProblems(issue: z.core.$ZodIssue, schema: z.ZodType): InputProblem[] {
   if (issue.code === 'unrecognized_keys') {
-    return `champ(s) inconnu(s) : ${issue.keys.join(', ')} ; vérifiez l’orthographe ou retirez-les`;
+    // One problem per unknown key, on the key itself, with the likely intended field.
+    const known = knownKeys(schema, issue.path);
+    return issue.keys.map((key) => {
+      const guess = known.find((candidate) => candidate.startsWith(key) || key.startsWith(candidate));
+      const hint = guess ? `vouliez-vous dire « ${guess} » ?` : 'vérifiez l’orthographe ou retirez-le';
+      return { path: [...issue.path, key], message: `champ inconnu : ${hint}` };
+    });
   }
-  return issue.message;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path: issue.path, message: 'champ obligatoire manquant' }];
+  if (issue.code === 'invalid_type') return [{ path: issue.path, message: `type inattendu : ${issue.expected} attendu` }];
+  return [{ path: issue.path, message: issue.message }];
+}
+
+/** Field names an object schema accepts at the top level (nested objects: none known). */
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return path.length === 0 && shape ? Object.keys(shape) : [];
 }

@@ -63,7 +63,7 @@ describe('the collection schemas', () => {
     expect(message).toMatchInlineSnapshot(`
       "fiches/jardin.mdx: resume: champ obligatoire manquant
       fiches/jardin.mdx: cout: valeur "gratuit" inconnue pour « cout » ; valeurs admises : 0, moins-1k, 1k-10k, 10k-100k, plus-100k
-      fiches/jardin.mdx: (racine): champ(s) inconnu(s) : objectif ; vérifiez l’orthographe ou retirez-les"
+      fiches/jardin.mdx: objectif: champ inconnu : vouliez-vous dire « objectifs » ?"
     `);
   });
 

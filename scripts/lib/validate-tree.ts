@@ -132,14 +132,8 @@ function checkEntryFile(file: string, text: string): { problems: Problem[]; entr
   if (raw.yamlErrors.length) return { problems };
   const result = definition.schema.safeParse(raw.data ?? {});
   if (!result.success) {
-    for (const issue of result.error.issues) {
-      // Unknown keys are reported one by one, on their own line, so a typo is easy to find.
-      const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
-      const [message] = listProblems(definition.schema, raw.data ?? {}).filter((p) => p.path.join('.') === issue.path.join('.')).map((p) => p.message);
-      for (const path of paths) {
-        const text = issue.code === 'unrecognized_keys' ? 'champ inconnu : vérifiez l’orthographe ou retirez-le' : (message ?? issue.message);
-        problems.push({ file, line: raw.lineOf(path), field: formatFieldPath(path) || 'frontmatter', message: text });
-      }
+    for (const issue of listProblems(definition.schema, raw.data ?? {})) {
+      problems.push({ file, line: raw.lineOf(issue.path), field: formatFieldPath(issue.path) || 'frontmatter', message: issue.message });
     }
     return { problems };
   }
