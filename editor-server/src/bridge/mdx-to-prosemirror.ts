@@ -109,9 +109,7 @@ function component(node: MdxJsxFlowElement, definitions: Map<string, Definition>
   const line = lineOf(node);
   const name = node.name ?? '';
   const definition = mdxComponents[name];
-  if (!definition) {
-    throw new BridgeError(line, `composant <${name || '>'}> non autorisé (composants autorisés : ${Object.keys(mdxComponents).join(', ')})`);
-  }
+  if (!definition) throw notAllowed(line, name);
   const attrs: Record<string, string | null> = Object.fromEntries(Object.keys(definition.attributes).map((key) => [key, null]));
   for (const attribute of node.attributes as (MdxJsxAttribute | MdxJsxExpressionAttribute)[]) {
     if (attribute.type !== 'mdxJsxAttribute' || typeof attribute.value !== 'string') {
@@ -127,6 +125,11 @@ function component(node: MdxJsxFlowElement, definitions: Map<string, Definition>
     return { type: name, attrs };
   }
   return { type: name, attrs, content: nonEmptyBlocks(convertBlocks(node.children as RootContent[], definitions)) };
+}
+
+function notAllowed(line: number, name: string | null | undefined): BridgeError {
+  const hint = /^[a-z]/.test(name ?? '') ? ' ; le HTML brut n’est pas accepté, écrivez en Markdown' : '';
+  return new BridgeError(line, `composant <${name ?? ''}> non autorisé (composants autorisés : ${Object.keys(mdxComponents).join(', ')})${hint}`);
 }
 
 function nonEmptyBlocks(blocks: JSONContent[]): JSONContent[] {
@@ -181,6 +184,7 @@ function convertInline(node: PhrasingContent, marks: Mark[], definitions: Map<st
     case 'imageReference':
       throw new BridgeError(lineOf(node), 'image non prise en charge : proposez le fichier avec <Ressource href="…" titre="…" />');
     case 'mdxJsxTextElement':
+      if (!mdxComponents[node.name ?? '']) throw notAllowed(lineOf(node), node.name);
       throw new BridgeError(
         lineOf(node),
         `composant <${node.name ?? ''}> au milieu d’un paragraphe : l’éditeur le veut seul sur sa ligne, précédé et suivi d’une ligne vide`,

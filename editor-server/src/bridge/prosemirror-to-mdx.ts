@@ -79,11 +79,13 @@ function convertBlock(node: JSONContent): BlockContent[] {
     case 'orderedList': {
       const ordered = node.type === 'orderedList';
       const start = ordered ? Math.max(0, Math.trunc(Number(node.attrs?.start ?? 1))) : null;
-      const children: ListItem[] = (node.content ?? []).map((item) => ({
-        type: 'listItem',
-        spread: false,
-        children: convertBlocks(item.content ?? []),
-      }));
+      const children: ListItem[] = (node.content ?? []).map((item) => {
+        const blocks = convertBlocks(item.content ?? []);
+        // Only a sublist may follow an item's text on the next line; anything else (a component,
+        // a quote) needs a blank line or it would be read as part of the paragraph.
+        const spread = blocks.some((block, index) => index > 0 && block.type !== 'list');
+        return { type: 'listItem', spread, children: blocks };
+      });
       return [{ type: 'list', ordered, start, spread: false, children }];
     }
     case 'codeBlock': {
