@@ -54,13 +54,17 @@ export async function connect(wsUrl: string, name: string, token: string | null,
   const provider = new HocuspocusProvider({ url: wsUrl, name, token, document });
   if (options.requireSync === false) return provider;
   await new Promise<void>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} : pas de synchronisation`)), 15_000);
+    const timer = setTimeout(() => {
+      provider.destroy();
+      reject(new Error(`${name} : pas de synchronisation`));
+    }, 15_000);
     provider.on('synced', () => {
       clearTimeout(timer);
       resolvePromise();
     });
     provider.on('authenticationFailed', ({ reason }: { reason: string }) => {
       clearTimeout(timer);
+      provider.destroy();
       reject(new Error(`refusé : ${reason}`));
     });
   });
