@@ -1,0 +1,7 @@
+/** The catalogue the guided path computes a roadmap from, in the browser. */
+import { getCommons } from '../../lib/commons.ts';
+import { buildCatalogue } from '../../lib/recommend-catalogue.ts';
+
+export async function GET() {
+  return new Response(JSON.stringify(buildCatalogue(await getCommons())), { headers: { 'content-type': 'application/json' } });
+}

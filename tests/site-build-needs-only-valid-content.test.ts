@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite, makeFixtureContent } from './helpers/site-fixture.ts';
+
+let root: string;
+let contentDir: string;
+
+beforeAll(async () => {
+  ({ root, contentDir } = await makeFixtureContent({ history: false }));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('building the site', () => {
+  it('stops on an invalid file with the validator’s lines, no stack trace and no site', async () => {
+    const file = join(contentDir, 'fiches/jardin-partage.mdx');
+    const valid = await readFile(file, 'utf8');
+    await writeFile(file, valid.replace(/^difficulte: .*$/m, 'difficulte: "9"'));
+    try {
+      const outDir = join(root, 'invalid-site');
+      const result = buildSite(contentDir, outDir, join(root, 'cache-invalid'));
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^fiches\/jardin-partage\.mdx:\d+: difficulte: valeur "9" inconnue pour « difficulte »/m);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(outDir)).toBe(false);
+    } finally {
+      await writeFile(file, valid);
+    }
+  });
+
+  it('builds a content tree that has no Git history', async () => {
+    const outDir = join(root, 'site');
+    const result = buildSite(contentDir, outDir, join(root, 'cache'));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const page = await readFile(join(outDir, 'fiches/jardin-partage/index.html'), 'utf8');
+    expect(page).toContain('Citer et réutiliser');
+    expect(await readFile(join(outDir, 'fiches/jardin-partage/historique/index.html'), 'utf8')).toContain('Aucun historique');
+    expect(existsSync(join(outDir, 'pagefind/pagefind.js'))).toBe(true);
+  });
+});
