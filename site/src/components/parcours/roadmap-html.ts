@@ -17,7 +17,7 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const themeList = (values: Theme[]) => values.map((t) => themes[t].label).join(', ');
 
-/** Renders a roadmap (headings from level 2). */
+/** Renders a roadmap under a level-2 heading the page provides (steps are level 3). */
 export function renderRoadmap(roadmap: Roadmap, context: RoadmapContext = {}): string {
   const { answers } = roadmap;
   const facts = [
@@ -42,8 +42,7 @@ ${tools}
   const retours = roadmap.retours.length
     ? `<ul class="roadmap__retours">${roadmap.retours.map(renderRetour).join('')}</ul>`
     : '<p>Pas encore de retour d’expérience d’un territoire de cette taille. <a href="/retours/">Tous les retours d’expérience</a>.</p>';
-  return `<h2 id="feuille-de-route-titre">Votre feuille de route</h2>
-<ul class="badges roadmap__facts" aria-label="Vos réponses">${facts.map((f) => `<li class="badge">${escapeHtml(f)}</li>`).join('')}</ul>
+  return `<ul class="badges roadmap__facts" aria-label="Vos réponses">${facts.map((f) => `<li class="badge">${escapeHtml(f)}</li>`).join('')}</ul>
 <p class="roadmap__intro">${escapeHtml(situations[answers.situation].intro)}</p>
 <ol class="roadmap__steps">${steps.join('')}</ol>
 <h2>Des territoires comme le vôtre</h2>
