@@ -58,6 +58,8 @@ export interface EditorServerConfig {
   siteBuildCommand: string[];
   /** Directory the build command runs in (the code checkout, which it never writes content to). */
   codeDir: string;
+  /** SQLite durability of the journal: `normal` survives a killed process, `full` also power loss. */
+  journalSync: 'normal' | 'full';
   /** Hocuspocus debounce of stored snapshots (the journal makes each update durable anyway). */
   storeDebounceMs: number;
   storeMaxDebounceMs: number;
@@ -87,6 +89,7 @@ export const defaultConfig: EditorServerConfig = {
   siteBuild: true,
   siteBuildCommand: ['npm', 'run', 'build', '--silent'],
   codeDir,
+  journalSync: 'normal',
   storeDebounceMs: 2_000,
   storeMaxDebounceMs: 10_000,
   limits: {
@@ -124,6 +127,8 @@ const environmentSchema = z.object({
   COMMONS_REMOTE: z.string().min(1).optional(),
   /** `off` serves without building the site (development of the API). */
   SITE_BUILD: flag.optional(),
+  /** `full` to fsync every journal append (survives power loss, slower). */
+  JOURNAL_SYNC: z.enum(['normal', 'full']).optional(),
   /** `on` behind HTTPS: session cookies get `Secure`. */
   SECURE_COOKIES: flag.optional(),
   /** Seconds of inactivity before a document is committed. */
@@ -143,6 +148,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
   if (e.COMMONS_REMOTE) overrides.commonsRemote = e.COMMONS_REMOTE;
   if (e.SITE_BUILD !== undefined) overrides.siteBuild = e.SITE_BUILD;
+  if (e.JOURNAL_SYNC) overrides.journalSync = e.JOURNAL_SYNC;
   if (e.SECURE_COOKIES !== undefined) overrides.auth!.secureCookies = e.SECURE_COOKIES;
   if (e.IDLE_COMMIT_SECONDS !== undefined) overrides.git!.idleCommitMs = e.IDLE_COMMIT_SECONDS * 1000;
   if (e.MAX_MESSAGE_BYTES !== undefined) overrides.limits!.maxMessageBytes = e.MAX_MESSAGE_BYTES;

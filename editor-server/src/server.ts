@@ -23,6 +23,7 @@ import { serveStaticSite } from './http/static-site.ts';
 import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
 import { openDatabase } from './storage/database.ts';
 import { DocumentStore } from './storage/document-store.ts';
+import { EntryValidator } from './validation/entry-validator.ts';
 
 /** A running (or ready to run) editor server. */
 export interface EditorServer {
@@ -51,7 +52,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   await mkdir(config.dataDir, { recursive: true });
   await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
 
-  const db: DatabaseSync = openDatabase(paths.database);
+  const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
   const accounts = new Accounts(db);
   const store = new DocumentStore(db);
   const builder = config.siteBuild
@@ -61,7 +62,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   // eslint-disable-next-line prefer-const -- the status board needs the instance created below
   let hocuspocus: Hocuspocus<CollabContext>;
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
-  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, quiet: config.quiet });
+  const validator = new EntryValidator(paths.repoDir);
+  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, validator, quiet: config.quiet });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
     quiet: true,
@@ -164,6 +166,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         websockets.closeAll(1001, 'arrêt du serveur', true);
         httpServer.closeAllConnections();
         await gitSync.stop();
+        await validator.close();
         db.close();
       })();
       return closing;

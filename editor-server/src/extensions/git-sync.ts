@@ -34,7 +34,7 @@ import { changedFiles, checkoutPaths, commitEntry, readFileAt, readHead } from '
 import { SerialQueue } from '../git/serial-queue.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
-import { inspectContentTree, validateEntryText, type CheckedEntry } from '../../../scripts/lib/validate-tree.ts';
+import type { EntryValidator } from '../validation/entry-validator.ts';
 import type { CollabContext } from './authentication.ts';
 
 /** Configuration of `GitSync`. */
@@ -45,6 +45,7 @@ export interface GitSyncConfig {
   accounts: Accounts;
   status: StatusBoard;
   publisher: SitePublisher;
+  validator: EntryValidator;
   quiet: boolean;
 }
 
@@ -61,7 +62,6 @@ export class GitSync implements Extension {
   private readonly queue = new SerialQueue();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private knownHead: string | undefined;
-  private tree: CheckedEntry[] | undefined;
   private poller: NodeJS.Timeout | undefined;
   private instance: Hocuspocus | undefined;
   private stopped = false;
@@ -172,7 +172,7 @@ export class GitSync implements Extension {
       this.config.status.set(address.name, 'saved', { commit: head });
       return { state: 'unchanged' };
     }
-    const problems = validateEntryText(await this.contentTree(), address.collection, address.slug, text);
+    const problems = await this.config.validator.validate(address.collection, address.slug, text);
     if (problems.length > 0) {
       this.config.status.set(address.name, 'invalid', { problems });
       return { state: 'invalid' };
@@ -185,7 +185,7 @@ export class GitSync implements Extension {
     ].join('\n');
     const commit = await commitEntry(repoDir, address.path, text, message, author!, this.config.git.committer);
     this.knownHead = commit;
-    this.tree = undefined;
+    void this.config.validator.reload();
     this.config.store.setBase(address.name, text, state);
     this.config.store.clearPendingEditors(address.name, watermark);
     this.config.status.set(address.name, 'saved', { commit });
@@ -206,7 +206,7 @@ export class GitSync implements Extension {
     const previous = this.knownHead;
     if (!previous || head === previous) return;
     this.knownHead = head;
-    this.tree = undefined;
+    await this.config.validator.reload();
     const files = await changedFiles(repoDir, previous, head);
     // A fetch + update-ref leaves the work tree behind; the site is built from it.
     await checkoutPaths(repoDir, files.filter((f) => !f.startsWith('.')));
@@ -244,11 +244,6 @@ export class GitSync implements Extension {
         await connection.disconnect();
       }
     }
-  }
-
-  private async contentTree(): Promise<CheckedEntry[]> {
-    this.tree ??= (await inspectContentTree(this.config.repoDir)).entries;
-    return this.tree;
   }
 
   private identityOf(userId: string): { name: string; email: string } {

