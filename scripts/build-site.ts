@@ -4,7 +4,7 @@
  * half-built site never replaces a good one.
  */
 import { createHash } from 'node:crypto';
-import { cp, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
@@ -41,7 +41,9 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   process.env.SITE_OUT_DIR = outDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build } = await import('astro');
-  await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' });
+  // Astro keeps generated modules in site/.astro whatever the content tree: two builds of
+  // different trees at once (tests, the editor server) would mix them up. One at a time.
+  await withBuildLock(() => build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' }));
 
   const pagefind = await import('pagefind');
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
@@ -54,6 +56,38 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
 
   if (staging !== outDir) await moveInto(staging, outDir);
   return { indexedPages: added.page_count };
+}
+
+/** Runs `task` while holding site/.astro/build.lock; a lock left by a dead process is taken over. */
+async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
+  const lock = resolve(siteRoot, '.astro/build.lock');
+  await mkdir(resolve(siteRoot, '.astro'), { recursive: true });
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch {
+      const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
+      if (!holder || !isAlive(holder)) await rm(lock, { force: true });
+      else await new Promise((done) => setTimeout(done, 200));
+    }
+  }
+  try {
+    return await task();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isInside(path: string, dir: string): boolean {

@@ -1,0 +1,215 @@
+/**
+ * One open entry: its Yjs document synchronised with the editor server over /collab, the Tiptap
+ * editor of its body, the form of its data, who else is here, and the save status the server
+ * publishes (« enregistré », « publié », or why the content was refused).
+ */
+import { Editor, type AnyExtension } from '@tiptap/core';
+import { Collaboration } from '@tiptap/extension-collaboration';
+import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import * as Y from 'yjs';
+import { componentNames, createBodyExtensions } from '../../../editor-server/src/bridge/body-extensions.ts';
+import { collections } from '../../../schemas/collections.ts';
+import type { CollectionName } from '../../../schemas/common.ts';
+import { createComponentViewExtensions } from './component-views.ts';
+import { createFrontmatterForm } from './frontmatter-form.ts';
+import type { SessionUser } from './session-api.ts';
+import { createToolbar } from './toolbar.ts';
+
+/** Where the open entry shows itself in the page. */
+export interface EditorElements {
+  title: HTMLElement;
+  status: HTMLElement;
+  problems: HTMLElement;
+  present: HTMLElement;
+  toolbar: HTMLElement;
+  body: HTMLElement;
+  form: HTMLElement;
+}
+
+/** What an editor needs to open an entry. */
+export interface OpenOptions {
+  collection: CollectionName;
+  slug: string;
+  user: SessionUser | null;
+  token: string | null;
+  /** Text of a new entry, written into the document if it is still empty once synced. */
+  template?: () => Promise<{ data: Record<string, unknown>; body: object | null }>;
+}
+
+/** Colours for carets and names, dark enough for white text on them (WCAG AA). */
+const palette = ['#1f5a86', '#8a3b12', '#2f5d3a', '#6b2d7b', '#9a2142', '#0b6e69', '#5b4a0a', '#3d4aa3'];
+
+/** The colour of a person, the same on every screen. */
+export function colourOf(id: string | number): string {
+  let hash = 0;
+  for (const char of String(id)) hash = (hash * 31 + char.charCodeAt(0)) | 0;
+  return palette[Math.abs(hash) % palette.length]!;
+}
+
+interface StatusMessage {
+  type: 'terreau/status';
+  state: 'modified' | 'saved' | 'published' | 'invalid' | 'error';
+  label: string;
+  problems?: { file: string; line: number; field: string; message: string }[];
+}
+
+/** Opens an entry in the page; returns a handle to close it. */
+export function openEntry(elements: EditorElements, options: OpenOptions): { destroy(): void; provider: HocuspocusProvider; editor: Editor | null } {
+  const name = `${options.collection}/${options.slug}`;
+  const definition = collections[options.collection];
+  const doc = new Y.Doc();
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const provider = new HocuspocusProvider({ url: `${scheme}://${location.host}/collab`, name, document: doc, token: options.token ?? '' });
+  const frontmatter = doc.getMap<unknown>('frontmatter');
+  let serverStatus: StatusMessage | null = null;
+  let localProblems: string[] = [];
+  let closedReason = '';
+  let mayEdit = false;
+
+  const showStatus = () => {
+    const unsynced = provider.hasUnsyncedChanges;
+    let text: string;
+    let state: string;
+    if (closedReason) [text, state] = [closedReason, 'erreur'];
+    else if (!provider.isSynced) [text, state] = ['connexion au serveur…', 'attente'];
+    else if (unsynced) [text, state] = ['modifications en cours d’envoi…', 'envoi'];
+    else if (serverStatus) [text, state] = [serverStatus.label, serverStatus.state];
+    else [text, state] = [mayEdit ? 'à jour' : 'lecture seule', 'calme'];
+    elements.status.textContent = text;
+    elements.status.dataset.etat = state;
+    const lines = [
+      ...(serverStatus?.state === 'invalid' ? (serverStatus.problems ?? []).map((p) => `ligne ${p.line} — ${p.field} : ${p.message}`) : []),
+      ...(mayEdit ? localProblems : []),
+    ];
+    const list = elements.problems.querySelector('ul')!;
+    list.replaceChildren(...[...new Set(lines)].map((line) => Object.assign(document.createElement('li'), { textContent: line })));
+    elements.problems.hidden = lines.length === 0;
+  };
+
+  const extensions: AnyExtension[] = [
+    ...createBodyExtensions().filter((extension) => !componentNames.includes(extension.name)),
+    ...createComponentViewExtensions(),
+    Collaboration.configure({ document: doc }),
+  ];
+  if (options.user) {
+    extensions.push(CollaborationCaret.configure({ provider, user: { name: options.user.name, color: colourOf(options.user.id) } }));
+  }
+  const hasBody = definition.format === 'mdx';
+  const editor = hasBody
+    ? new Editor({
+        element: elements.body,
+        extensions,
+        editable: false,
+        editorProps: {
+          attributes: { class: 'editeur-prose', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Texte de l’entrée' },
+        },
+      })
+    : null;
+  elements.toolbar.hidden = !hasBody;
+  elements.body.hidden = !hasBody;
+  const toolbar = editor ? createToolbar(elements.toolbar, editor) : null;
+  const form = createFrontmatterForm(elements.form, frontmatter, definition.schema, (problems) => {
+    localProblems = problems;
+    showStatus();
+  });
+
+  const setEditable = (editable: boolean) => {
+    mayEdit = editable;
+    editor?.setEditable(editable);
+    // Component views read editability when they are drawn; those already drawn follow here.
+    elements.body.querySelectorAll<HTMLInputElement>('.composant-entete input, .composant-entete select').forEach((control) => (control.disabled = !editable));
+    toolbar?.setEditable(editable);
+    form.setEditable(editable);
+    document.body.classList.toggle('editeur-lecture-seule', !editable);
+    showStatus();
+  };
+  setEditable(false);
+
+  const showTitle = () => {
+    const titre = frontmatter.get('titre');
+    elements.title.textContent = typeof titre === 'string' && titre ? titre : name;
+  };
+  frontmatter.observe(showTitle);
+
+  const showPresent = () => {
+    const people = [...provider.awareness!.getStates().values()]
+      .map((state) => state.user as { name?: string; color?: string } | undefined)
+      .filter((user): user is { name: string; color: string } => !!user?.name);
+    const list = document.createElement('ul');
+    list.className = 'presents-liste';
+    for (const person of people) {
+      const item = document.createElement('li');
+      const dot = document.createElement('span');
+      dot.className = 'presents-pastille';
+      dot.style.background = person.color;
+      dot.setAttribute('aria-hidden', 'true');
+      item.append(dot, document.createTextNode(person.name));
+      list.append(item);
+    }
+    const label = document.createElement('span');
+    label.className = 'presents-titre';
+    label.textContent = people.length > 1 ? `${people.length} personnes ici :` : people.length === 1 ? 'Ici :' : 'Personne d’autre ici';
+    elements.present.replaceChildren(label, list);
+  };
+  provider.awareness?.on('change', showPresent);
+
+  provider.on('synced', async () => {
+    if (options.template && doc.getXmlFragment('default').length === 0 && frontmatter.size === 0 && provider.authorizedScope !== 'readonly') {
+      const { data, body } = await options.template();
+      doc.transact(() => {
+        for (const [key, value] of Object.entries(data)) frontmatter.set(key, value);
+      });
+      if (body && editor) editor.commands.setContent(body);
+    }
+    setEditable(!!options.user && provider.authorizedScope !== 'readonly');
+    showTitle();
+    showPresent();
+  });
+  provider.on('stateless', ({ payload }: { payload: string }) => {
+    try {
+      const message = JSON.parse(payload) as StatusMessage;
+      if (message.type === 'terreau/status') serverStatus = message;
+    } catch {
+      // Not a status message: nothing to show.
+    }
+    showStatus();
+  });
+  provider.on('unsyncedChanges', showStatus);
+  provider.on('status', ({ status }: { status: string }) => {
+    if (status === 'disconnected' && !closedReason) elements.status.textContent = 'hors ligne : vos modifications seront envoyées à la reconnexion';
+    else showStatus();
+  });
+  provider.on('authenticationFailed', ({ reason }: { reason: string }) => {
+    closedReason = `connexion refusée : ${reason}`;
+    showStatus();
+  });
+  provider.on('close', ({ event }: { event: CloseEvent }) => {
+    // The server explains why it closes (limits, unknown entry); a plain network loss has no reason.
+    if (event.reason) {
+      closedReason = `connexion fermée : ${event.reason}`;
+      showStatus();
+    }
+  });
+
+  // Leaving with edits the server has not acknowledged would lose them: ask first.
+  const beforeUnload = (event: BeforeUnloadEvent) => {
+    if (!provider.hasUnsyncedChanges) return;
+    event.preventDefault();
+    event.returnValue = '';
+  };
+  window.addEventListener('beforeunload', beforeUnload);
+  showStatus();
+
+  return {
+    provider,
+    editor,
+    destroy() {
+      window.removeEventListener('beforeunload', beforeUnload);
+      form.destroy();
+      editor?.destroy();
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}

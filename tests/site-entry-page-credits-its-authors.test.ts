@@ -1,0 +1,67 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './helpers/chromium.ts';
+import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
+import { serveSite, type SiteServer } from './helpers/site-server.ts';
+
+let site: SiteFixture;
+let server: SiteServer;
+let browser: Browser;
+
+async function jsonLdOf(page: Page): Promise<Record<string, any>> {
+  return JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? '{}');
+}
+
+describe.skipIf(!hasChromium())('an entry page', () => {
+  beforeAll(async () => {
+    site = await buildFixtureSite();
+    server = await serveSite(site.outDir);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await site?.cleanup();
+  });
+
+  it('shows title, every contributor, credited structures, source and licence, with a credit line to copy', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/fiches/jardin-partage/`);
+    const block = page.getByRole('region', { name: 'Citer et réutiliser' });
+    await expect(block.isVisible()).resolves.toBe(true);
+    const text = await block.innerText();
+    expect(text).toContain('Créer un jardin partagé');
+    for (const name of ['Alice Martin', 'Bruno Petit', 'Chloé Durand', 'La Traverse']) expect(text).toContain(name);
+    expect(text).toContain('/fiches/jardin-partage/');
+    expect(await block.locator('a[rel="license"]').getAttribute('href')).toBe('https://creativecommons.org/licenses/by-sa/4.0/deed.fr');
+    const credit = await page.getByLabel('Ligne de crédit à copier :').inputValue();
+    expect(credit).toMatch(/^« Créer un jardin partagé », par Alice Martin, Bruno Petit, Chloé Durand et La Traverse, Terreau, http:\/\/\S+\/fiches\/jardin-partage\/, licence CC BY-SA 4\.0/);
+    expect(await page.getByRole('link', { name: 'Modifier' }).getAttribute('href')).toBe('/editer/?doc=fiches/jardin-partage');
+    await page.close();
+  });
+
+  it('describes a fiche as a HowTo in JSON-LD, with licence, authors, contributors and what it is based on', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/fiches/jardin-partage-montagne/`);
+    const data = await jsonLdOf(page);
+    expect(data['@type']).toBe('HowTo');
+    expect(data.license).toBe('https://creativecommons.org/licenses/by-sa/4.0/deed.fr');
+    expect(data.author.map((a: { name: string }) => a.name)).toContain('Chloé Durand');
+    expect(data.contributor.map((a: { name: string }) => a.name)).toEqual(['Chloé Durand']);
+    expect(data.isBasedOn.name).toBe('Créer un jardin partagé');
+    expect(await page.getByText('Adapté de').first().isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('describes a retour as a CreativeWork with its spatial coverage from INSEE codes', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/retours/migne-auxances-instance-participative/`);
+    const data = await jsonLdOf(page);
+    expect(data['@type']).toBe('CreativeWork');
+    expect(data.spatialCoverage).toMatchObject({ '@type': 'Place', name: 'Migné-Auxances', identifier: 'INSEE:86158' });
+    expect(data.license).toContain('by-sa/4.0');
+    // Territory facts are derived from the INSEE code, not typed in the file.
+    expect(await page.locator('#territoire + dl').innerText()).toMatch(/Vienne \(86\)/);
+    await page.close();
+  });
+});
