@@ -66,6 +66,9 @@ export function createBodyExtensions(): AnyExtension[] {
       underline: false,
       code: false,
       undoRedo: false,
+      // Every client appending its own trailing paragraph on open would be an edit (and a commit)
+      // per visit; the gap cursor already lets people type after a final component.
+      trailingNode: false,
       link: {
         openOnClick: false,
         autolink: false,
