@@ -1,0 +1,123 @@
+import { copyFile, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './helpers/chromium.ts';
+import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
+import { serveSite, type SiteServer } from './helpers/site-server.ts';
+
+let site: SiteFixture;
+let server: SiteServer;
+let browser: Browser;
+let axeSource: string;
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  });
+}
+
+/** Answers the first three questions of the alimentation axe: 0, then the highest, then 1 point. */
+async function answerSomeQuestions(page: Page): Promise<void> {
+  const questions = page.locator('#axe-ALIM fieldset');
+  await questions.nth(0).getByRole('radio').nth(1).check();
+  await questions.nth(1).getByRole('radio').last().check();
+  await questions.nth(2).getByRole('radio').nth(2).check();
+}
+
+const scoreOf = (page: Page, axe: string) => page.locator(`#autodiag-tableau tr[data-axe="${axe}"] [data-cell=score]`).innerText();
+
+describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
+  beforeAll(async () => {
+    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    site = await buildFixtureSite();
+    server = await serveSite(site.outDir);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await site?.cleanup();
+  });
+
+  it('scores an axe as it is answered, keeps the answers in the browser and sends nothing', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() !== 'GET' || !request.url().startsWith(server.url)) sent.push(`${request.method()} ${request.url()}`);
+    });
+    await page.goto(`${server.url}/autodiagnostic/`);
+    expect(await scoreOf(page, 'ALIM')).toBe('pas de score');
+    await answerSomeQuestions(page);
+    // 0 + 3 + 1 points out of 3 × 3: 4.4 / 10.
+    expect(await scoreOf(page, 'ALIM')).toBe('4,4 / 10');
+    expect(await page.locator('#radar-valeur-ALIM').textContent()).toBe('4,4');
+    expect(await page.locator('#autodiag-pistes').innerText()).toContain('Résilience alimentaire : 4,4 / 10');
+    expect(await page.locator('#autodiag-pistes a[href^="/fiches/"]').count()).toBeGreaterThan(1);
+
+    await page.reload();
+    expect(await scoreOf(page, 'ALIM')).toBe('4,4 / 10');
+    expect(sent).toEqual([]);
+    await context.close();
+  });
+
+  it('exports the answers to a file and imports them back in another browser', async () => {
+    const first = await browser.newContext({ acceptDownloads: true });
+    const page = await first.newPage();
+    await page.goto(`${server.url}/autodiagnostic/`);
+    await answerSomeQuestions(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter mes réponses' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^autodiagnostic-terreau-\d{4}-\d{2}-\d{2}\.json$/);
+    const file = join(site.root, download.suggestedFilename());
+    await download.saveAs(file);
+    const exported = JSON.parse(await readFile(file, 'utf8'));
+    expect(exported).toMatchObject({ format: 'terreau-autodiagnostic', version: 1 });
+    expect(Object.keys(exported.reponses)).toHaveLength(3);
+    await first.close();
+
+    const second = await browser.newContext();
+    const fresh = await second.newPage();
+    await fresh.goto(`${server.url}/autodiagnostic/`);
+    expect(await scoreOf(fresh, 'ALIM')).toBe('pas de score');
+    await fresh.locator('#autodiag-importer').setInputFiles(file);
+    await expect.poll(() => fresh.getByRole('status').innerText()).toContain('3 réponses importées');
+    expect(await scoreOf(fresh, 'ALIM')).toBe('4,4 / 10');
+    expect(await fresh.locator('#axe-ALIM fieldset').nth(1).getByRole('radio').last().isChecked()).toBe(true);
+
+    // Another JSON file is refused with a reason, and the answers stay as they were.
+    const other = join(site.root, 'autre.json');
+    await copyFile(join(site.outDir, 'parcours/catalogue.json'), other);
+    await fresh.locator('#autodiag-importer').setInputFiles(other);
+    await expect.poll(() => fresh.getByRole('status').innerText()).toContain('Import impossible');
+    expect(await fresh.getByRole('status').innerText()).toContain('autre.json: format');
+    expect(await scoreOf(fresh, 'ALIM')).toBe('4,4 / 10');
+    await second.close();
+  });
+
+  it('reads and prints as a grid without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/autodiagnostic/`);
+    expect(await page.locator('fieldset.autodiag-question').count()).toBeGreaterThanOrEqual(20);
+    expect(await page.locator('#axe-ALIM').innerText()).toContain('(3 points sur 3)');
+    expect(await page.locator('#resultats').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#axe-ALIM fieldset').first().isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it('has no WCAG 2.1 A/AA violation found by axe-core, with results shown', async () => {
+    for (const width of [1280, 360]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`${server.url}/autodiagnostic/`);
+      await answerSomeQuestions(page);
+      expect(await axeViolations(page), `/autodiagnostic/ at ${width}px`).toEqual([]);
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './helpers/chromium.ts';
+import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
+import { serveSite, type SiteServer } from './helpers/site-server.ts';
+
+let site: SiteFixture;
+let server: SiteServer;
+let browser: Browser;
+let axeSource: string;
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  });
+}
+
+describe.skipIf(!hasChromium())('the map', () => {
+  beforeAll(async () => {
+    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    site = await buildFixtureSite();
+    server = await serveSite(site.outDir);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await site?.cleanup();
+  });
+
+  it('lists every retour and territoire under its département, derived from INSEE codes', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/carte/`);
+    const list = page.locator('.carte-list');
+    for (const collection of ['retours', 'territoires']) {
+      for (const file of await readdir(join(site.contentDir, collection))) {
+        expect(await list.locator(`a[href="/${collection}/${file.replace(/\.mdx$/, '')}/"]`).count(), file).toBeGreaterThan(0);
+      }
+    }
+    // Jazeneuil (86116) is in the Vienne, though its files only give the INSEE code.
+    expect(await page.locator('#dep-86').innerText()).toContain('Jazeneuil');
+    expect(await page.locator('#dep-86 h3').innerText()).toBe('Vienne (86)');
+    await page.close();
+  });
+
+  it('links each département of the map that has entries to its place in the list, by keyboard too', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/carte/`);
+    const vienne = page.locator('svg a[href="#dep-86"]');
+    expect(await vienne.getAttribute('aria-label')).toMatch(/^Vienne \(86\) : \d+ retours? d’expérience/);
+    expect(await page.locator('svg a').count()).toBe(await page.locator('.carte-list section').count() - (await page.locator('#dep-inconnu').count()));
+    await vienne.focus();
+    await page.keyboard.press('Enter');
+    expect(new URL(page.url()).hash).toBe('#dep-86');
+    expect(await page.locator('svg path').count()).toBe(96);
+    await page.close();
+  });
+
+  it('has no WCAG 2.1 A/AA violation found by axe-core', async () => {
+    for (const width of [1280, 360]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`${server.url}/carte/`);
+      expect(await axeViolations(page), `/carte/ at ${width}px`).toEqual([]);
+      await page.close();
+    }
+  });
+});
