@@ -66,7 +66,9 @@ describe('entry documents and the editor', () => {
     const components = editor.getJSON().content!.filter((node) => node.type === 'Encadre' || node.type === 'VoirAussi');
     expect(components.map((node) => node.attrs)).toEqual([{ type: 'astuce', titre: 'Bon à savoir' }, { cible: 'fiches/cantine-locale' }]);
 
-    editor.chain().focus('end').insertContent([{ type: 'paragraph', content: [{ type: 'text', text: 'Ajout en ' }, { type: 'text', text: 'gras', marks: [{ type: 'bold' }] }] }]).run();
+    editor.commands.insertContentAt(editor.state.doc.content.size, [
+      { type: 'paragraph', content: [{ type: 'text', text: 'Ajout en ' }, { type: 'text', text: 'gras', marks: [{ type: 'bold' }] }] },
+    ]);
     doc.getMap('frontmatter').set('statut', 'propose');
     const written = serializeDocToEntry(doc, 'fiches');
     expect(written).toContain('\n<VoirAussi cible="fiches/cantine-locale" />\n\nAjout en **gras**\n');
