@@ -172,7 +172,7 @@ export class GitSync implements Extension {
       this.config.status.set(address.name, 'saved', { commit: head });
       return { state: 'unchanged' };
     }
-    const problems = await this.config.validator.validate(address.collection, address.slug, text);
+    const problems = this.config.validator.validate(address.collection, address.slug, text);
     if (problems.length > 0) {
       this.config.status.set(address.name, 'invalid', { problems });
       return { state: 'invalid' };
@@ -185,7 +185,7 @@ export class GitSync implements Extension {
     ].join('\n');
     const commit = await commitEntry(repoDir, address.path, text, message, author!, this.config.git.committer);
     this.knownHead = commit;
-    void this.config.validator.reload();
+    this.config.validator.update(address.path, text);
     this.config.store.setBase(address.name, text, state);
     this.config.store.clearPendingEditors(address.name, watermark);
     this.config.status.set(address.name, 'saved', { commit });
@@ -206,7 +206,6 @@ export class GitSync implements Extension {
     const previous = this.knownHead;
     if (!previous || head === previous) return;
     this.knownHead = head;
-    await this.config.validator.reload();
     const files = await changedFiles(repoDir, previous, head);
     // A fetch + update-ref leaves the work tree behind; the site is built from it.
     await checkoutPaths(repoDir, files.filter((f) => !f.startsWith('.')));
@@ -214,9 +213,10 @@ export class GitSync implements Extension {
       const name = file.replace(/\.(mdx|yaml)$/, '');
       const address = parseDocumentName(name);
       if ('refused' in address || address.path !== file) continue;
+      const theirs = await readFileAt(repoDir, head, file);
+      this.config.validator.update(file, theirs);
       const live = this.instance?.documents.get(name);
       if (!live) continue; // merged when next loaded, from its stored base text
-      const theirs = await readFileAt(repoDir, head, file);
       const stored = this.config.store.load(name);
       if (theirs === undefined || theirs === stored.baseText) continue;
       this.mergeOutsideChange(live, stored.baseState, theirs, address);
