@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium())('the guided path', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/parcours/?situation=rien&moyens=benevoles`);
     expect(await page.locator('.parcours-noscript').innerText()).toContain('parcours types');
-    await page.getByRole('link', { name: 'Voir le parcours type : des initiatives isolées, un agent à temps partiel' }).click();
+    await page.getByRole('link', { name: 'Parcours type : des initiatives isolées, un agent à temps partiel' }).click();
     expect(new URL(page.url()).pathname).toBe('/parcours/type/initiatives/agent-partiel/');
     expect(await page.locator('.roadmap__step').count()).toBe(5);
     expect(await page.locator('.roadmap__tool a').count()).toBeGreaterThan(3);

@@ -45,7 +45,7 @@ ${tools}
   return `<ul class="badges roadmap__facts" aria-label="Vos réponses">${facts.map((f) => `<li class="badge">${escapeHtml(f)}</li>`).join('')}</ul>
 <p class="roadmap__intro">${escapeHtml(situations[answers.situation].intro)}</p>
 <ol class="roadmap__steps">${steps.join('')}</ol>
-<h2>Des territoires comme le vôtre</h2>
+<h2>${answers.taille ? 'Des territoires comme le vôtre' : 'Des retours d’expérience à lire'}</h2>
 ${retours}
 ${context.address ? `<p class="print-only roadmap__address">Feuille de route établie sur Terreau : ${escapeHtml(context.address)}</p>` : ''}`;
 }
@@ -71,7 +71,7 @@ function renderRetour(retour: RecommendedRetour): string {
       ? `Territoire de même taille (${tailles[retour.taille].label})`
       : retour.likeness === 'taille-voisine' && retour.taille
         ? `Territoire de taille voisine (${tailles[retour.taille].label})`
-        : 'Thèmes en commun';
-  const shared = retour.sharedThemes.length ? ` · ${themeList(retour.sharedThemes)}` : '';
-  return `<li><a href="${retour.url}">${escapeHtml(retour.titre)}</a> <span class="muted">— ${escapeHtml(retour.territoire)}. ${escapeHtml(why)}${escapeHtml(shared)}</span></li>`;
+        : undefined;
+  const reasons = [why, retour.sharedThemes.length ? `Thèmes en commun : ${themeList(retour.sharedThemes)}` : undefined].filter(Boolean).join(' · ');
+  return `<li><a href="${retour.url}">${escapeHtml(retour.titre)}</a> <span class="muted">— ${escapeHtml(retour.territoire)}.${reasons ? ` ${escapeHtml(reasons)}.` : ''}</span></li>`;
 }
