@@ -2,9 +2,15 @@
 import { z } from 'zod';
 import { bibliographyItem, entryBase, objectifCode, slug, toolFacets } from './common.ts';
 
-export const ficheSchema = entryBase.extend(toolFacets.shape).extend({
+const { titre, resume, ...editorial } = entryBase.shape;
+
+// Field order is the order files are written in: what the fiche is, where it sits, then its facets.
+export const ficheSchema = z.strictObject({
+  titre,
+  resume,
   /** Objectif codes of the référentiel this action serves (`ALIM-01-02`). */
   objectifs: z.array(objectifCode).min(1, 'rattachez la fiche à au moins un objectif du référentiel (ex. « ALIM-01-02 »)'),
+  ...toolFacets.shape,
   /** Retours d'expérience (slugs) that illustrate the action. */
   exemples: z.array(slug).default([]),
   /** Structures (slugs) to call on for this action. */
@@ -13,6 +19,7 @@ export const ficheSchema = entryBase.extend(toolFacets.shape).extend({
   guides: z.array(slug).default([]),
   /** Further reading. */
   bibliographie: z.array(bibliographyItem).default([]),
+  ...editorial,
 });
 
 export type FicheInput = z.input<typeof ficheSchema>;

@@ -17,11 +17,17 @@ export const guideTypes = {
   autoevaluation: 'Auto-évaluation',
 } as const;
 
-export const guideSchema = entryBase.extend(toolFacets.shape).extend({
+const { titre, resume, ...editorial } = entryBase.shape;
+
+// Field order is the order files are written in: what the guide is, then its facets and links.
+export const guideSchema = z.strictObject({
+  titre,
+  resume,
   /** Kind of guide. */
   type: z.enum(Object.keys(guideTypes) as [keyof typeof guideTypes, ...(keyof typeof guideTypes)[]], {
     error: (issue) => `type de guide ${JSON.stringify(issue.input)} inconnu ; valeurs admises : ${Object.keys(guideTypes).join(', ')}`,
   }),
+  ...toolFacets.shape,
   /** Fiches-actions (slugs) this guide helps to carry out. */
   fiches: z.array(slug).default([]),
   /** Other guides (slugs) it pairs with, e.g. a guide and its questionnaire. */
@@ -30,6 +36,7 @@ export const guideSchema = entryBase.extend(toolFacets.shape).extend({
   acteurs_ressources: z.array(slug).default([]),
   /** Further reading. */
   bibliographie: z.array(bibliographyItem).default([]),
+  ...editorial,
 });
 
 export type GuideInput = z.input<typeof guideSchema>;

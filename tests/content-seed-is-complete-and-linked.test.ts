@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getCommune, getDepartement } from '../scripts/lib/communes.ts';
 import { loadContentTree, type ContentTree } from '../scripts/lib/content-tree.ts';
 import type { Retour } from '../schemas/retours.ts';
+import { normalizeEntryText } from '../editor-server/src/bridge/mdx-yjs.ts';
 
 let tree: ContentTree;
 beforeAll(async () => {
@@ -62,5 +65,15 @@ describe('the seed commons', () => {
     const credited = tree.entries.filter((e) => ((e.data.credits as string[] | undefined) ?? []).length > 0).length;
     const creditable = tree.entries.filter((e) => 'credits' in e.data).length;
     expect(credited / creditable).toBeGreaterThan(0.8);
+  });
+
+  it('is written in the editor’s canonical form, so an edit through the editor changes only what was edited', () => {
+    const drifted = tree.entries
+      .filter((entry) => {
+        const text = readFileSync(join(tree.dir, entry.file), 'utf8');
+        return normalizeEntryText(text, entry.collection) !== text;
+      })
+      .map((entry) => entry.file);
+    expect(drifted, 'run npm run format').toEqual([]);
   });
 });
