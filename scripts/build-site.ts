@@ -27,8 +27,16 @@ export class InvalidContentError extends Error {
 }
 
 /** Validates, builds and indexes the site; resolves with the number of pages indexed. */
-export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{ indexedPages: number }> {
+export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
+  const seconds: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    seconds[name] = (now - mark) / 1000;
+    mark = now;
+  };
   const problems = await validateContentTree(contentDir);
+  lap('validation');
   if (problems.length) throw new InvalidContentError(problems.map(formatProblem));
 
   // Astro writes its prerender chunks under the output directory only when that directory is
@@ -43,7 +51,11 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   const { build } = await import('astro');
   // Astro keeps generated modules in site/.astro whatever the content tree: two builds of
   // different trees at once (tests, the editor server) would mix them up. One at a time.
-  await withBuildLock(() => build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' }));
+  await withBuildLock(async () => {
+    lap('attente');
+    await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' });
+  });
+  lap('astro');
 
   const pagefind = await import('pagefind');
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
@@ -53,9 +65,10 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
   if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
   await pagefind.close();
+  lap('pagefind');
 
   if (staging !== outDir) await moveInto(staging, outDir);
-  return { indexedPages: added.page_count };
+  return { indexedPages: added.page_count, seconds };
 }
 
 /** Runs `task` while holding site/.astro/build.lock; a lock left by a dead process is taken over. */
@@ -114,8 +127,9 @@ async function main(): Promise<void> {
   const outDir = resolve(process.env.SITE_OUT_DIR ?? resolve(siteRoot, 'dist'));
   const started = performance.now();
   try {
-    const { indexedPages } = await buildSite({ contentDir, outDir });
-    console.log(`Site construit dans ${relative(process.cwd(), outDir) || outDir} (${indexedPages} pages indexées) en ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    const { indexedPages, seconds } = await buildSite({ contentDir, outDir });
+    const phases = Object.entries(seconds).map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
+    console.log(`Site construit dans ${relative(process.cwd(), outDir) || outDir} (${indexedPages} pages indexées) en ${((performance.now() - started) / 1000).toFixed(1)} s : ${phases}.`);
   } catch (error) {
     if (error instanceof InvalidContentError) {
       console.error(error.lines.join('\n'));

@@ -1,0 +1,224 @@
+/**
+ * `npm run bench -- site [--sizes 2000,10000]`: Terreau's full build (validation, Astro, Pagefind)
+ * against a bare Astro + MDX site rendering the same files with a minimal layout, side by side on
+ * the same synthetic trees; rebuild after one entry changes; peak memory; weight of a fiche page;
+ * bytes fetched by the first search. Writes bench-reports/site.md.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseWithFriendlyErrors } from '../schemas/parse.ts';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// Inside the repository so the bare site resolves astro from node_modules; ignored by Git.
+const workDir = resolve(repoRoot, 'bench-reports/tmp/site');
+
+const argsSchema = z.object({
+  /** Tree sizes to measure, comma-separated. */
+  sizes: z
+    .string()
+    .default('2000,10000')
+    .transform((s) => s.split(',').map(Number))
+    .pipe(z.array(z.number().int().min(10).max(100_000)).min(1)),
+});
+
+interface Timed {
+  seconds: number;
+  /** Peak resident memory of the process tree, MiB (from /usr/bin/time), if measured. */
+  peakMiB?: number;
+  ok: boolean;
+  output: string;
+}
+
+/** Runs a command, timing it and, where /usr/bin/time exists, reading its peak memory. */
+function timed(command: string, args: string[], env: Record<string, string> = {}, cwd = repoRoot): Promise<Timed> {
+  const useTime = existsSync('/usr/bin/time');
+  const started = performance.now();
+  return new Promise((done) => {
+    const child = spawn(useTime ? '/usr/bin/time' : command, useTime ? ['-v', command, ...args] : args, {
+      cwd,
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => {
+      const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(output);
+      done({ seconds: (performance.now() - started) / 1000, ...(peak ? { peakMiB: Number(peak[1]) / 1024 } : {}), ok: code === 0, output });
+    });
+  });
+}
+
+const node = process.execPath;
+
+async function generate(count: number, out: string): Promise<void> {
+  const result = await timed(node, ['--import', 'tsx', 'scripts/generate-synthetic.ts', '--count', String(count), '--out', out]);
+  if (!result.ok) throw new Error(`generate: ${result.output}`);
+}
+
+/** Builds with `npm run build`'s script; time spent waiting for another build's lock is not counted. */
+async function buildTerreau(contentDir: string, outDir: string, cacheDir: string): Promise<Timed & { phases: string }> {
+  const result = await timed(node, ['--import', 'tsx', 'scripts/build-site.ts'], { CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir });
+  const waited = Number(/attente ([\d.]+) s/.exec(result.output)?.[1] ?? 0);
+  const phases = /s : (validation .*)\.$/m.exec(result.output)?.[1] ?? '';
+  return { ...result, seconds: result.seconds - waited, phases };
+}
+
+/** Writes a bare Astro + MDX project that renders the same collections with a minimal layout. */
+async function writeBareSite(dir: string, contentDir: string, outDir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'src/pages/[collection]'), { recursive: true });
+  await mkdir(join(dir, 'src/components'), { recursive: true });
+  await writeFile(
+    join(dir, 'astro.config.mjs'),
+    `import { defineConfig } from 'astro/config';\nimport mdx from '@astrojs/mdx';\nexport default defineConfig({ outDir: ${JSON.stringify(outDir)}, integrations: [mdx()], vite: { build: { rolldownOptions: { onLog(level, log, handler) { if (log.code !== 'MODULE_LEVEL_DIRECTIVE') handler(level, log); } } } } });\n`,
+  );
+  await writeFile(
+    join(dir, 'src/content.config.ts'),
+    `import { defineCollection } from 'astro:content';\nimport { glob } from 'astro/loaders';\nconst c = (name) => defineCollection({ loader: glob({ base: ${JSON.stringify(contentDir)} + '/' + name, pattern: '*.mdx' }) });\nexport const collections = { fiches: c('fiches'), guides: c('guides'), retours: c('retours'), structures: c('structures'), territoires: c('territoires') };\n`,
+  );
+  // The MDX bodies use the allow-listed components: the bare site maps them to plain wrappers.
+  await writeFile(join(dir, 'src/components/Box.astro'), '<div><slot /></div>\n');
+  await writeFile(
+    join(dir, 'src/pages/[collection]/[slug].astro'),
+    `---\nimport { getCollection, render } from 'astro:content';\nimport Box from '../../components/Box.astro';\nexport async function getStaticPaths() {\n  const names = ['fiches', 'guides', 'retours', 'structures', 'territoires'];\n  const all = (await Promise.all(names.map((n) => getCollection(n)))).flat();\n  return all.map((entry) => ({ params: { collection: entry.collection, slug: entry.id }, props: { entry } }));\n}\nconst { entry } = Astro.props;\nconst { Content } = await render(entry);\n---\n<html lang="fr"><head><meta charset="utf-8" /><title>{entry.data.titre}</title></head><body><h1>{entry.data.titre}</h1><Content components={{ Encadre: Box, Etape: Box, Ressource: Box, VoirAussi: Box }} /></body></html>\n`,
+  );
+}
+
+async function dirSize(dir: string): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    files++;
+    bytes += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return { files, bytes };
+}
+
+/** Bytes of a page's HTML plus the stylesheets it links. */
+async function pageWeight(outDir: string, path: string): Promise<{ html: number; css: number }> {
+  const html = await readFile(join(outDir, path, 'index.html'), 'utf8');
+  let css = 0;
+  for (const match of html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)) css += (await stat(join(outDir, match[1]!))).size;
+  return { html: Buffer.byteLength(html), css };
+}
+
+/** Bytes the browser fetches to load the search page and run a first query (Chromium). */
+async function searchBytes(outDir: string): Promise<{ page: number; pagefind: number; requests: number } | undefined> {
+  const { hasChromium, launchChromium } = await import('../tests/helpers/chromium.ts');
+  if (!hasChromium()) return undefined;
+  const { serveSite } = await import('../tests/helpers/site-server.ts');
+  const server = await serveSite(outDir);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/recherche/`);
+    await page.locator('pagefind-filter-pane details').first().waitFor({ timeout: 60_000 });
+    const before = new Map(server.bytesSent);
+    await page.locator('pagefind-input input').fill('jardin');
+    await page.getByText(/\d+ résultats?/).first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(1500);
+    let pagefind = 0;
+    let requests = 0;
+    for (const [path, bytes] of server.bytesSent) {
+      const delta = bytes - (before.get(path) ?? 0);
+      if (delta > 0) (pagefind += delta), requests++;
+    }
+    const page0 = [...before.values()].reduce((a, b) => a + b, 0);
+    return { page: page0, pagefind, requests };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** Runs the benchmark and writes bench-reports/site.md. */
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { sizes: { type: 'string' } } });
+  const { sizes } = parseWithFriendlyErrors(argsSchema, values, 'npm run bench -- site');
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
+  const rows: string[] = [];
+  const notes: string[] = [];
+  let fiche: { html: number; css: number } | undefined;
+  let search: Awaited<ReturnType<typeof searchBytes>>;
+
+  for (const size of sizes) {
+    const contentDir = join(workDir, `content-${size}`);
+    const terreauOut = join(workDir, `terreau-${size}`);
+    const bareOut = join(workDir, `bare-out-${size}`);
+    const cacheDir = join(workDir, `cache-${size}`);
+    console.log(`\n— ${size} entrées : génération…`);
+    await generate(size, contentDir);
+
+    console.log('  construction Terreau (validation + Astro + Pagefind)…');
+    const terreau = await buildTerreau(contentDir, terreauOut, cacheDir);
+    if (!terreau.ok) throw new Error(`Terreau build failed at ${size}:\n${terreau.output.slice(-3000)}`);
+    const built = await dirSize(terreauOut);
+    console.log(`  ${terreau.seconds.toFixed(1)} s (${terreau.phases}), pic ${terreau.peakMiB?.toFixed(0) ?? '?'} Mio, ${built.files} fichiers`);
+    notes.push(`- ${size} entrées, phases de la construction Terreau : ${terreau.phases} ; reconstruction : rebuild_placeholder.`);
+
+    console.log('  construction Astro + MDX nu…');
+    const bareDir = join(workDir, `bare-${size}`);
+    await writeBareSite(bareDir, contentDir, bareOut);
+    const bare = await timed(node, [resolve(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--root', bareDir, '--silent'], {}, bareDir);
+    if (!bare.ok) throw new Error(`bare build failed at ${size}:\n${bare.output.slice(-3000)}`);
+    console.log(`  ${bare.seconds.toFixed(1)} s, pic ${bare.peakMiB?.toFixed(0) ?? '?'} Mio`);
+
+    // One entry changes: the content layer's cache (kept in cacheDir) only re-parses that file.
+    const fiches = (await readdir(join(contentDir, 'fiches'))).filter((f) => f.endsWith('.mdx')).sort();
+    const changed = join(contentDir, 'fiches', fiches[0]!);
+    await writeFile(changed, `${await readFile(changed, 'utf8')}\nUne phrase ajoutée pour mesurer la reconstruction.\n`);
+    console.log('  reconstruction après modification d’une fiche…');
+    const rebuild = await buildTerreau(contentDir, terreauOut, cacheDir);
+    if (!rebuild.ok) throw new Error(`rebuild failed at ${size}:\n${rebuild.output.slice(-3000)}`);
+    console.log(`  ${rebuild.seconds.toFixed(1)} s (${rebuild.phases})`);
+    notes[notes.length - 1] = notes[notes.length - 1]!.replace('rebuild_placeholder', rebuild.phases);
+
+    const ratio = terreau.seconds / bare.seconds;
+    rows.push(
+      `| ${size} | ${built.files} | ${terreau.seconds.toFixed(1)} s | ${bare.seconds.toFixed(1)} s | **${ratio.toFixed(2)}** | ${rebuild.seconds.toFixed(1)} s | ${terreau.peakMiB?.toFixed(0) ?? '?'} Mio | ${bare.peakMiB?.toFixed(0) ?? '?'} Mio |`,
+    );
+    if (size === sizes[0]) {
+      fiche = await pageWeight(terreauOut, `fiches/${fiches[1]!.replace(/\.mdx$/, '')}`);
+      search = await searchBytes(terreauOut);
+    }
+    await rm(bareOut, { recursive: true, force: true });
+  }
+
+  const ficheTotal = fiche ? fiche.html + fiche.css : 0;
+  const lines = [
+    '# Benchmark du site (`npm run bench -- site`)',
+    '',
+    `Machine : ${(await import('node:os')).cpus().length} cœurs, ${((await import('node:os')).totalmem() / 2 ** 30).toFixed(0)} Gio, Node ${process.version}. Arbres synthétiques de \`npm run generate\` (graine 1).`,
+    '',
+    'Terreau = validation du contenu + construction Astro (pages d’entrée, listes à facettes, historiques, flux, exports) + index Pagefind.',
+    'Astro nu = Astro 7 + MDX, mêmes fichiers, une page par entrée avec une mise en page minimale, sans index.',
+    '',
+    '| entrées | fichiers écrits (Terreau) | Terreau | Astro nu | rapport | reconstruction après 1 modification | pic mémoire Terreau | pic mémoire Astro nu |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Page d’une fiche : ${fiche ? `${kib(fiche.html)} de HTML + ${kib(fiche.css)} de CSS = **${kib(ficheTotal)}**` : 'non mesurée'} (plancher : 50 Ko).`,
+    '',
+    search
+      ? `Première recherche (« jardin », arbre de ${sizes[0]} entrées) : la page /recherche/ charge ${kib(search.page)} (HTML, CSS, JS de l’interface, point d’entrée et WebAssembly de Pagefind, filtres), puis la première requête récupère **${kib(search.pagefind)}** en ${search.requests} fichiers (fragments d’index et extraits des résultats).`
+      : 'Première recherche : non mesurée (Chromium absent).',
+    '',
+    'Détail par taille (« attente » = attente du verrou d’une autre construction, retirée des durées ci-dessus) :',
+    '',
+    ...notes,
+    '',
+    `Mesuré sur une machine partagée (charge moyenne au départ : ${(await import('node:os')).loadavg()[0]!.toFixed(1)}) : les durées absolues varient d’une exécution à l’autre ; Terreau et Astro nu sont mesurés l’un après l’autre sur le même arbre.`,
+  ];
+  await mkdir(resolve(repoRoot, 'bench-reports'), { recursive: true });
+  await writeFile(resolve(repoRoot, 'bench-reports/site.md'), `${lines.join('\n')}\n`);
+  console.log(`\n${lines.join('\n')}`);
+}
