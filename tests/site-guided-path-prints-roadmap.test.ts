@@ -75,6 +75,20 @@ describe.skipIf(!hasChromium())('the guided path', () => {
     await page.close();
   });
 
+  it('can be answered with the keyboard alone, and then takes the reader to the roadmap', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    await page.goto(`${server.url}/parcours/`);
+    await page.focus('#parcours-taille');
+    const keys = ['ArrowDown', 'Tab', 'Tab', 'Space', 'Tab', 'ArrowRight', 'Tab', 'Space', ...Array(11).fill('Tab'), 'ArrowRight', 'Tab', 'Enter'];
+    for (const key of keys) await page.keyboard.press(key);
+    await page.locator('#feuille-de-route .roadmap__step').first().waitFor();
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      taille: 'moins-1000', profil: 'elu', situation: 'initiatives', theme: 'alimentation', moyens: 'agent-partiel',
+    });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('feuille-de-route-titre');
+    await page.close();
+  });
+
   it('prints the roadmap on A4 without the form', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await answerAsAVillageMayor(page);
