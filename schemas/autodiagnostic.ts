@@ -4,7 +4,8 @@
  * of its questions, times 10. There is deliberately no overall score.
  */
 import { z } from 'zod';
-import { axes, vocabularyEnum } from './vocabularies.ts';
+import { axes } from './vocabularies.ts';
+import { vocabularyEnum } from './vocabulary-enum.ts';
 
 /** One possible answer and the points it is worth. */
 export const answerSchema = z.strictObject({

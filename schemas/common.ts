@@ -2,7 +2,8 @@
  * Fields and formats shared by several collections: slugs, codes, references, credits, lineage.
  */
 import { z } from 'zod';
-import { phases, difficultes, couts, durees, acteurs, tailles, themes, statuts, vocabularyEnum } from './vocabularies.ts';
+import { phases, difficultes, couts, durees, acteurs, tailles, themes, statuts } from './vocabularies.ts';
+import { vocabularyEnum } from './vocabulary-enum.ts';
 
 /** The collections of the commons, each a folder under `content/`. */
 export const collectionNames = [

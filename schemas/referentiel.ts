@@ -3,7 +3,8 @@
  * their objectifs, every node with a stable code (`ALIM`, `ALIM-02`, `ALIM-02-03`).
  */
 import { z } from 'zod';
-import { axes, vocabularyEnum } from './vocabularies.ts';
+import { axes } from './vocabularies.ts';
+import { vocabularyEnum } from './vocabulary-enum.ts';
 
 /** An objectif: the finest level, to which fiches are attached. */
 export const objectifSchema = z.strictObject({

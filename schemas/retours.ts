@@ -1,7 +1,8 @@
 /** A retour d'expérience: what a territory did, with whom, and what it taught. */
 import { z } from 'zod';
 import { departementCode, entryBase, inseeCode, slug } from './common.ts';
-import { phases, themes, vocabularyEnum } from './vocabularies.ts';
+import { phases, themes } from './vocabularies.ts';
+import { vocabularyEnum } from './vocabulary-enum.ts';
 
 /** A year (`2021`) or a month (`2021-03`). */
 const yearOrMonth = z

@@ -1,9 +1,8 @@
 /**
  * Controlled vocabularies of the commons. Every value carries a French label and a one-line
  * definition, so the site, the editor form and the open-data Table Schema all say the same thing.
+ * Plain data with no dependency, so browser scripts can import it without shipping zod.
  */
-import { z } from 'zod';
-
 /** One value of a vocabulary, as shown to people. */
 export interface VocabularyTerm {
   /** Short French label, as shown on badges and filters. */
@@ -12,16 +11,8 @@ export interface VocabularyTerm {
   definition: string;
 }
 
-type Vocabulary<K extends string> = Readonly<Record<K, VocabularyTerm>>;
-
-/** Builds a zod enum from a vocabulary, with an error that lists the allowed values. */
-export function vocabularyEnum<K extends string>(vocabulary: Vocabulary<K>, name: string) {
-  const keys = Object.keys(vocabulary) as [K, ...K[]];
-  return z.enum(keys, {
-    error: (issue) =>
-      `valeur ${JSON.stringify(issue.input)} inconnue pour « ${name} » ; valeurs admises : ${keys.join(', ')}`,
-  });
-}
+/** A controlled vocabulary: its keys are the values written in files. */
+export type Vocabulary<K extends string> = Readonly<Record<K, VocabularyTerm>>;
 
 /** Phases of a territorial démarche, in the order they usually follow. */
 export const phases = {
