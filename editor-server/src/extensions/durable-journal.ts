@@ -9,12 +9,16 @@
  * is sent; `onChange` runs after both, so it is too late. Read-only connections are never applied,
  * so they are never journaled.
  *
+ * Updates arriving together are journaled together (storage/journal-writer.ts: one transaction
+ * per event-loop turn), which keeps the journal's cost per update small with many clients.
+ *
  * Load: snapshot, then the journal in order. Store (debounced by Hocuspocus): a new snapshot,
  * then the journal rows it contains are deleted (compaction).
  */
 import type { beforeSyncPayload, Extension, onLoadDocumentPayload, onStoreDocumentPayload } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import type { DocumentStore } from '../storage/document-store.ts';
+import { JournalWriter } from '../storage/journal-writer.ts';
 import type { CollabContext } from './authentication.ts';
 
 /** Configuration of `DurableJournal`. */
@@ -30,8 +34,11 @@ const yjsUpdate = 2;
 export class DurableJournal implements Extension {
   extensionName = 'DurableJournal';
   priority = 400;
+  private readonly writer: JournalWriter;
 
-  constructor(private readonly config: DurableJournalConfig) {}
+  constructor(private readonly config: DurableJournalConfig) {
+    this.writer = new JournalWriter(config.store);
+  }
 
   async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
     const stored = this.config.store.load(documentName);
@@ -49,7 +56,7 @@ export class DurableJournal implements Extension {
     if ((type !== syncStep2 && type !== yjsUpdate) || connection.readOnly) return;
     // An empty update (no structs, no deletions) is what every client sends on connect.
     if (payload.byteLength <= 2 && payload[0] === 0 && payload[1] === 0) return;
-    this.config.store.appendUpdate(documentName, payload, context.user?.id ?? null);
+    await this.writer.append(documentName, payload, context.user?.id ?? null);
   }
 
   async onStoreDocument({ document, documentName }: onStoreDocumentPayload): Promise<void> {

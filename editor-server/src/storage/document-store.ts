@@ -27,6 +27,13 @@ export interface PendingEditor {
   firstAt: number;
 }
 
+/** One client update to journal, with its author (null: no account). */
+export interface JournalAppend {
+  document: string;
+  update: Uint8Array;
+  userId: string | null;
+}
+
 /** SQLite-backed store of snapshots, journal and pending editors. */
 export class DocumentStore {
   private readonly insertUpdate: StatementSync;
@@ -38,13 +45,14 @@ export class DocumentStore {
       ON CONFLICT (document, user_id) DO UPDATE SET updates = updates + 1, last_journal_id = excluded.last_journal_id`);
   }
 
-  /** Appends one client update and its author in a committed transaction; returns its journal id. */
-  appendUpdate(document: string, update: Uint8Array, userId: string | null): number {
-    return inTransaction(this.db, () => {
+  /** Appends client updates (in their order) and their authors in one committed transaction. */
+  appendUpdates(appends: readonly JournalAppend[]): void {
+    inTransaction(this.db, () => {
       const now = Date.now();
-      const id = Number(this.insertUpdate.run(document, update, userId, now).lastInsertRowid);
-      if (userId) this.upsertEditor.run(document, userId, id, now);
-      return id;
+      for (const { document, update, userId } of appends) {
+        const id = Number(this.insertUpdate.run(document, update, userId, now).lastInsertRowid);
+        if (userId) this.upsertEditor.run(document, userId, id, now);
+      }
     });
   }
 
