@@ -5,6 +5,7 @@
 import type { CollectionName } from '../../schemas/common.ts';
 import type { Referentiel } from '../../schemas/referentiel.ts';
 import type { Autodiagnostic } from '../../schemas/autodiagnostic.ts';
+import type { AxeCode } from '../../schemas/vocabularies.ts';
 import { formatProblem, inspectContentTree, type CheckedEntry, type Problem } from './validate-tree.ts';
 
 /** An objectif of the référentiel with its ancestors. */
@@ -12,7 +13,7 @@ export interface ObjectifInfo {
   code: string;
   titre: string;
   orientation: { code: string; titre: string };
-  axe: { code: string; titre: string };
+  axe: { code: AxeCode; titre: string };
 }
 
 /** A whole content tree, valid. */
@@ -29,6 +30,24 @@ export interface ContentTree {
   objectifs: Map<string, ObjectifInfo>;
   /** The self-assessment grid, one section per axe, in the référentiel's order. */
   autodiagnostic: Autodiagnostic[];
+}
+
+/** Indexes every objectif of the référentiel by code, with its orientation and axe. */
+export function indexObjectifs(referentiel: readonly Referentiel[]): Map<string, ObjectifInfo> {
+  const objectifs = new Map<string, ObjectifInfo>();
+  for (const axe of referentiel) {
+    for (const orientation of axe.orientations) {
+      for (const objectif of orientation.objectifs) {
+        objectifs.set(objectif.code, {
+          code: objectif.code,
+          titre: objectif.titre,
+          orientation: { code: orientation.code, titre: orientation.titre },
+          axe: { code: axe.code, titre: axe.titre },
+        });
+      }
+    }
+  }
+  return objectifs;
 }
 
 /** Thrown when a tree has problems; its message is the validator's output. */
@@ -53,19 +72,7 @@ export function buildContentTree(dir: string, entries: CheckedEntry[]): ContentT
     .filter((e) => e.collection === 'referentiel')
     .map((e) => e.data as unknown as Referentiel)
     .sort((a, b) => a.ordre - b.ordre);
-  const objectifs = new Map<string, ObjectifInfo>();
-  for (const axe of referentiel) {
-    for (const orientation of axe.orientations) {
-      for (const objectif of orientation.objectifs) {
-        objectifs.set(objectif.code, {
-          code: objectif.code,
-          titre: objectif.titre,
-          orientation: { code: orientation.code, titre: orientation.titre },
-          axe: { code: axe.code, titre: axe.titre },
-        });
-      }
-    }
-  }
+  const objectifs = indexObjectifs(referentiel);
   const axisOrder = new Map(referentiel.map((axe) => [axe.code as string, axe.ordre]));
   const autodiagnostic = entries
     .filter((e) => e.collection === 'autodiagnostic')

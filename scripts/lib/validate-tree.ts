@@ -8,6 +8,7 @@ import { join, relative, sep } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { collections } from '../../schemas/collections.ts';
 import { collectionNames, SLUG_PATTERN, type CollectionName } from '../../schemas/common.ts';
+import { listDataLinks } from '../../schemas/links.ts';
 import { formatFieldPath, listProblems } from '../../schemas/parse.ts';
 import { getCommune, getDepartement, suggestCommunes } from './communes.ts';
 import { readEntry, type RawEntry } from './content-files.ts';
@@ -205,33 +206,6 @@ function walkCodes(entry: CheckedEntry, visit: (code: string, path: PropertyKey[
   }
 }
 
-/** A field that points at other entries, and the collection it points into. */
-interface LinkField {
-  path: PropertyKey[];
-  target: CollectionName | 'objectif' | 'ref';
-}
-
-const linkFields: Partial<Record<CollectionName, LinkField[]>> = {
-  fiches: [
-    { path: ['objectifs'], target: 'objectif' },
-    { path: ['exemples'], target: 'retours' },
-    { path: ['acteurs_ressources'], target: 'structures' },
-    { path: ['guides'], target: 'guides' },
-  ],
-  guides: [
-    { path: ['fiches'], target: 'fiches' },
-    { path: ['guides_lies'], target: 'guides' },
-    { path: ['acteurs_ressources'], target: 'structures' },
-  ],
-  retours: [
-    { path: ['structures'], target: 'structures' },
-    { path: ['fiches'], target: 'fiches' },
-    { path: ['guides'], target: 'guides' },
-    { path: ['territoire', 'page'], target: 'territoires' },
-  ],
-  autodiagnostic: [{ path: ['questions', '*', 'objectifs'], target: 'objectif' }],
-};
-
 /** Checks the links of `subjects` against every entry of `all`, and lineage cycles. */
 function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly CheckedEntry[]): Problem[] {
   const slugs = new Map<string, string[]>();
@@ -241,14 +215,15 @@ function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly C
     .flatMap((e) => (e.data.orientations as { objectifs: { code: string }[] }[]).flatMap((o) => o.objectifs.map((x) => x.code)));
   const problems: Problem[] = [];
 
-  const check = (entry: CheckedEntry, value: string, path: PropertyKey[], target: LinkField['target'], line?: number) => {
-    let collection: string = target;
+  // `target` is a collection, `objectifs`, or `ref` when the value is a whole `collection/slug`.
+  const check = (entry: CheckedEntry, value: string, path: PropertyKey[], target: string, line?: number) => {
+    let collection = target;
     let slug = value;
     if (target === 'ref') [collection, slug] = value.split('/') as [string, string];
-    const known = target === 'objectif' ? objectifs : (slugs.get(collection) ?? []);
+    const known = target === 'objectifs' ? objectifs : (slugs.get(collection) ?? []);
     if (known.includes(slug)) return;
     const nearest = suggestClosest(slug, known);
-    const what = target === 'objectif' ? `objectif ${slug} inconnu du référentiel` : `« ${collection}/${slug} » n’existe pas`;
+    const what = target === 'objectifs' ? `objectif ${slug} inconnu du référentiel` : `« ${collection}/${slug} » n’existe pas`;
     problems.push({
       file: entry.file,
       line: line ?? entry.raw.lineOf(path),
@@ -258,27 +233,12 @@ function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly C
   };
 
   for (const entry of subjects) {
-    for (const field of linkFields[entry.collection] ?? []) {
-      for (const { value, path } of valuesAt(entry.data, field.path)) check(entry, value, path, field.target);
-    }
-    (entry.data.credits as string[] | undefined)?.forEach((value, i) => check(entry, value, ['credits', i], 'structures'));
+    for (const link of listDataLinks(entry.collection, entry.data)) check(entry, link.value, link.path, link.target);
     const source = (entry.data.derive_de as { source: string } | undefined)?.source;
     if (source && !/^https?:/.test(source)) check(entry, source, ['derive_de', 'source'], 'ref');
     for (const reference of entry.bodyReferences) check(entry, reference.ref, [reference.field], 'ref', reference.line);
   }
   return [...problems, ...findLineageCycles(all, subjects)];
-}
-
-/** Values at a path where `*` walks every item of an array. */
-function valuesAt(data: unknown, path: readonly PropertyKey[], prefix: PropertyKey[] = []): { value: string; path: PropertyKey[] }[] {
-  if (path.length === 0) {
-    if (Array.isArray(data)) return data.map((value, i) => ({ value: String(value), path: [...prefix, i] }));
-    return typeof data === 'string' ? [{ value: data, path: prefix }] : [];
-  }
-  const [head, ...rest] = path;
-  if (head === '*') return Array.isArray(data) ? data.flatMap((item, i) => valuesAt(item, rest, [...prefix, i])) : [];
-  if (data && typeof data === 'object') return valuesAt((data as Record<PropertyKey, unknown>)[head as string], rest, [...prefix, head as string]);
-  return [];
 }
 
 function findLineageCycles(all: readonly CheckedEntry[], subjects: readonly CheckedEntry[]): Problem[] {

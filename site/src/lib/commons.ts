@@ -13,6 +13,8 @@ import type { Retour } from '../../../schemas/retours.ts';
 import type { Structure } from '../../../schemas/structures.ts';
 import type { Territoire } from '../../../schemas/territoires.ts';
 import type { Referentiel } from '../../../schemas/referentiel.ts';
+import { listDataLinks } from '../../../schemas/links.ts';
+import { indexObjectifs, type ObjectifInfo } from '../../../scripts/lib/content-tree.ts';
 
 interface DataByCollection {
   fiches: Fiche;
@@ -50,12 +52,7 @@ export interface Link {
 }
 
 /** An objectif of the référentiel with its place in the tree. */
-export interface Objectif {
-  code: string;
-  titre: string;
-  orientation: { code: string; titre: string };
-  axe: { code: AxeCode; titre: string };
-}
+export type Objectif = ObjectifInfo;
 
 export interface Commons {
   entries: Entry[];
@@ -71,15 +68,6 @@ export interface Commons {
   adaptations: Map<string, Entry[]>;
 }
 
-/** The fields of each collection that name other entries, and the collection they point to. */
-const referenceFields: { [C in MdxCollectionName]: [field: string, target: MdxCollectionName][] } = {
-  fiches: [['exemples', 'retours'], ['acteurs_ressources', 'structures'], ['guides', 'guides'], ['credits', 'structures']],
-  guides: [['fiches', 'fiches'], ['guides_lies', 'guides'], ['acteurs_ressources', 'structures'], ['credits', 'structures']],
-  retours: [['structures', 'structures'], ['fiches', 'fiches'], ['guides', 'guides'], ['credits', 'structures']],
-  structures: [['credits', 'structures']],
-  territoires: [['credits', 'structures']],
-};
-
 // <VoirAussi cible="fiches/x" /> and Markdown links to /fiches/x/ inside bodies.
 const BODY_REFERENCE = /<VoirAussi\s+cible="([a-z]+\/[a-z0-9-]+)"|\]\(\/(fiches|guides|retours|structures|territoires)\/([a-z0-9-]+)\/?[)#?]/g;
 
@@ -93,19 +81,7 @@ export function getCommons(): Promise<Commons> {
 
 async function loadCommons(): Promise<Commons> {
   const referentiel = (await getCollection('referentiel')).map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
-  const objectifs = new Map<string, Objectif>();
-  for (const axe of referentiel) {
-    for (const orientation of axe.orientations) {
-      for (const objectif of orientation.objectifs) {
-        objectifs.set(objectif.code, {
-          code: objectif.code,
-          titre: objectif.titre,
-          orientation: { code: orientation.code, titre: orientation.titre },
-          axe: { code: axe.code, titre: axe.titre },
-        });
-      }
-    }
-  }
+  const objectifs = indexObjectifs(referentiel);
 
   const byCollection = {} as Commons['byCollection'];
   const entries: Entry[] = [];
@@ -129,12 +105,8 @@ async function loadCommons(): Promise<Commons> {
   };
   for (const entry of entries) {
     const data = entry.data as unknown as Record<string, unknown>;
-    for (const [field, target] of referenceFields[entry.collection]) {
-      for (const slug of (data[field] as string[] | undefined) ?? []) addLink({ from: entry.ref, to: `${target}/${slug}`, field });
-    }
-    if (entry.collection === 'retours') {
-      const page = (entry.data as Retour).territoire.page;
-      if (page) addLink({ from: entry.ref, to: `territoires/${page}`, field: 'territoire' });
+    for (const link of listDataLinks(entry.collection, data)) {
+      if (link.target !== 'objectifs') addLink({ from: entry.ref, to: `${link.target}/${link.value}`, field: link.field });
     }
     for (const match of (entry.source.body ?? '').matchAll(BODY_REFERENCE)) {
       const ref = match[1] ?? `${match[2]}/${match[3]}`;
