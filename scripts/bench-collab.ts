@@ -83,6 +83,7 @@ export async function run(args: string[]): Promise<void> {
     ...(quick ? [10, 50] : [10, 50, 200]).map((n) => ({ label: `${n} clients, 1 document`, clients: n, documents: 1 })),
     { label: `${quick ? 100 : 200} clients sur ${quick ? 50 : 100} documents`, clients: quick ? 100 : 200, documents: quick ? 50 : 100 },
   ];
+  const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'terreau-bench-collab-'));
   const servers: ServerHandle[] = [];
   try {
@@ -113,7 +114,7 @@ export async function run(args: string[]): Promise<void> {
     const results = scenarios.flatMap((scenario) =>
       serverKinds.map((kind) => ({ server: kind, scenario: scenario.label, clients: scenario.clients, documents: scenario.documents, ...medianOf(runs.get(`${kind}|${scenario.label}`)!) })),
     );
-    const report = formatReport(results, scenarios);
+    const report = formatReport(results, scenarios, (performance.now() - started) / 1000);
     mkdirSync(join(root, 'bench-reports'), { recursive: true });
     if (!quick) writeFileSync(join(root, 'bench-reports', 'collab.md'), report);
     console.log(`\n${report}`);
@@ -417,20 +418,25 @@ Chaque serveur tourne dans son propre processus, les clients dans le processus d
 machine à 2 cœurs, le serveur mesuré dispose d’un cœur, les clients de l’autre. À 200 clients sur
 un document, chaque mise à jour est appliquée par 199 Y.Doc du processus des clients, l’un après
 l’autre : la latence mesurée y comprend ce temps (le même pour les trois serveurs), d’où un p50 de
-l’ordre de la dizaine de millisecondes même pour le serveur de référence.
-Le journal coûte une transaction SQLite par mise à jour (WAL, synchronous=NORMAL : sans fsync,
-résiste à un kill -9) ; avec \`JOURNAL_SYNC=full\` (un fsync par mise à jour, résiste aussi à une
-coupure de courant) il coûte environ 3 ms et plafonne un document à quelques centaines de mises à
-jour par seconde.
+l’ordre de la dizaine de millisecondes même pour le serveur de référence. Les p99 d’une exécution
+isolée varient d’un facteur 10 quand la machine fait autre chose (d’où les médianes de 3 exécutions).
+Le journal écrit en une transaction SQLite toutes les mises à jour reçues pendant un même tour de
+la boucle d’événements (WAL, synchronous=NORMAL : sans fsync, résiste à un kill -9), et chacune
+n’est appliquée et acquittée qu’une fois cette transaction validée. Une transaction par mise à
+jour coûtait 0,2 à 0,5 ms et ramenait Terreau à la moitié du débit de Hocuspocus nu à 50 clients.
+Avec \`JOURNAL_SYNC=full\` (un fsync par transaction, résiste aussi à une coupure de courant) ce coût
+monte à environ 3 ms par transaction.
+Mémoire : le RSS dépend de ce que l’allocateur rend au système après le GC (il peut même baisser) ;
+le tas est le chiffre comparable. Le RSS de Terreau inclut le cache de pages de SQLite.
 `;
 
-function formatReport(results: ScenarioResult[], scenarios: Scenario[]): string {
+function formatReport(results: ScenarioResult[], scenarios: Scenario[], seconds: number): string {
   const find = (server: ServerKind, scenario: string) => results.find((r) => r.server === server && r.scenario === scenario);
   const runs = results[0]?.runs ?? 0;
   const lines = [
     '# Collaboration : Terreau face à Hocuspocus nu et au serveur de référence y-websocket',
     '',
-    `Mesuré le ${new Date().toISOString().slice(0, 10)} par \`npm run bench -- collab\` (Node ${process.version}, ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cœurs).`,
+    `Mesuré le ${new Date().toISOString().slice(0, 10)} par \`npm run bench -- collab\` (Node ${process.version}, ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cœurs) en ${Math.round(seconds / 60)} min.`,
     'Chaque serveur tourne dans son propre processus (Terreau complet sans construction du site ; Hocuspocus 4 sans extension ; @y/websocket-server) ; les clients (HocuspocusProvider, ou un client minimal du protocole y-websocket) dans le processus du banc.',
     `Chaque scénario est joué ${runs} fois sur chaque serveur, à tour de rôle, sur des documents neufs à chaque fois ; les chiffres sont les médianes des ${runs} exécutions.`,
     'Latence de diffusion : d’un envoi à sa réception par chacun des autres clients du document (200 mises à jour à 50/s, ou 400 à 200/s réparties sur les documents).',
