@@ -1,6 +1,6 @@
 /**
- * The server's SQLite database (node:sqlite): accounts, tokens, sessions, the durable journal of
- * Yjs updates and the stored document snapshots. One file under DATA_DIR, opened once.
+ * The server's SQLite database (node:sqlite): accounts, tokens, sessions, failed logins, the
+ * durable journal of Yjs updates and the stored document snapshots. One file under DATA_DIR, opened once.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -29,6 +29,11 @@ CREATE TABLE IF NOT EXISTS sessions (
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   expires_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS login_failures (
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures(key, at);
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
