@@ -52,6 +52,15 @@ export interface GitSyncConfig {
 /** Transaction origin of changes the server makes itself (seed, external merges). */
 export const serverOrigin = { source: 'local' as const, skipStoreHooks: false, context: { user: null } };
 
+/** What a commit is made of, captured from a document at one instant. */
+interface CapturedDocument {
+  text: string;
+  state: Uint8Array;
+  editorIds: string[];
+  /** Journal id up to which the editors' updates are in `state`. */
+  watermark: number;
+}
+
 /** Result of one commit attempt. */
 export type CommitOutcome = { state: 'committed'; commit: string } | { state: 'unchanged' } | { state: 'invalid' } | { state: 'nothing' };
 
@@ -139,21 +148,10 @@ export class GitSync implements Extension {
    */
   commitDocument(documentName: string, document: Y.Doc): Promise<CommitOutcome> {
     const address = entryAddress(documentName);
-    const editors = this.config.store.pendingEditors(documentName);
-    if (editors.length === 0) return Promise.resolve({ state: 'nothing' });
-    const watermark = this.config.store.lastJournalId();
-    let text: string;
-    const state = Y.encodeStateAsUpdate(document);
-    try {
-      text = serializeDocToEntry(document, address.collection);
-    } catch (error) {
-      this.config.status.set(documentName, 'invalid', {
-        problems: [{ file: address.path, line: 1, field: 'document', message: `contenu impossible à convertir : ${String((error as Error).message ?? error)}` }],
-      });
-      return Promise.resolve({ state: 'invalid' });
-    }
+    const captured = this.capture(address, document);
+    if (typeof captured === 'string') return Promise.resolve({ state: captured });
     return this.queue
-      .run(() => this.commitText(address, text, state, editors.map((e) => e.userId), watermark))
+      .run(() => this.commitText(address, captured))
       .catch((error) => {
         this.log(`commit de ${documentName} : ${error?.stack ?? error}`);
         this.config.status.set(documentName, 'error');
@@ -161,50 +159,103 @@ export class GitSync implements Extension {
       });
   }
 
-  private async commitText(address: EntryAddress, text: string, state: Uint8Array, editorIds: string[], watermark: number): Promise<CommitOutcome> {
-    const { repoDir } = this.config;
-    const head = await readHead(repoDir);
-    if (head !== this.knownHead) await this.absorbExternalCommits();
-    const current = await readFileAt(repoDir, head, address.path);
-    if (current === text) {
-      this.config.store.setBase(address.name, text, state);
-      this.config.store.clearPendingEditors(address.name, watermark);
-      this.config.status.set(address.name, 'saved', { commit: head });
-      return { state: 'unchanged' };
+  /** A document's text, state, pending editors and journal watermark, read at one instant. */
+  private capture(address: EntryAddress, document: Y.Doc): CapturedDocument | 'nothing' | 'invalid' {
+    const editors = this.config.store.pendingEditors(address.name);
+    if (editors.length === 0) return 'nothing';
+    const watermark = this.config.store.lastJournalId();
+    const state = Y.encodeStateAsUpdate(document);
+    try {
+      return { text: serializeDocToEntry(document, address.collection), state, editorIds: editors.map((e) => e.userId), watermark };
+    } catch (error) {
+      this.config.status.set(address.name, 'invalid', {
+        problems: [{ file: address.path, line: 1, field: 'document', message: `contenu impossible à convertir : ${String((error as Error).message ?? error)}` }],
+      });
+      return 'invalid';
     }
-    const problems = this.config.validator.validate(address.collection, address.slug, text);
-    if (problems.length > 0) {
-      this.config.status.set(address.name, 'invalid', { problems });
-      return { state: 'invalid' };
-    }
-    const [author, ...coAuthors] = editorIds.map((id) => this.identityOf(id));
-    const message = [
-      `${current === undefined ? 'Créer' : 'Modifier'} ${address.name} depuis l’éditeur`,
-      ...(coAuthors.length ? ['', ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`)] : []),
-      '',
-    ].join('\n');
-    const commit = await commitEntry(repoDir, address.path, text, message, author!, this.config.git.committer);
-    this.knownHead = commit;
-    this.config.validator.update(address.path, text);
-    this.config.store.setBase(address.name, text, state);
-    this.config.store.clearPendingEditors(address.name, watermark);
-    this.config.status.set(address.name, 'saved', { commit });
-    this.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
-    void this.config.publisher.publish().then(
-      () => {
-        if (this.config.status.get(address.name)?.commit === commit) this.config.status.set(address.name, 'published', { commit });
-      },
-      (error) => this.log(`publication : ${error}`),
-    );
-    return { state: 'committed', commit };
   }
 
-  /** Merges commits made to the repository from outside into live documents. */
-  private async absorbExternalCommits(): Promise<void> {
+  private async commitText(address: EntryAddress, captured: CapturedDocument): Promise<CommitOutcome> {
+    const { repoDir } = this.config;
+    // Each pass: merge what was committed from outside since we last looked, then commit on top
+    // of exactly that HEAD; a commit from outside landing in between makes the pass start again.
+    for (let attempt = 1; ; attempt++) {
+      const head = await readHead(repoDir);
+      if (head !== this.knownHead) {
+        const changed = await this.absorbExternalCommits();
+        if (changed.includes(address.path)) {
+          // The text was serialized before that outside change was merged: committing it would
+          // revert it. Serialize again from the document that now holds both.
+          const live = this.instance?.documents.get(address.name);
+          const again = this.capture(address, live ?? (await this.rebuildFromStore(address, this.knownHead!)));
+          if (typeof again === 'string') return { state: again };
+          captured = again;
+        }
+        continue;
+      }
+      const { text, state, editorIds, watermark } = captured;
+      const current = await readFileAt(repoDir, head, address.path);
+      if (current === text) {
+        this.config.store.setBase(address.name, text, state);
+        this.config.store.clearPendingEditors(address.name, watermark);
+        this.config.status.set(address.name, 'saved', { commit: head });
+        return { state: 'unchanged' };
+      }
+      const problems = this.config.validator.validate(address.collection, address.slug, text);
+      if (problems.length > 0) {
+        this.config.status.set(address.name, 'invalid', { problems });
+        return { state: 'invalid' };
+      }
+      const [author, ...coAuthors] = editorIds.map((id) => this.identityOf(id));
+      const message = [
+        `${current === undefined ? 'Créer' : 'Modifier'} ${address.name} depuis l’éditeur`,
+        ...(coAuthors.length ? ['', ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`)] : []),
+        '',
+      ].join('\n');
+      const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer);
+      if (!commit) {
+        if (attempt >= 5) throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
+        continue;
+      }
+      this.knownHead = commit;
+      this.config.validator.update(address.path, text);
+      this.config.store.setBase(address.name, text, state);
+      this.config.store.clearPendingEditors(address.name, watermark);
+      this.config.status.set(address.name, 'saved', { commit });
+      this.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
+      void this.config.publisher.publish().then(
+        () => {
+          if (this.config.status.get(address.name)?.commit === commit) this.config.status.set(address.name, 'published', { commit });
+        },
+        (error) => this.log(`publication : ${error}`),
+      );
+      return { state: 'committed', commit };
+    }
+  }
+
+  /**
+   * A document that is no longer loaded, rebuilt from its snapshot and journal, with the file's
+   * text at HEAD merged in and stored (as loading it would do).
+   */
+  private async rebuildFromStore(address: EntryAddress, head: string): Promise<Y.Doc> {
+    const theirs = await readFileAt(this.config.repoDir, head, address.path);
+    const document = new Y.Doc();
+    const stored = this.config.store.load(address.name);
+    if (stored.state) Y.applyUpdate(document, stored.state);
+    for (const update of stored.updates) Y.applyUpdate(document, update);
+    if (theirs !== undefined && theirs !== stored.baseText) this.mergeOutsideChange(document, stored.baseState, theirs, address);
+    return document;
+  }
+
+  /**
+   * Merges commits made to the repository from outside into live documents; returns the files
+   * they changed (documents not loaded are merged when next loaded).
+   */
+  private async absorbExternalCommits(): Promise<string[]> {
     const { repoDir } = this.config;
     const head = await readHead(repoDir);
     const previous = this.knownHead;
-    if (!previous || head === previous) return;
+    if (!previous || head === previous) return [];
     this.knownHead = head;
     const files = await changedFiles(repoDir, previous, head);
     // A fetch + update-ref leaves the work tree behind; the site is built from it.
@@ -224,6 +275,7 @@ export class GitSync implements Extension {
     }
     this.log(`HEAD déplacé de l’extérieur : ${previous.slice(0, 8)} → ${head.slice(0, 8)}`);
     void this.config.publisher.publish().catch((error) => this.log(`publication : ${error}`));
+    return files;
   }
 
   private mergeOutsideChange(document: Y.Doc, baseState: Uint8Array | undefined, text: string, address: EntryAddress): void {

@@ -62,16 +62,21 @@ export async function readFileAt(dir: string, commit: string, path: string): Pro
   }
 }
 
-/** Commits one file's new text on top of HEAD, updates the work tree, and returns the commit. */
+/**
+ * Commits one file's new text on top of `parent`, updates the work tree, and returns the commit;
+ * returns undefined, changing nothing, when HEAD is no longer `parent` (someone committed from
+ * outside meanwhile: the caller merges that first, so that nothing of theirs is reverted).
+ */
 export async function commitEntry(
   dir: string,
+  parent: string,
   path: string,
   text: string,
   message: string,
   author: GitIdentity,
   committer: GitIdentity,
-): Promise<string> {
-  const parent = await readHead(dir);
+): Promise<string | undefined> {
+  if ((await readHead(dir)) !== parent) return undefined;
   const { commit } = await git.readCommit({ fs, dir, oid: parent, cache });
   const blob = await git.writeBlob({ fs, dir, blob: Buffer.from(text, 'utf8') });
   const tree = await replaceInTree(dir, commit.tree, path.split('/'), blob);
@@ -84,8 +89,13 @@ export async function commitEntry(
     parent: [parent],
     author: { ...author, timestamp, timezoneOffset: 0 },
     committer: { ...committer, timestamp, timezoneOffset: 0 },
+    noUpdateBranch: true,
     cache,
   });
+  // Move the branch only if HEAD is still the parent: the window left is the two calls below.
+  const branch = await git.currentBranch({ fs, dir, fullname: true });
+  if (!branch || (await readHead(dir)) !== parent) return undefined;
+  await git.writeRef({ fs, dir, ref: branch, value: oid, force: true });
   // The site is built from the work tree: write it atomically, then refresh the index entry.
   const file = join(dir, ...path.split('/'));
   await mkdir(dirname(file), { recursive: true });
