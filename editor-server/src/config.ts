@@ -127,7 +127,7 @@ const environmentSchema = z.object({
   COMMONS_REMOTE: z.string().min(1).optional(),
   /** `off` serves without building the site (development of the API). */
   SITE_BUILD: flag.optional(),
-  /** `full` to fsync every journal append (survives power loss, slower). */
+  /** `full` to fsync every journal transaction (survives power loss, slower). */
   JOURNAL_SYNC: z.enum(['normal', 'full']).optional(),
   /** `on` behind HTTPS: session cookies get `Secure`. */
   SECURE_COOKIES: flag.optional(),

@@ -66,8 +66,9 @@ CREATE TABLE IF NOT EXISTS pending_editors (
 /**
  * Opens (and creates or migrates) the database at `file`. In WAL mode a committed transaction
  * survives the process being killed at any point with `synchronous = NORMAL` (the default here,
- * 0.2 ms per journal append); `FULL` also survives power loss, at about 3 ms per append (one
- * fsync each), which caps a document at a few hundred updates per second.
+ * 0.2–0.5 ms per transaction); `FULL` also survives power loss, at about 3 ms per transaction (one
+ * fsync each). The journal writer puts every update of one event-loop turn in one transaction, so
+ * either cost is paid per batch of updates, not per update.
  */
 export function openDatabase(file: string, sync: 'normal' | 'full' = 'normal'): DatabaseSync {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
