@@ -125,10 +125,15 @@ export class GitSync implements Extension {
     if (!connection || connection.readOnly || this.stopped) return;
     const current = this.config.status.get(documentName)?.state;
     if (current !== 'modified' && current !== 'invalid') this.config.status.set(documentName, 'modified');
-    clearTimeout(this.idleTimers.get(documentName));
+    // Runs for every update: restart the idle timer in place rather than create one each time.
+    const running = this.idleTimers.get(documentName);
+    if (running) {
+      running.refresh();
+      return;
+    }
     const timer = setTimeout(() => {
       this.idleTimers.delete(documentName);
-      void this.commitDocument(documentName, document);
+      void this.commitDocument(documentName, this.instance?.documents.get(documentName) ?? document);
     }, this.config.git.idleCommitMs);
     timer.unref();
     this.idleTimers.set(documentName, timer);
@@ -180,6 +185,7 @@ export class GitSync implements Extension {
     // Each pass: merge what was committed from outside since we last looked, then commit on top
     // of exactly that HEAD; a commit from outside landing in between makes the pass start again.
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 5) throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
       const head = await readHead(repoDir);
       if (head !== this.knownHead) {
         const changed = await this.absorbExternalCommits();
@@ -213,10 +219,7 @@ export class GitSync implements Extension {
         '',
       ].join('\n');
       const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer);
-      if (!commit) {
-        if (attempt >= 5) throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
-        continue;
-      }
+      if (!commit) continue;
       this.knownHead = commit;
       this.config.validator.update(address.path, text);
       this.config.store.setBase(address.name, text, state);
@@ -255,8 +258,8 @@ export class GitSync implements Extension {
     const { repoDir } = this.config;
     const head = await readHead(repoDir);
     const previous = this.knownHead;
-    if (!previous || head === previous) return [];
     this.knownHead = head;
+    if (!previous || head === previous) return [];
     const files = await changedFiles(repoDir, previous, head);
     // A fetch + update-ref leaves the work tree behind; the site is built from it.
     await checkoutPaths(repoDir, files.filter((f) => !f.startsWith('.')));
