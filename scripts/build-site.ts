@@ -1,16 +1,26 @@
 /**
- * `npm run build`: validates the content tree, builds the Astro site, then indexes it with
- * Pagefind. Invalid content stops the build with the validator's lines, before Astro starts, so a
- * half-built site never replaces a good one.
+ * `npm run build`: builds the Astro site into a private staging directory, indexes it with
+ * Pagefind, and publishes it to the output directory only if the content tree is valid. The
+ * validator runs in a worker thread alongside Astro (it needs ~4 ms of CPU per entry, and Astro
+ * renders on one core); invalid content stops the build with the validator's lines and leaves the
+ * previous site in place, so a half-built site never replaces a good one.
  */
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { cp, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteRoot = resolve(repoRoot, 'site');
+
+/**
+ * Pages Pagefind reads: home, editorial and entry pages, the ones that carry `data-pagefind-body`.
+ * Lists, histories and parcours types are not indexed; not even opening them halves indexing.
+ */
+export const INDEXED_PAGES = '{index.html,{referentiel,reutiliser,parcours,autodiagnostic}/index.html,{fiches,guides,retours,structures,territoires}/*/index.html}';
 
 /** Where to read and write, from the environment (CONTENT_DIR, SITE_OUT_DIR). */
 export interface BuildOptions {
@@ -26,60 +36,84 @@ export class InvalidContentError extends Error {
   }
 }
 
-/** Validates, builds and indexes the site; resolves with the number of pages indexed. */
+/** Validates, builds and indexes the site; resolves with the number of pages indexed and phase durations. */
 export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
   const seconds: Record<string, number> = {};
-  let mark = performance.now();
+  const started = performance.now();
+  let mark = started;
   const lap = (name: string) => {
     const now = performance.now();
     seconds[name] = (now - mark) / 1000;
     mark = now;
   };
-  const problems = await validateContentTree(contentDir);
-  lap('validation');
-  if (problems.length) throw new InvalidContentError(problems.map(formatProblem));
+  const validation = validateInWorker(contentDir).then((lines) => {
+    seconds.validation = (performance.now() - started) / 1000;
+    return lines;
+  });
+  // Invalid content ends the build as soon as the validator knows, whatever Astro is doing.
+  const stopIfInvalid = validation.then((lines) => {
+    if (lines.length) throw new InvalidContentError(lines);
+  });
 
-  // Astro writes its prerender chunks under the output directory only when that directory is
-  // inside the working directory (else in ./.astro, shared by concurrent builds). Build into a
-  // private staging directory inside the site, then move the finished site into place.
-  const staging = isInside(outDir, process.cwd())
-    ? outDir
-    : resolve(siteRoot, '.astro/staging', createHash('sha256').update(outDir).digest('hex').slice(0, 12));
+  // Always a private staging directory: inside the working directory (Astro then keeps its
+  // prerender chunks under it rather than in a shared ./.astro), one per output, emptied first.
+  const staging = resolve(siteRoot, '.astro/staging', createHash('sha256').update(outDir).digest('hex').slice(0, 12));
   process.env.CONTENT_DIR = contentDir;
   process.env.SITE_OUT_DIR = outDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build } = await import('astro');
-  // Astro keeps generated modules in site/.astro whatever the content tree: two builds of
-  // different trees at once (tests, the editor server) would mix them up. One at a time.
-  await withBuildLock(async () => {
+  const astro = withBuildLock(async () => {
     lap('attente');
+    await rm(staging, { recursive: true, force: true });
     await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' });
+    lap('astro');
   });
-  lap('astro');
+  // If the validator wins the race, the abandoned Astro build must not surface as an unhandled error.
+  astro.catch(() => undefined);
+  try {
+    // Settles when both are done, or at the first failure.
+    await Promise.all([astro, stopIfInvalid]);
+  } catch (error) {
+    // Astro may trip over invalid content before the validator has finished: its lines come first.
+    await stopIfInvalid;
+    throw error;
+  }
 
   const pagefind = await import('pagefind');
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
   if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
-  const added = await index.addDirectory({ path: staging });
+  const added = await index.addDirectory({ path: staging, glob: INDEXED_PAGES });
   if (added.errors.length) throw new Error(`Pagefind : ${added.errors.join(', ')}`);
   const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
   if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
   await pagefind.close();
   lap('pagefind');
 
-  if (staging !== outDir) await moveInto(staging, outDir);
+  await moveInto(staging, outDir);
   return { indexedPages: added.page_count, seconds };
+}
+
+/** Validates the content tree in a worker thread; resolves with the validator's lines (none if valid). */
+function validateInWorker(contentDir: string): Promise<string[]> {
+  return new Promise((done, fail) => {
+    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { validate: contentDir } });
+    worker.once('message', (lines: string[]) => done(lines));
+    worker.once('error', fail);
+    worker.once('exit', (code) => code !== 0 && fail(new Error(`la validation s’est arrêtée (code ${code})`)));
+  });
 }
 
 /** Runs `task` while holding site/.astro/build.lock; a lock left by a dead process is taken over. */
 async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
   const lock = resolve(siteRoot, '.astro/build.lock');
   await mkdir(resolve(siteRoot, '.astro'), { recursive: true });
+  const releaseOnExit = () => rmSync(lock, { force: true });
   for (;;) {
     try {
       const handle = await open(lock, 'wx');
       await handle.writeFile(String(process.pid));
       await handle.close();
+      process.once('exit', releaseOnExit);
       break;
     } catch {
       const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
@@ -90,6 +124,7 @@ async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
   try {
     return await task();
   } finally {
+    process.off('exit', releaseOnExit);
     await rm(lock, { force: true });
   }
 }
@@ -101,11 +136,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== '' && !rel.startsWith('..') && !resolve(rel).startsWith('..');
 }
 
 // Replace the previous site in one rename where possible (same file system), else copy.
@@ -128,12 +158,17 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const { indexedPages, seconds } = await buildSite({ contentDir, outDir });
-    const phases = Object.entries(seconds).map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
+    const order = ['attente', 'validation', 'astro', 'pagefind'];
+    const phases = Object.entries(seconds)
+      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+      .map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
     console.log(`Site construit dans ${relative(process.cwd(), outDir) || outDir} (${indexedPages} pages indexées) en ${((performance.now() - started) / 1000).toFixed(1)} s : ${phases}.`);
   } catch (error) {
     if (error instanceof InvalidContentError) {
       console.error(error.lines.join('\n'));
       console.error(`\nConstruction arrêtée : ${error.lines.length} problème(s) dans le contenu (${contentDir}).`);
+      // Astro may still be building the staging copy: stop it now (the lock is freed on exit).
+      process.exit(1);
     } else {
       console.error(`Construction impossible : ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -141,4 +176,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (!isMainThread && (workerData as { validate?: string } | null)?.validate) {
+  const problems = await validateContentTree((workerData as { validate: string }).validate);
+  parentPort!.postMessage(problems.map(formatProblem));
+} else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}

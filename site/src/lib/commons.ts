@@ -71,6 +71,9 @@ export interface Commons {
 // <VoirAussi cible="fiches/x" /> and Markdown links to /fiches/x/ inside bodies.
 const BODY_REFERENCE = /<VoirAussi\s+cible="([a-z]+\/[a-z0-9-]+)"|\]\(\/(fiches|guides|retours|structures|territoires)\/([a-z0-9-]+)\/?[)#?]/g;
 
+// One collator for every sort: `localeCompare(…, 'fr')` builds one per comparison.
+const frenchOrder = new Intl.Collator('fr');
+
 let cached: Promise<Commons> | undefined;
 
 /** The commons of this build, loaded once. */
@@ -87,7 +90,7 @@ async function loadCommons(): Promise<Commons> {
   const entries: Entry[] = [];
   for (const collection of mdxCollections) {
     const list = (await getCollection(collection)).map((source) => toEntry(collection, source as CollectionEntry<typeof collection>));
-    list.sort((a, b) => a.data.titre.localeCompare(b.data.titre, 'fr'));
+    list.sort((a, b) => frenchOrder.compare(a.data.titre, b.data.titre));
     (byCollection as Record<string, Entry[]>)[collection] = list;
     entries.push(...list);
   }
