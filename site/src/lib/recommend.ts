@@ -60,7 +60,8 @@ export interface CatalogueTool {
   collection: 'fiches' | 'guides';
   url: string;
   titre: string;
-  resume: string;
+  /** Summary, shown under the title; left out of the catalogue sent to the browser. */
+  resume?: string;
   phases: Phase[];
   difficulte: Difficulte;
   cout: Cout;

@@ -59,7 +59,7 @@ function renderTool(tool: RecommendedTool): string {
   ];
   return `<li class="roadmap__tool">
 <h4><span class="roadmap__kind">${kind}</span> <a href="${tool.url}">${escapeHtml(tool.titre)}</a></h4>
-<p>${escapeHtml(tool.resume)}</p>
+${tool.resume ? `<p>${escapeHtml(tool.resume)}</p>` : ''}
 <ul class="badges">${badges.map((b) => `<li class="badge">${escapeHtml(b)}</li>`).join('')}</ul>
 ${tool.repeated ? '<p class="muted">Déjà proposé à une étape précédente : rien d’autre ne correspond encore à vos moyens pour cette phase.</p>' : ''}
 </li>`;

@@ -1,7 +1,8 @@
-/** The catalogue the guided path computes a roadmap from, in the browser. */
+/** The catalogue the guided path computes a roadmap from, in the browser (packed: lib/catalogue-codec.ts). */
+import { packCatalogue } from '../../lib/catalogue-codec.ts';
 import { getCommons } from '../../lib/commons.ts';
 import { buildCatalogue } from '../../lib/recommend-catalogue.ts';
 
 export async function GET() {
-  return new Response(JSON.stringify(buildCatalogue(await getCommons())), { headers: { 'content-type': 'application/json' } });
+  return new Response(JSON.stringify(packCatalogue(buildCatalogue(await getCommons()))), { headers: { 'content-type': 'application/json' } });
 }
