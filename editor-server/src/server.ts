@@ -63,7 +63,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   let hocuspocus: Hocuspocus<CollabContext>;
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
-  const validator = await EntryValidator.load(paths.repoDir);
+  const validator = await EntryValidator.start(paths.repoDir);
   const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, validator, quiet: config.quiet });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
@@ -167,6 +167,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         websockets.closeAll(1001, 'arrêt du serveur', true);
         httpServer.closeAllConnections();
         await gitSync.stop();
+        await validator.close();
         db.close();
       })();
       return closing;

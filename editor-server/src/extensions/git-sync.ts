@@ -207,7 +207,7 @@ export class GitSync implements Extension {
         this.config.status.set(address.name, 'saved', { commit: head });
         return { state: 'unchanged' };
       }
-      const problems = this.config.validator.validate(address.collection, address.slug, text);
+      const problems = await this.config.validator.validate(address.collection, address.slug, text);
       if (problems.length > 0) {
         this.config.status.set(address.name, 'invalid', { problems });
         return { state: 'invalid' };

@@ -1,59 +1,93 @@
 /**
- * Validates an edited entry before it is committed, against the commons content tree kept in
- * memory. The tree is read and checked once at start (about a second for a few hundred entries);
- * after that only the edited file is checked (`validateEntryText`: 2–5 ms, under 15 ms at worst
- * on a 1,000-entry tree), which is short enough to run on the collaboration thread. Each commit,
- * ours or from outside, replaces the entries of the files it changed.
+ * Validates an edited entry before it is committed, in a worker thread that keeps the content
+ * tree in memory (content-index.ts). A check takes a few milliseconds, so the thread is not there
+ * for CPU time: it keeps the tree and the INSEE communes data that checking it loads (about
+ * 80 MB) out of the collaboration thread's heap. With them in that heap, the collector's pauses
+ * under load reached 80–140 ms (vs about 25 ms without) and showed as fan-out p99 of 60 ms where
+ * bare Hocuspocus had 5 ms (bench-reports/collab.md).
  */
-import { collections } from '../../../schemas/collections.ts';
+import { Worker } from 'node:worker_threads';
 import type { CollectionName } from '../../../schemas/common.ts';
-import { readEntry } from '../../../scripts/lib/content-files.ts';
-import { checkMdxBody } from '../../../scripts/lib/mdx-safety.ts';
-import { inspectContentTree, validateEntryText, type CheckedEntry, type Problem } from '../../../scripts/lib/validate-tree.ts';
+import type { Problem } from '../../../scripts/lib/validate-tree.ts';
+import type { ValidationRequest } from './validation-worker.ts';
 
-/** Validation of entry texts against the in-memory entries of one content tree. */
+type Pending = { resolve: (problems: Problem[]) => void; reject: (error: Error) => void };
+type Request = ValidationRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+/** Validation of entry texts against one content tree, off the main thread. */
 export class EntryValidator {
-  private constructor(private readonly entries: Map<string, CheckedEntry>) {}
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
 
-  /** Reads and checks the tree at `contentDir` once; its valid entries stay in memory. */
-  static async load(contentDir: string): Promise<EntryValidator> {
-    const { entries } = await inspectContentTree(contentDir);
-    return new EntryValidator(new Map(entries.map((e) => [e.file, e])));
+  private constructor(private readonly contentDir: string) {}
+
+  /** Starts the worker and resolves once it has read and checked the tree at `contentDir`. */
+  static async start(contentDir: string): Promise<EntryValidator> {
+    const validator = new EntryValidator(contentDir);
+    await validator.spawn();
+    return validator;
   }
 
   /** Problems of `text` as the new content of `collection/slug` (empty: valid). */
-  validate(collection: CollectionName, slug: string, text: string): Problem[] {
-    return validateEntryText([...this.entries.values()], collection, slug, text);
+  validate(collection: CollectionName, slug: string, text: string): Promise<Problem[]> {
+    return this.request({ kind: 'validate', collection, slug, text });
   }
 
   /** Records the committed text of `file` (relative to the tree), or its removal (undefined). */
   update(file: string, text: string | undefined): void {
-    const entry = text === undefined ? undefined : checkedEntryOf(file, text);
-    // Like `inspectContentTree`, the tree only holds files that pass their own checks.
-    if (entry) this.entries.set(file, entry);
-    else this.entries.delete(file);
+    // Ordered before any later check; a failure is logged by the caller of that check.
+    void this.request({ kind: 'update', file, text }).catch(() => undefined);
   }
-}
 
-/**
- * The entry `inspectContentTree` would keep for one file, or undefined if the file fails its own
- * checks. Only what the cross-checks read matters: collection, slug, schema output, body links.
- */
-function checkedEntryOf(file: string, text: string): CheckedEntry | undefined {
-  const raw = readEntry(file, text);
-  const definition = collections[raw.collection as CollectionName];
-  if (!definition || raw.format !== definition.format || raw.yamlErrors.length) return undefined;
-  const result = definition.schema.safeParse(raw.data ?? {});
-  if (!result.success) return undefined;
-  const body = raw.format === 'mdx' ? checkMdxBody(raw.body) : { references: [] };
-  return {
-    collection: raw.collection as CollectionName,
-    slug: raw.slug,
-    file,
-    data: result.data as Record<string, unknown>,
-    body: raw.body,
-    bodyStartLine: raw.bodyStartLine,
-    raw,
-    bodyReferences: body.references.map((r) => ({ ...r, line: r.line + raw.bodyStartLine - 1 })),
-  };
+  /** Stops the worker. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private async request(message: Request): Promise<Problem[]> {
+    // A worker that died is started again: it reads the tree anew from the work tree (= HEAD).
+    if (!this.worker) await this.spawn();
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker!.postMessage({ ...message, id });
+    });
+  }
+
+  private spawn(): Promise<void> {
+    // The worker needs tsx's loader like the main thread (the sources use TypeScript-only syntax).
+    const execArgv = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+    const worker = new Worker(new URL('./validation-worker.ts', import.meta.url), { workerData: { contentDir: this.contentDir }, execArgv });
+    worker.unref();
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.on('message', (reply: { id?: number; ready?: boolean; problems?: Problem[]; error?: string }) => {
+        if (reply.ready !== undefined) return reply.ready ? resolve() : reject(new Error(reply.error));
+        const pending = this.pending.get(reply.id!);
+        this.pending.delete(reply.id!);
+        if (reply.error) pending?.reject(new Error(reply.error));
+        else pending?.resolve(reply.problems ?? []);
+      });
+      worker.on('error', (error) => {
+        reject(error);
+        this.failAll(error);
+      });
+      worker.on('exit', () => {
+        if (this.worker === worker) this.worker = undefined;
+        reject(new Error('le processus de validation s’est arrêté'));
+        this.failAll(new Error('le processus de validation s’est arrêté'));
+      });
+    });
+    return this.ready;
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
 }

@@ -1,0 +1,33 @@
+/**
+ * Worker thread that keeps the commons content tree in memory and validates edited entries
+ * against it (content-index.ts). Messages are handled in the order they arrive, so a check sent
+ * after an update sees that update.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CollectionName } from '../../../schemas/common.ts';
+import { ContentIndex } from './content-index.ts';
+
+/** A request to the worker. */
+export type ValidationRequest =
+  | { id: number; kind: 'validate'; collection: CollectionName; slug: string; text: string }
+  | { id: number; kind: 'update'; file: string; text: string | undefined };
+
+const index = ContentIndex.load(workerData.contentDir as string);
+index.then(
+  () => parentPort!.postMessage({ ready: true }),
+  (error) => parentPort!.postMessage({ ready: false, error: String((error as Error).stack ?? error) }),
+);
+
+parentPort!.on('message', async (request: ValidationRequest) => {
+  try {
+    const tree = await index;
+    if (request.kind === 'update') {
+      tree.update(request.file, request.text);
+      parentPort!.postMessage({ id: request.id, problems: [] });
+    } else {
+      parentPort!.postMessage({ id: request.id, problems: tree.validate(request.collection, request.slug, request.text) });
+    }
+  } catch (error) {
+    parentPort!.postMessage({ id: request.id, error: String((error as Error).stack ?? error) });
+  }
+});
