@@ -60,9 +60,7 @@ export class EntryValidator {
   }
 
   private spawn(): Promise<void> {
-    // The worker needs tsx's loader like the main thread (the sources use TypeScript-only syntax).
-    const execArgv = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-    const worker = new Worker(new URL('./validation-worker.ts', import.meta.url), { workerData: { contentDir: this.contentDir }, execArgv });
+    const worker = new Worker(new URL('./validation-worker.ts', import.meta.url), { workerData: { contentDir: this.contentDir }, execArgv: loaderArguments() });
     worker.unref();
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
@@ -90,4 +88,19 @@ export class EntryValidator {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
+}
+
+/**
+ * The worker needs tsx's loader like the main thread (the sources use TypeScript-only syntax), but
+ * not the process-wide flags a worker refuses (--expose-gc, --cpu-prof…): keep only the loaders.
+ */
+function loaderArguments(): string[] {
+  const loaders: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (/^--(import|require|loader|experimental-loader)=/.test(flag)) loaders.push(flag);
+    else if (/^--(import|require|loader|experimental-loader)$/.test(flag) && argv[i + 1]) loaders.push(flag, argv[++i]!);
+  }
+  return loaders.some((a) => a.includes('tsx')) ? loaders : [...loaders, '--import', 'tsx'];
 }
