@@ -111,12 +111,15 @@ async function listContentFiles(dir: string): Promise<{ files: string[]; problem
   return { files: files.sort(), problems };
 }
 
-/** Checks one file on its own: format, YAML, schema, slug, INSEE codes and MDX body. */
-function checkEntryFile(file: string, text: string): { problems: Problem[]; entry?: CheckedEntry } {
+/** Checks one file on its own: format, YAML, schema, slug, INSEE codes and MDX body; `entry` when it passes. */
+export function checkEntryFile(file: string, text: string): { problems: Problem[]; entry?: CheckedEntry } {
   const raw = readEntry(file, text);
   const collection = raw.collection as CollectionName;
   const definition = collections[collection];
   const problems: Problem[] = [];
+  if (!definition) {
+    return { problems: [{ file, line: 1, field: 'collection', message: `hors des collections (${collectionNames.join(', ')}) : placez le fichier dans l’une d’elles` }] };
+  }
   const expected = definition.format === 'yaml' ? '.yaml' : '.mdx';
   if (raw.format !== definition.format) {
     problems.push({ file, line: 1, field: 'fichier', message: `extension inattendue : les entrées de « ${collection} » sont des fichiers ${expected}` });

@@ -5,11 +5,8 @@
  * 1,000-entry tree). Each commit, ours or from outside, replaces the entries of the files it
  * changed. Lives in the validation worker (see entry-validator.ts for why).
  */
-import { collections } from '../../../schemas/collections.ts';
 import type { CollectionName } from '../../../schemas/common.ts';
-import { readEntry } from '../../../scripts/lib/content-files.ts';
-import { checkMdxBody } from '../../../scripts/lib/mdx-safety.ts';
-import { inspectContentTree, validateEntryText, type CheckedEntry, type Problem } from '../../../scripts/lib/validate-tree.ts';
+import { checkEntryFile, inspectContentTree, validateEntryText, type CheckedEntry, type Problem } from '../../../scripts/lib/validate-tree.ts';
 
 /** Validation of entry texts against the in-memory entries of one content tree. */
 export class ContentIndex {
@@ -28,32 +25,9 @@ export class ContentIndex {
 
   /** Records the committed text of `file` (relative to the tree), or its removal (undefined). */
   update(file: string, text: string | undefined): void {
-    const entry = text === undefined ? undefined : checkedEntryOf(file, text);
+    const entry = text === undefined ? undefined : checkEntryFile(file, text).entry;
     // Like `inspectContentTree`, the tree only holds files that pass their own checks.
     if (entry) this.entries.set(file, entry);
     else this.entries.delete(file);
   }
-}
-
-/**
- * The entry `inspectContentTree` would keep for one file, or undefined if the file fails its own
- * checks. Only what the cross-checks read matters: collection, slug, schema output, body links.
- */
-function checkedEntryOf(file: string, text: string): CheckedEntry | undefined {
-  const raw = readEntry(file, text);
-  const definition = collections[raw.collection as CollectionName];
-  if (!definition || raw.format !== definition.format || raw.yamlErrors.length) return undefined;
-  const result = definition.schema.safeParse(raw.data ?? {});
-  if (!result.success) return undefined;
-  const body = raw.format === 'mdx' ? checkMdxBody(raw.body) : { references: [] };
-  return {
-    collection: raw.collection as CollectionName,
-    slug: raw.slug,
-    file,
-    data: result.data as Record<string, unknown>,
-    body: raw.body,
-    bodyStartLine: raw.bodyStartLine,
-    raw,
-    bodyReferences: body.references.map((r) => ({ ...r, line: r.line + raw.bodyStartLine - 1 })),
-  };
 }
