@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -60,16 +62,34 @@ async function generate(count: number, out: string): Promise<void> {
   if (!result.ok) throw new Error(`generate: ${result.output}`);
 }
 
-/** Builds with `npm run build`'s script; time spent waiting for another build's lock is not counted. */
-async function buildTerreau(contentDir: string, outDir: string, cacheDir: string): Promise<Timed & { phases: string }> {
-  const result = await timed(node, ['--import', 'tsx', 'scripts/build-site.ts'], { CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir });
+/** What a Terreau build reports: its phases, and how many pages Astro rendered or copied from its incremental cache. */
+interface TerreauBuild extends Timed {
+  phases: string;
+  rendered: number;
+  copied: number;
+}
+
+/**
+ * Builds with `npm run build`'s script; time spent waiting for another build's lock is not
+ * counted. Astro logs at `info` level so that pages copied from the incremental cache can be counted.
+ */
+async function buildTerreau(contentDir: string, outDir: string, cacheDir: string): Promise<TerreauBuild> {
+  const result = await timed(node, ['--import', 'tsx', 'scripts/build-site.ts'], { CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, ASTRO_LOG_LEVEL: 'info' });
   const waited = Number(/attente ([\d.]+) s/.exec(result.output)?.[1] ?? 0);
-  const phases = /s : (validation .*)\.$/m.exec(result.output)?.[1] ?? '';
-  return { ...result, seconds: result.seconds - waited, phases };
+  const phases = /^Site construit .* s : (.*)\.$/m.exec(result.output)?.[1] ?? '';
+  const pages = result.output.split('\n').filter((line) => /[├└]─ /.test(line));
+  const copied = pages.filter((line) => /\((restored|cached)\)/.test(line)).length;
+  return { ...result, seconds: result.seconds - waited, phases, rendered: pages.length - copied, copied };
+}
+
+/** Size of a file, raw and gzip-compressed (as a server would send it). */
+async function fileWeight(path: string): Promise<{ raw: number; gzip: number }> {
+  const bytes = await readFile(path);
+  return { raw: bytes.length, gzip: gzipSync(bytes).length };
 }
 
 /** Writes a bare Astro + MDX project that renders the same collections with a minimal layout. */
-async function writeBareSite(dir: string, contentDir: string, outDir: string): Promise<void> {
+export async function writeBareSite(dir: string, contentDir: string, outDir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'src/pages/[collection]'), { recursive: true });
   await mkdir(join(dir, 'src/components'), { recursive: true });
@@ -147,6 +167,7 @@ export async function run(args: string[]): Promise<void> {
   await mkdir(workDir, { recursive: true });
   const rows: string[] = [];
   const notes: string[] = [];
+  const catalogues: string[] = [];
   let fiche: { html: number; css: number } | undefined;
   let search: Awaited<ReturnType<typeof searchBytes>>;
 
@@ -163,7 +184,9 @@ export async function run(args: string[]): Promise<void> {
     if (!terreau.ok) throw new Error(`Terreau build failed at ${size}:\n${terreau.output.slice(-3000)}`);
     const built = await dirSize(terreauOut);
     console.log(`  ${terreau.seconds.toFixed(1)} s (${terreau.phases}), pic ${terreau.peakMiB?.toFixed(0) ?? '?'} Mio, ${built.files} fichiers`);
-    notes.push(`- ${size} entrées, phases de la construction Terreau : ${terreau.phases} ; reconstruction : rebuild_placeholder.`);
+    const catalogue = await fileWeight(join(terreauOut, 'parcours/catalogue.json'));
+    catalogues.push(`${size} entrées : ${kib(catalogue.raw)} (${kib(catalogue.gzip)} compressé en gzip)`);
+    const loadBefore = loadavg()[0]!.toFixed(1);
 
     console.log('  construction Astro + MDX nu…');
     const bareDir = join(workDir, `bare-${size}`);
@@ -179,8 +202,11 @@ export async function run(args: string[]): Promise<void> {
     console.log('  reconstruction après modification d’une fiche…');
     const rebuild = await buildTerreau(contentDir, terreauOut, cacheDir);
     if (!rebuild.ok) throw new Error(`rebuild failed at ${size}:\n${rebuild.output.slice(-3000)}`);
-    console.log(`  ${rebuild.seconds.toFixed(1)} s (${rebuild.phases})`);
-    notes[notes.length - 1] = notes[notes.length - 1]!.replace('rebuild_placeholder', rebuild.phases);
+    console.log(`  ${rebuild.seconds.toFixed(1)} s (${rebuild.phases}), ${rebuild.rendered} pages rendues, ${rebuild.copied} copiées du cache`);
+    notes.push(
+      `- ${size} entrées (charge moyenne avant la construction : ${loadBefore}) : Terreau ${terreau.phases} (${terreau.rendered} pages et fichiers rendus) ; ` +
+        `reconstruction ${rebuild.phases}, dont ${rebuild.rendered} pages et fichiers rendus et ${rebuild.copied} pages copiées du cache incrémental d’Astro.`,
+    );
 
     const ratio = terreau.seconds / bare.seconds;
     rows.push(
@@ -197,10 +223,11 @@ export async function run(args: string[]): Promise<void> {
   const lines = [
     '# Benchmark du site (`npm run bench -- site`)',
     '',
-    `Machine : ${(await import('node:os')).cpus().length} cœurs, ${((await import('node:os')).totalmem() / 2 ** 30).toFixed(0)} Gio, Node ${process.version}. Arbres synthétiques de \`npm run generate\` (graine 1).`,
+    `Machine : ${cpus().length} cœurs, ${(totalmem() / 2 ** 30).toFixed(0)} Gio, Node ${process.version}. Arbres synthétiques de \`npm run generate\` (graine 1), hors Git (pas d’historique).`,
     '',
-    'Terreau = validation du contenu + construction Astro (pages d’entrée, listes à facettes, historiques, flux, exports) + index Pagefind.',
+    'Terreau = validation du contenu (dans un thread à côté d’Astro) + construction Astro (pages d’entrée, listes à facettes, historiques, flux, exports) + index Pagefind.',
     'Astro nu = Astro 7 + MDX, mêmes fichiers, une page par entrée avec une mise en page minimale, sans index.',
+    'Reconstruction = même arbre après l’ajout d’une phrase à une fiche, avec le cache de la construction précédente.',
     '',
     '| entrées | fichiers écrits (Terreau) | Terreau | Astro nu | rapport | reconstruction après 1 modification | pic mémoire Terreau | pic mémoire Astro nu |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -212,11 +239,27 @@ export async function run(args: string[]): Promise<void> {
       ? `Première recherche (« jardin », arbre de ${sizes[0]} entrées) : la page /recherche/ charge ${kib(search.page)} (HTML, CSS, JS de l’interface, point d’entrée et WebAssembly de Pagefind, filtres), puis la première requête récupère **${kib(search.pagefind)}** en ${search.requests} fichiers (fragments d’index et extraits des résultats).`
       : 'Première recherche : non mesurée (Chromium absent).',
     '',
-    'Détail par taille (« attente » = attente du verrou d’une autre construction, retirée des durées ci-dessus) :',
+    `Catalogue du parcours guidé (/parcours/catalogue.json) : ${catalogues.join(' ; ')}.`,
+    '',
+    'Détail par taille (« attente » = démarrage et attente du verrou d’une autre construction, retirée des durées ci-dessus ; la validation tourne en même temps qu’Astro) :',
     '',
     ...notes,
     '',
-    `Mesuré sur une machine partagée (charge moyenne au départ : ${(await import('node:os')).loadavg()[0]!.toFixed(1)}) : les durées absolues varient d’une exécution à l’autre ; Terreau et Astro nu sont mesurés l’un après l’autre sur le même arbre.`,
+    'Mesuré sur une machine partagée : les durées absolues varient d’une exécution à l’autre (voir la charge notée pour chaque taille) ; Terreau puis Astro nu sont mesurés l’un après l’autre sur le même arbre.',
+    '',
+    '## Ce qui est incrémental',
+    '',
+    '- Contenu : le cache du content layer d’Astro (`data-store.json` dans `ASTRO_CACHE_DIR`, ou `site/.astro/cache/<arbre+sortie>`) ne relit que les fichiers modifiés.',
+    '- Pages : `experimental.incrementalBuild` d’Astro 7 copie depuis le cache les pages dont la clé (`cacheKey`, site/src/lib/page-keys.ts) et le code n’ont pas changé : pages d’entrée (données, corps, titres des voisins, référentiel, historique) et listes (cartes affichées, comptes des facettes). Les historiques, flux, exports et pages uniques sont rendus à chaque fois (les rendre coûte moins que les copier).',
+    '- Pas incrémental : le regroupement Vite/Rolldown (il recompile tous les MDX à chaque construction), la validation (tout l’arbre, en parallèle d’Astro) et Pagefind (pas d’API pour mettre à jour un index : tout est réindexé, seulement les pages indexées).',
+    '',
+    '## Relancer',
+    '',
+    '```sh',
+    'uptime                      # attendre une charge moyenne < 2 : les durées en dépendent',
+    'npm run bench -- site       # 2 000 et 10 000 entrées, environ 15 minutes',
+    'npm run bench -- site --sizes 2000',
+    '```',
   ];
   await mkdir(resolve(repoRoot, 'bench-reports'), { recursive: true });
   await writeFile(resolve(repoRoot, 'bench-reports/site.md'), `${lines.join('\n')}\n`);
