@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtureContent } from './helpers/site-fixture.ts';
 import { runScript } from './helpers/run-script.ts';
@@ -22,7 +23,8 @@ beforeAll(async () => {
   await writeFile(fiche, (await readFile(fiche, 'utf8')).replace(/^titre: .*$/m, 'titre: Un jardin partagé renommé'));
   const second = build();
   if (second.status !== 0) throw new Error(`rebuild failed:\n${second.stdout}\n${second.stderr}`);
-  rebuildLog = second.stdout + second.stderr;
+  // Astro colours its log when CI is set, even into a pipe: match on the plain text.
+  rebuildLog = stripVTControlCharacters(second.stdout + second.stderr);
 }, 180_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
