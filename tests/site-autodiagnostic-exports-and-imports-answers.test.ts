@@ -1,8 +1,8 @@
 import { copyFile, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAxeViolations } from './helpers/axe.ts';
 import { hasChromium, launchChromium } from './helpers/chromium.ts';
 import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
 import { serveSite, type SiteServer } from './helpers/site-server.ts';
@@ -10,16 +10,7 @@ import { serveSite, type SiteServer } from './helpers/site-server.ts';
 let site: SiteFixture;
 let server: SiteServer;
 let browser: Browser;
-let axeSource: string;
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-  });
-}
 
 /** Answers the first three questions of the alimentation axe: 0, then the highest, then 1 point. */
 async function answerSomeQuestions(page: Page): Promise<void> {
@@ -33,7 +24,6 @@ const scoreOf = (page: Page, axe: string) => page.locator(`#autodiag-tableau tr[
 
 describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
   beforeAll(async () => {
-    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     site = await buildFixtureSite();
     server = await serveSite(site.outDir);
     browser = await launchChromium();
@@ -116,7 +106,7 @@ describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       await page.goto(`${server.url}/autodiagnostic/`);
       await answerSomeQuestions(page);
-      expect(await axeViolations(page), `/autodiagnostic/ at ${width}px`).toEqual([]);
+      expect(await findAxeViolations(page), `/autodiagnostic/ at ${width}px`).toEqual([]);
       await page.close();
     }
   });

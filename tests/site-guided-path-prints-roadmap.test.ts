@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAxeViolations } from './helpers/axe.ts';
 import { hasChromium, launchChromium } from './helpers/chromium.ts';
 import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
 import { serveSite, type SiteServer } from './helpers/site-server.ts';
@@ -9,16 +8,7 @@ import { serveSite, type SiteServer } from './helpers/site-server.ts';
 let site: SiteFixture;
 let server: SiteServer;
 let browser: Browser;
-let axeSource: string;
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-  });
-}
 
 /** Answers the guided path as the mayor of Jazeneuil (86116, under 1,000 inhabitants) would. */
 async function answerAsAVillageMayor(page: Page): Promise<void> {
@@ -36,7 +26,6 @@ async function answerAsAVillageMayor(page: Page): Promise<void> {
 
 describe.skipIf(!hasChromium())('the guided path', () => {
   beforeAll(async () => {
-    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     site = await buildFixtureSite();
     server = await serveSite(site.outDir);
     browser = await launchChromium();
@@ -122,9 +111,9 @@ describe.skipIf(!hasChromium())('the guided path', () => {
     for (const width of [1280, 360]) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       await answerAsAVillageMayor(page);
-      expect(await axeViolations(page), `/parcours/ at ${width}px`).toEqual([]);
+      expect(await findAxeViolations(page), `/parcours/ at ${width}px`).toEqual([]);
       await page.goto(`${server.url}/parcours/type/rien/budget/`);
-      expect(await axeViolations(page), `/parcours/type/rien/budget/ at ${width}px`).toEqual([]);
+      expect(await findAxeViolations(page), `/parcours/type/rien/budget/ at ${width}px`).toEqual([]);
       await page.close();
     }
   });

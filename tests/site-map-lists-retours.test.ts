@@ -1,8 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAxeViolations } from './helpers/axe.ts';
 import { hasChromium, launchChromium } from './helpers/chromium.ts';
 import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
 import { serveSite, type SiteServer } from './helpers/site-server.ts';
@@ -10,20 +10,10 @@ import { serveSite, type SiteServer } from './helpers/site-server.ts';
 let site: SiteFixture;
 let server: SiteServer;
 let browser: Browser;
-let axeSource: string;
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-  });
-}
 
 describe.skipIf(!hasChromium())('the map', () => {
   beforeAll(async () => {
-    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     site = await buildFixtureSite();
     server = await serveSite(site.outDir);
     browser = await launchChromium();
@@ -66,7 +56,7 @@ describe.skipIf(!hasChromium())('the map', () => {
     for (const width of [1280, 360]) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       await page.goto(`${server.url}/carte/`);
-      expect(await axeViolations(page), `/carte/ at ${width}px`).toEqual([]);
+      expect(await findAxeViolations(page), `/carte/ at ${width}px`).toEqual([]);
       await page.close();
     }
   });

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAxeViolations } from './helpers/axe.ts';
 import { hasChromium, launchChromium } from './helpers/chromium.ts';
 import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
 import { serveSite, type SiteServer } from './helpers/site-server.ts';
@@ -9,7 +8,6 @@ import { serveSite, type SiteServer } from './helpers/site-server.ts';
 let site: SiteFixture;
 let server: SiteServer;
 let browser: Browser;
-let axeSource: string;
 
 /** One page of each type the site core renders. */
 const pages = [
@@ -31,7 +29,6 @@ const pages = [
 
 describe.skipIf(!hasChromium())('every page type', () => {
   beforeAll(async () => {
-    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     site = await buildFixtureSite();
     server = await serveSite(site.outDir);
     browser = await launchChromium();
@@ -53,13 +50,7 @@ describe.skipIf(!hasChromium())('every page type', () => {
           await page.locator('pagefind-results').scrollIntoViewIfNeeded();
           await page.locator('pagefind-results a').first().waitFor();
         }
-        await page.addScriptTag({ content: axeSource });
-        const violations = await page.evaluate(async () => {
-          const result = await (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-          });
-          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-        });
+        const violations = await findAxeViolations(page);
         expect(violations, `${path} at ${width}px`).toEqual([]);
         await page.close();
       }
