@@ -1,16 +1,10 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { findAxeViolations } from './helpers/axe.ts';
-import { hasChromium, launchChromium } from './helpers/chromium.ts';
-import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
-import { serveSite, type SiteServer } from './helpers/site-server.ts';
-
-let site: SiteFixture;
-let server: SiteServer;
-let browser: Browser;
-
+import { hasChromium } from './helpers/chromium.ts';
+import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 /** Answers the first three questions of the alimentation axe: 0, then the highest, then 1 point. */
 async function answerSomeQuestions(page: Page): Promise<void> {
@@ -23,25 +17,16 @@ async function answerSomeQuestions(page: Page): Promise<void> {
 const scoreOf = (page: Page, axe: string) => page.locator(`#autodiag-tableau tr[data-axe="${axe}"] [data-cell=score]`).innerText();
 
 describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
-  beforeAll(async () => {
-    site = await buildFixtureSite();
-    server = await serveSite(site.outDir);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
+  const env = useSiteInChromium();
 
   it('scores an axe as it is answered, keeps the answers in the browser and sends nothing', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const sent: string[] = [];
     page.on('request', (request) => {
-      if (request.method() !== 'GET' || !request.url().startsWith(server.url)) sent.push(`${request.method()} ${request.url()}`);
+      if (request.method() !== 'GET' || !request.url().startsWith(env.server.url)) sent.push(`${request.method()} ${request.url()}`);
     });
-    await page.goto(`${server.url}/autodiagnostic/`);
+    await page.goto(`${env.server.url}/autodiagnostic/`);
     expect(await scoreOf(page, 'ALIM')).toBe('pas de score');
     await answerSomeQuestions(page);
     // 0 + 3 + 1 points out of 3 × 3: 4.4 / 10.
@@ -57,22 +42,22 @@ describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
   });
 
   it('exports the answers to a file and imports them back in another browser', async () => {
-    const first = await browser.newContext({ acceptDownloads: true });
+    const first = await env.browser.newContext({ acceptDownloads: true });
     const page = await first.newPage();
-    await page.goto(`${server.url}/autodiagnostic/`);
+    await page.goto(`${env.server.url}/autodiagnostic/`);
     await answerSomeQuestions(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter mes réponses' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^autodiagnostic-terreau-\d{4}-\d{2}-\d{2}\.json$/);
-    const file = join(site.root, download.suggestedFilename());
+    const file = join(env.site.root, download.suggestedFilename());
     await download.saveAs(file);
     const exported = JSON.parse(await readFile(file, 'utf8'));
     expect(exported).toMatchObject({ format: 'terreau-autodiagnostic', version: 1 });
     expect(Object.keys(exported.reponses)).toHaveLength(3);
     await first.close();
 
-    const second = await browser.newContext();
+    const second = await env.browser.newContext();
     const fresh = await second.newPage();
-    await fresh.goto(`${server.url}/autodiagnostic/`);
+    await fresh.goto(`${env.server.url}/autodiagnostic/`);
     expect(await scoreOf(fresh, 'ALIM')).toBe('pas de score');
     await fresh.locator('#autodiag-importer').setInputFiles(file);
     await expect.poll(() => fresh.getByRole('status').innerText()).toContain('3 réponses importées');
@@ -80,8 +65,8 @@ describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
     expect(await fresh.locator('#axe-ALIM fieldset').nth(1).getByRole('radio').last().isChecked()).toBe(true);
 
     // Another JSON file is refused with a reason, and the answers stay as they were.
-    const other = join(site.root, 'autre.json');
-    await copyFile(join(site.outDir, 'parcours/catalogue.json'), other);
+    const other = join(env.site.root, 'autre.json');
+    await copyFile(join(env.site.outDir, 'parcours/catalogue.json'), other);
     await fresh.locator('#autodiag-importer').setInputFiles(other);
     await expect.poll(() => fresh.getByRole('status').innerText()).toContain('Import impossible');
     expect(await fresh.getByRole('status').innerText()).toContain('autre.json: format');
@@ -90,9 +75,9 @@ describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
   });
 
   it('reads and prints as a grid without JavaScript', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
+    const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/autodiagnostic/`);
+    await page.goto(`${env.server.url}/autodiagnostic/`);
     expect(await page.locator('fieldset.autodiag-question').count()).toBeGreaterThanOrEqual(20);
     expect(await page.locator('#axe-ALIM').innerText()).toContain('(3 points sur 3)');
     expect(await page.locator('#resultats').isVisible()).toBe(false);
@@ -103,8 +88,8 @@ describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
 
   it('has no WCAG 2.1 A/AA violation found by axe-core, with results shown', async () => {
     for (const width of [1280, 360]) {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
-      await page.goto(`${server.url}/autodiagnostic/`);
+      const page = await env.browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`${env.server.url}/autodiagnostic/`);
       await answerSomeQuestions(page);
       expect(await findAxeViolations(page), `/autodiagnostic/ at ${width}px`).toEqual([]);
       await page.close();

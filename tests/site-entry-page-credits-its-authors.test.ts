@@ -1,32 +1,18 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from './helpers/chromium.ts';
-import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
-import { serveSite, type SiteServer } from './helpers/site-server.ts';
-
-let site: SiteFixture;
-let server: SiteServer;
-let browser: Browser;
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './helpers/chromium.ts';
+import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 async function jsonLdOf(page: Page): Promise<Record<string, any>> {
   return JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? '{}');
 }
 
 describe.skipIf(!hasChromium())('an entry page', () => {
-  beforeAll(async () => {
-    site = await buildFixtureSite();
-    server = await serveSite(site.outDir);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
+  const env = useSiteInChromium();
 
   it('shows title, every contributor, credited structures, source and licence, with a credit line to copy', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/fiches/jardin-partage/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/fiches/jardin-partage/`);
     const block = page.getByRole('region', { name: 'Citer et réutiliser' });
     await expect(block.isVisible()).resolves.toBe(true);
     const text = await block.innerText();
@@ -41,8 +27,8 @@ describe.skipIf(!hasChromium())('an entry page', () => {
   });
 
   it('describes a fiche as a HowTo in JSON-LD, with licence, authors, contributors and what it is based on', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/fiches/jardin-partage-montagne/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/fiches/jardin-partage-montagne/`);
     const data = await jsonLdOf(page);
     expect(data['@type']).toBe('HowTo');
     expect(data.license).toBe('https://creativecommons.org/licenses/by-sa/4.0/deed.fr');
@@ -54,8 +40,8 @@ describe.skipIf(!hasChromium())('an entry page', () => {
   });
 
   it('describes a retour as a CreativeWork with its spatial coverage from INSEE codes', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/retours/migne-auxances-instance-participative/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/retours/migne-auxances-instance-participative/`);
     const data = await jsonLdOf(page);
     expect(data['@type']).toBe('CreativeWork');
     expect(data.spatialCoverage).toMatchObject({ '@type': 'Place', name: 'Migné-Auxances', identifier: 'INSEE:86158' });

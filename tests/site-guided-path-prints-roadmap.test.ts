@@ -1,18 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { findAxeViolations } from './helpers/axe.ts';
-import { hasChromium, launchChromium } from './helpers/chromium.ts';
-import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
-import { serveSite, type SiteServer } from './helpers/site-server.ts';
-
-let site: SiteFixture;
-let server: SiteServer;
-let browser: Browser;
-
+import { hasChromium } from './helpers/chromium.ts';
+import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 /** Answers the guided path as the mayor of Jazeneuil (86116, under 1,000 inhabitants) would. */
-async function answerAsAVillageMayor(page: Page): Promise<void> {
-  await page.goto(`${server.url}/parcours/`);
+async function answerAsAVillageMayor(page: Page, siteUrl: string): Promise<void> {
+  await page.goto(`${siteUrl}/parcours/`);
   await page.getByLabel('Ou le code INSEE de votre commune').fill('86116');
   await page.getByLabel('Ou le code INSEE de votre commune').press('Tab');
   await expect.poll(() => page.locator('#parcours-commune-trouvee').innerText()).toContain('Jazeneuil');
@@ -25,20 +19,11 @@ async function answerAsAVillageMayor(page: Page): Promise<void> {
 }
 
 describe.skipIf(!hasChromium())('the guided path', () => {
-  beforeAll(async () => {
-    site = await buildFixtureSite();
-    server = await serveSite(site.outDir);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
+  const env = useSiteInChromium();
 
   it('turns answers into a roadmap by phase whose tools fit the means, in a shareable URL', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await answerAsAVillageMayor(page);
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await answerAsAVillageMayor(page, env.server.url);
     const url = new URL(page.url());
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ commune: '86116', profil: 'elu', situation: 'rien', theme: 'alimentation', moyens: 'benevoles', taille: 'moins-1000' });
 
@@ -55,7 +40,7 @@ describe.skipIf(!hasChromium())('the guided path', () => {
     expect(await page.locator('.roadmap__retours').innerText()).toContain('Territoire de même taille (Moins de 1 000 hab.)');
 
     // The same URL, opened elsewhere, gives the same roadmap and the same answers in the form.
-    const shared = await browser.newPage();
+    const shared = await env.browser.newPage();
     await shared.goto(url.href);
     await shared.locator('#feuille-de-route .roadmap__step').first().waitFor();
     expect(await shared.locator('#feuille-de-route-contenu').innerText()).toBe(await page.locator('#feuille-de-route-contenu').innerText());
@@ -65,8 +50,8 @@ describe.skipIf(!hasChromium())('the guided path', () => {
   });
 
   it('can be answered with the keyboard alone, and then takes the reader to the roadmap', async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
-    await page.goto(`${server.url}/parcours/`);
+    const page = await env.browser.newPage({ viewport: { width: 360, height: 800 } });
+    await page.goto(`${env.server.url}/parcours/`);
     await page.focus('#parcours-taille');
     const keys = ['ArrowDown', 'Tab', 'Tab', 'Space', 'Tab', 'ArrowRight', 'Tab', 'Space', ...Array(11).fill('Tab'), 'ArrowRight', 'Tab', 'Enter'];
     for (const key of keys) await page.keyboard.press(key);
@@ -79,8 +64,8 @@ describe.skipIf(!hasChromium())('the guided path', () => {
   });
 
   it('prints the roadmap on A4 without the form', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await answerAsAVillageMayor(page);
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await answerAsAVillageMayor(page, env.server.url);
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('#parcours-form').isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Imprimer la feuille de route' }).isVisible()).toBe(false);
@@ -96,9 +81,9 @@ describe.skipIf(!hasChromium())('the guided path', () => {
   });
 
   it('offers parcours types that work without JavaScript', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
+    const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/parcours/?situation=rien&moyens=benevoles`);
+    await page.goto(`${env.server.url}/parcours/?situation=rien&moyens=benevoles`);
     expect(await page.locator('.parcours-noscript').innerText()).toContain('parcours types');
     await page.getByRole('link', { name: 'Parcours type : des initiatives isolées, un agent à temps partiel' }).click();
     expect(new URL(page.url()).pathname).toBe('/parcours/type/initiatives/agent-partiel/');
@@ -109,10 +94,10 @@ describe.skipIf(!hasChromium())('the guided path', () => {
 
   it('has no WCAG 2.1 A/AA violation found by axe-core, form and roadmap', async () => {
     for (const width of [1280, 360]) {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
-      await answerAsAVillageMayor(page);
+      const page = await env.browser.newPage({ viewport: { width, height: 900 } });
+      await answerAsAVillageMayor(page, env.server.url);
       expect(await findAxeViolations(page), `/parcours/ at ${width}px`).toEqual([]);
-      await page.goto(`${server.url}/parcours/type/rien/budget/`);
+      await page.goto(`${env.server.url}/parcours/type/rien/budget/`);
       expect(await findAxeViolations(page), `/parcours/type/rien/budget/ at ${width}px`).toEqual([]);
       await page.close();
     }

@@ -1,35 +1,19 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findAxeViolations } from './helpers/axe.ts';
-import { hasChromium, launchChromium } from './helpers/chromium.ts';
-import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
-import { serveSite, type SiteServer } from './helpers/site-server.ts';
-
-let site: SiteFixture;
-let server: SiteServer;
-let browser: Browser;
-
+import { hasChromium } from './helpers/chromium.ts';
+import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 describe.skipIf(!hasChromium())('the map', () => {
-  beforeAll(async () => {
-    site = await buildFixtureSite();
-    server = await serveSite(site.outDir);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
+  const env = useSiteInChromium();
 
   it('lists every retour and territoire under its département, derived from INSEE codes', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/carte/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/carte/`);
     const list = page.locator('.carte-list');
     for (const collection of ['retours', 'territoires']) {
-      for (const file of await readdir(join(site.contentDir, collection))) {
+      for (const file of await readdir(join(env.site.contentDir, collection))) {
         expect(await list.locator(`a[href="/${collection}/${file.replace(/\.mdx$/, '')}/"]`).count(), file).toBeGreaterThan(0);
       }
     }
@@ -40,8 +24,8 @@ describe.skipIf(!hasChromium())('the map', () => {
   });
 
   it('links each département of the map that has entries to its place in the list, by keyboard too', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/carte/`);
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${env.server.url}/carte/`);
     const vienne = page.locator('svg a[href="#dep-86"]');
     expect(await vienne.getAttribute('aria-label')).toMatch(/^Vienne \(86\) : \d+ retours? d’expérience/);
     expect(await page.locator('svg a').count()).toBe(await page.locator('.carte-list section').count() - (await page.locator('#dep-inconnu').count()));
@@ -54,8 +38,8 @@ describe.skipIf(!hasChromium())('the map', () => {
 
   it('has no WCAG 2.1 A/AA violation found by axe-core', async () => {
     for (const width of [1280, 360]) {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
-      await page.goto(`${server.url}/carte/`);
+      const page = await env.browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`${env.server.url}/carte/`);
       expect(await findAxeViolations(page), `/carte/ at ${width}px`).toEqual([]);
       await page.close();
     }

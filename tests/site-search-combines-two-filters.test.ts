@@ -1,34 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from './helpers/chromium.ts';
-import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
-import { serveSite, type SiteServer } from './helpers/site-server.ts';
-
-let site: SiteFixture;
-let server: SiteServer;
-let browser: Browser;
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './helpers/chromium.ts';
+import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 describe.skipIf(!hasChromium())('the search page', () => {
-  beforeAll(async () => {
-    site = await buildFixtureSite();
-    server = await serveSite(site.outDir);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
+  const env = useSiteInChromium();
 
   it('narrows results to fiches of the phase « Agir » when both filters are ticked', async () => {
-    const entries = JSON.parse(await readFile(join(site.outDir, 'donnees/entrees.json'), 'utf8')) as { collection: string; url: string; donnees: { phases?: string[] } }[];
+    const entries = JSON.parse(await readFile(join(env.site.outDir, 'donnees/entrees.json'), 'utf8')) as { collection: string; url: string; donnees: { phases?: string[] } }[];
     const expected = entries.filter((e) => e.collection === 'fiches' && e.donnees.phases?.includes('agir')).map((e) => new URL(e.url).pathname).sort();
     expect(expected.length).toBeGreaterThan(1);
 
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/recherche/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/recherche/`);
     const pane = page.locator('pagefind-filter-pane');
     await pane.getByRole('checkbox', { name: /^Fiches-actions/ }).check();
     await pane.getByRole('checkbox', { name: /^Agir/ }).check();
@@ -42,12 +27,12 @@ describe.skipIf(!hasChromium())('the search page', () => {
   });
 
   it('starts a search from the home page’s form and fetches only part of the index', async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const bytes: number[] = [];
     page.on('response', async (response) => {
       if (response.url().includes('/pagefind/')) bytes.push((await response.body().catch(() => Buffer.alloc(0))).length);
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${env.server.url}/`);
     await page.getByLabel('Rechercher dans Terreau').fill('jardin');
     await page.getByRole('button', { name: 'Rechercher' }).click();
     await page.waitForURL(/\/recherche\/\?q=jardin/);
