@@ -1,11 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledged, appendParagraph, connect, startTestServer, type TestServer } from './helpers/editor-server.ts';
-
-const git = (repo: string, ...args: string[]) =>
-  execFileSync('git', ['-C', repo, '-c', 'user.name=Dépôt amont', '-c', 'user.email=amont@exemple.fr', ...args], { encoding: 'utf8' });
+import { acknowledged, appendParagraph, connect, gitFromOutside, startTestServer, type TestServer } from './helpers/editor-server.ts';
 
 describe('a commit of the editor that races a commit from outside on the same file', () => {
   let t: TestServer;
@@ -25,14 +21,14 @@ describe('a commit of the editor that races a commit from outside on the same fi
     const file = join(repo, 'fiches/jardin-partage.mdx');
     const outside = readFileSync(file, 'utf8').replace(/^resume: .*$/m, 'resume: Résumé changé en amont.').replace(/\n$/, '\n\nParagraphe venu de l’amont.\n');
     writeFileSync(file, outside);
-    git(repo, 'commit', '-q', '-am', 'Modification concurrente hors de l’éditeur');
-    const theirs = git(repo, 'rev-parse', 'HEAD').trim();
+    gitFromOutside(repo, 'commit', '-q', '-am', 'Modification concurrente hors de l’éditeur');
+    const theirs = gitFromOutside(repo, 'rev-parse', 'HEAD').trim();
 
     const live = t.server.hocuspocus.documents.get('fiches/jardin-partage')!;
     const outcome = await t.server.gitSync.commitDocument('fiches/jardin-partage', live);
     expect(outcome.state).toBe('committed');
-    expect(git(repo, 'rev-parse', 'HEAD~1').trim()).toBe(theirs);
-    const committed = git(repo, 'show', 'HEAD:fiches/jardin-partage.mdx');
+    expect(gitFromOutside(repo, 'rev-parse', 'HEAD~1').trim()).toBe(theirs);
+    const committed = gitFromOutside(repo, 'show', 'HEAD:fiches/jardin-partage.mdx');
     expect(committed.match(/Paragraphe venu de l’amont\./g)).toHaveLength(1);
     expect(committed.match(/Phrase d’Alice pendant la course\./g)).toHaveLength(1);
     expect(committed).toMatch(/^resume: "?Résumé changé en amont\."?$/m);

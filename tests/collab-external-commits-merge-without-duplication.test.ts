@@ -1,11 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledged, appendParagraph, connect, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
-
-const git = (repo: string, ...args: string[]) =>
-  execFileSync('git', ['-C', repo, '-c', 'user.name=Dépôt amont', '-c', 'user.email=amont@exemple.fr', ...args], { encoding: 'utf8' });
+import { acknowledged, appendParagraph, connect, gitFromOutside, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
 
 describe('a commit made to the commons from outside', () => {
   let t: TestServer;
@@ -25,7 +21,7 @@ describe('a commit made to the commons from outside', () => {
     const original = readFileSync(file, 'utf8');
     const outside = original.replace(/^resume: .*$/m, 'resume: Un résumé réécrit en amont.').replace(/\n$/, '\n\nUn paragraphe ajouté en amont.\n');
     writeFileSync(file, outside);
-    git(repo, 'commit', '-q', '-am', 'Modification faite hors de l’éditeur');
+    gitFromOutside(repo, 'commit', '-q', '-am', 'Modification faite hors de l’éditeur');
 
     const body = () => a.document.getXmlFragment('default').toString();
     await waitFor(() => body().includes('Un paragraphe ajouté en amont.'), 10_000, 'fusion');
@@ -38,12 +34,12 @@ describe('a commit made to the commons from outside', () => {
     const live = t.server.hocuspocus.documents.get('fiches/marche-de-producteurs')!;
     const outcome = await t.server.gitSync.commitDocument('fiches/marche-de-producteurs', live);
     expect(outcome.state).toBe('committed');
-    const committed = git(repo, 'show', 'HEAD:fiches/marche-de-producteurs.mdx');
+    const committed = gitFromOutside(repo, 'show', 'HEAD:fiches/marche-de-producteurs.mdx');
     expect(committed.match(/Un paragraphe ajouté en amont\./g)).toHaveLength(1);
     expect(committed.match(/Édition en cours d’Alice\./g)).toHaveLength(1);
     expect(committed).toMatch(/^resume: "?Un résumé réécrit en amont\."?$/m);
     // The commit is a child of the outside commit: history is linear, nothing reverted.
-    expect(git(repo, 'log', '-2', '--format=%s')).toMatch(/^Modifier fiches\/marche-de-producteurs.*\nModification faite hors/);
+    expect(gitFromOutside(repo, 'log', '-2', '--format=%s')).toMatch(/^Modifier fiches\/marche-de-producteurs.*\nModification faite hors/);
     a.destroy();
   });
 
@@ -55,7 +51,7 @@ describe('a commit made to the commons from outside', () => {
     const repo = t.server.paths.repoDir;
     const file = join(repo, 'fiches/conserverie-collective.mdx');
     writeFileSync(file, readFileSync(file, 'utf8').replace(/\n$/, '\n\nAjout pendant l’absence.\n'));
-    git(repo, 'commit', '-q', '-am', 'Ajout hors ligne');
+    gitFromOutside(repo, 'commit', '-q', '-am', 'Ajout hors ligne');
     await new Promise((r) => setTimeout(r, 300));
     const again = await connect(t.wsUrl, 'fiches/conserverie-collective', alice.token);
     expect(again.document.getXmlFragment('default').toString().match(/Ajout pendant l’absence\./g)).toHaveLength(1);

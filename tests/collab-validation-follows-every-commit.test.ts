@@ -1,11 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledged, connect, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
-
-const git = (repo: string, ...args: string[]) =>
-  execFileSync('git', ['-C', repo, '-c', 'user.name=Dépôt amont', '-c', 'user.email=amont@exemple.fr', ...args], { encoding: 'utf8' });
+import { acknowledged, connect, gitFromOutside, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
 
 /** Sets `acteurs_ressources` of a live fiche and tries to commit it. */
 async function linkAndCommit(t: TestServer, token: string, fiche: string, structures: string[]) {
@@ -34,16 +30,16 @@ describe('the validation of an edited entry', () => {
 
     const copy = readFileSync(join(repo, 'structures/colibris.mdx'), 'utf8');
     writeFileSync(join(repo, 'structures/arrivee-en-amont.mdx'), copy);
-    git(repo, 'add', 'structures/arrivee-en-amont.mdx');
-    git(repo, 'commit', '-q', '-m', 'Une structure ajoutée hors de l’éditeur');
-    const head = git(repo, 'rev-parse', 'HEAD').trim();
+    gitFromOutside(repo, 'add', 'structures/arrivee-en-amont.mdx');
+    gitFromOutside(repo, 'commit', '-q', '-m', 'Une structure ajoutée hors de l’éditeur');
+    const head = gitFromOutside(repo, 'rev-parse', 'HEAD').trim();
     // The commit below absorbs the outside commit first (HEAD moved), whether or not polling did.
     const accepted = await linkAndCommit(t, alice.token, 'fiches/jardin-partage', ['arrivee-en-amont']);
     expect(accepted.state).toBe('committed');
-    expect(git(repo, 'rev-parse', 'HEAD~1').trim()).toBe(head);
+    expect(gitFromOutside(repo, 'rev-parse', 'HEAD~1').trim()).toBe(head);
 
-    git(repo, 'rm', '-q', 'structures/arrivee-en-amont.mdx');
-    git(repo, 'commit', '-q', '-m', 'La structure retirée hors de l’éditeur');
+    gitFromOutside(repo, 'rm', '-q', 'structures/arrivee-en-amont.mdx');
+    gitFromOutside(repo, 'commit', '-q', '-m', 'La structure retirée hors de l’éditeur');
     const outcome = await linkAndCommit(t, alice.token, 'fiches/cantine-locale', ['arrivee-en-amont']);
     expect(outcome.state).toBe('invalid');
   });
@@ -61,7 +57,7 @@ describe('the validation of an edited entry', () => {
     const live = t.server.hocuspocus.documents.get('structures/nouvelle-par-l-editeur')!;
     expect((await t.server.gitSync.commitDocument('structures/nouvelle-par-l-editeur', live)).state).toBe('committed');
     created.destroy();
-    await waitFor(() => git(repo, 'ls-files').includes('structures/nouvelle-par-l-editeur.mdx'));
+    await waitFor(() => gitFromOutside(repo, 'ls-files').includes('structures/nouvelle-par-l-editeur.mdx'));
     // …can be linked from a fiche right away.
     expect((await linkAndCommit(t, alice.token, 'fiches/epicerie-solidaire', ['nouvelle-par-l-editeur'])).state).toBe('committed');
   });

@@ -2,6 +2,7 @@
  * Test helpers for the editor server: a real server on port 0 with its data in a temp dir, real
  * WebSocket providers (@hocuspocus/provider on Node's global WebSocket), and small Yjs edits.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,4 +117,9 @@ export function collectStatuses(provider: HocuspocusProvider): { state: string; 
     if (message.type === 'terreau/status') statuses.push(message);
   });
   return statuses;
+}
+
+/** Runs git in a repository as an outside contributor would (a pull, a merged fork). */
+export function gitFromOutside(repo: string, ...args: string[]): string {
+  return execFileSync('git', ['-C', repo, '-c', 'user.name=Dépôt amont', '-c', 'user.email=amont@exemple.fr', ...args], { encoding: 'utf8' });
 }
