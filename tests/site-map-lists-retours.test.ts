@@ -31,7 +31,8 @@ describe.skipIf(!hasChromium())('the map', () => {
     expect(await page.locator('svg a').count()).toBe(await page.locator('.carte-list section').count() - (await page.locator('#dep-inconnu').count()));
     await vienne.focus();
     await page.keyboard.press('Enter');
-    expect(new URL(page.url()).hash).toBe('#dep-86');
+    // Following an in-page link updates the URL after the key press returns: wait for it.
+    await expect.poll(() => new URL(page.url()).hash).toBe('#dep-86');
     expect(await page.locator('svg path').count()).toBe(96);
     await page.close();
   });
