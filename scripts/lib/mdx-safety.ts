@@ -57,6 +57,11 @@ export function checkMdxBody(body: string): { problems: BodyProblem[]; reference
       references: [],
     };
   }
+  return checkMdxTree(tree);
+}
+
+/** Checks a parsed body against the safe subset (the site checks again what it renders). */
+export function checkMdxTree(tree: Root): { problems: BodyProblem[]; references: BodyReference[] } {
   const problems: BodyProblem[] = [];
   const references: BodyReference[] = [];
   visit(tree, (node) => {

@@ -7,17 +7,19 @@ import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { collections as definitions } from '../../schemas/collections.ts';
 import type { CollectionName } from '../../schemas/common.ts';
+import { mdxEntries } from './lib/entry-loader.ts';
 import { contentDir } from './lib/paths.ts';
 
 function collectionFor(name: CollectionName) {
   const definition = definitions[name];
+  const base = resolve(contentDir, name);
   return defineCollection({
-    loader: glob({
-      base: resolve(contentDir, name),
-      pattern: definition.format === 'mdx' ? '*.mdx' : '*.yaml',
-      // The file name is the slug, whatever the frontmatter says.
-      generateId: ({ entry }) => entry.replace(/\.(mdx|yaml)$/, ''),
-    }),
+    // The file name is the slug, whatever the frontmatter says. MDX bodies are rendered to HTML
+    // by Terreau's own loader (safe subset, cached between builds); YAML is plain data.
+    loader:
+      definition.format === 'mdx'
+        ? mdxEntries(name, base)
+        : glob({ base, pattern: '*.yaml', generateId: ({ entry }) => entry.replace(/\.yaml$/, '') }),
     schema: definition.schema,
   });
 }

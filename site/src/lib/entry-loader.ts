@@ -1,0 +1,64 @@
+/**
+ * The content loader of the MDX collections: reads `<collection>/*.mdx`, validates the frontmatter
+ * with the collection's schema (Astro's `parseData`) and stores the body already rendered to HTML
+ * by `body-html.ts`. Astro keeps the store between builds, so a rebuild reads every file but
+ * parses and renders only those whose text (or the renderer) changed. Bodies are never compiled
+ * to JavaScript modules: nothing contributed is bundled or run.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Loader, LoaderContext } from 'astro/loaders';
+import { readEntry } from '../../../scripts/lib/content-files.ts';
+import { renderBody, UnsafeBodyError } from './body-html.ts';
+
+/** The files whose code decides a body's HTML: a change to any of them re-renders every body. */
+const RENDERER_FILES = ['src/lib/body-html.ts', '../scripts/lib/mdx-safety.ts', '../schemas/mdx-components.ts'];
+
+/** How many files are read at once (a large commons has tens of thousands). */
+const CONCURRENCY = 64;
+
+export function mdxEntries(collection: string, base: string): Loader {
+  return {
+    name: 'terreau-mdx',
+    async load(context) {
+      const { store, config } = context;
+      const siteRoot = fileURLToPath(config.root);
+      const renderer = (await Promise.all(RENDERER_FILES.map((file) => readFile(join(siteRoot, file), 'utf8')))).join('\n');
+      const rendererDigest = context.generateDigest(renderer);
+
+      const sync = async (file: string) => {
+        const path = join(base, file);
+        const text = await readFile(path, 'utf8');
+        const id = file.slice(0, -'.mdx'.length);
+        const digest = context.generateDigest(`${rendererDigest}\n${text}`);
+        if (store.get(id)?.digest === digest) return id;
+        store.set({ id, digest, ...(await loadEntry(context, `${collection}/${file}`, path, text)), filePath: relative(siteRoot, path) });
+        return id;
+      };
+
+      const files = (await readdir(base)).filter((file) => file.endsWith('.mdx')).sort();
+      const seen = new Set<string>();
+      for (let i = 0; i < files.length; i += CONCURRENCY) {
+        for (const id of await Promise.all(files.slice(i, i + CONCURRENCY).map(sync))) seen.add(id);
+      }
+      for (const id of store.keys()) if (!seen.has(id)) store.delete(id);
+    },
+  };
+}
+
+/** Frontmatter checked by the schema, body rendered; errors name the file and the line. */
+async function loadEntry(context: LoaderContext, file: string, path: string, text: string) {
+  const raw = readEntry(file, text);
+  const yamlError = raw.yamlErrors[0];
+  if (yamlError) throw new Error(`${file}:${yamlError.line}: frontmatter: ${yamlError.message}`);
+  const data = await context.parseData({ id: raw.slug, data: raw.data as Record<string, unknown>, filePath: path });
+  try {
+    const { html, headings } = renderBody(raw.body);
+    return { data, body: raw.body, rendered: { html, metadata: { headings } } };
+  } catch (error) {
+    if (!(error instanceof UnsafeBodyError)) throw error;
+    // Body lines are relative to the body: shift them to the file's lines.
+    throw new Error(error.lines.map((line) => `${file}:${line.replace(/^\d+/, (n) => String(Number(n) + raw.bodyStartLine - 1))}`).join('\n'));
+  }
+}
