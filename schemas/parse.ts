@@ -14,11 +14,12 @@ export interface InputProblem {
 
 /** Thrown by `parseWithFriendlyErrors`; its message lists every problem. */
 export class InputError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: InputProblem[],
-  ) {
+  readonly source: string;
+  readonly problems: InputProblem[];
+  constructor(source: string, problems: InputProblem[]) {
     super(problems.map((p) => `${source}: ${formatFieldPath(p.path) || '(racine)'}: ${p.message}`).join('\n'));
+    this.source = source;
+    this.problems = problems;
     this.name = 'InputError';
   }
 }

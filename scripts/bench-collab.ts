@@ -90,7 +90,7 @@ export async function run(args: string[]): Promise<void> {
   const servers: ServerHandle[] = [];
   try {
     const seed = join(work, 'seed');
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/generate-synthetic.ts', '--count', '600', '--out', seed], { cwd: root, stdio: 'ignore' });
+    execFileSync(process.execPath, ['scripts/generate-synthetic.ts', '--count', '600', '--out', seed], { cwd: root, stdio: 'ignore' });
     // Every run gets documents of its own, so no server sees state left by an earlier run.
     const pool = readdirSync(join(seed, 'fiches')).map((f) => `fiches/${f.replace(/\.mdx$/, '')}`);
     const needed = reps * scenarios.reduce((sum, s) => sum + s.documents, 0);
@@ -178,7 +178,7 @@ async function startServer(kind: ServerKind, work: string, seed: string, profile
   } else {
     child = fork(join(root, 'scripts', 'bench-collab.ts'), [], {
       cwd: root,
-      execArgv: ['--expose-gc', ...profiling, '--import', 'tsx'],
+      execArgv: ['--expose-gc', ...profiling],
       env: { ...process.env, TERREAU_BENCH_SERVER: kind, TERREAU_BENCH_DATA: join(work, `data-${kind}`), TERREAU_BENCH_SEED: seed },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });

@@ -58,7 +58,7 @@ function timed(command: string, args: string[], env: Record<string, string> = {}
 const node = process.execPath;
 
 async function generate(count: number, out: string): Promise<void> {
-  const result = await timed(node, ['--import', 'tsx', 'scripts/generate-synthetic.ts', '--count', String(count), '--out', out]);
+  const result = await timed(node, ['scripts/generate-synthetic.ts', '--count', String(count), '--out', out]);
   if (!result.ok) throw new Error(`generate: ${result.output}`);
 }
 
@@ -74,7 +74,7 @@ interface TerreauBuild extends Timed {
  * counted. Astro logs at `info` level so that pages copied from the incremental cache can be counted.
  */
 async function buildTerreau(contentDir: string, outDir: string, cacheDir: string): Promise<TerreauBuild> {
-  const result = await timed(node, ['--import', 'tsx', 'scripts/build-site.ts'], { CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, ASTRO_LOG_LEVEL: 'info' });
+  const result = await timed(node, ['scripts/build-site.ts'], { CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, ASTRO_LOG_LEVEL: 'info' });
   const waited = Number(/attente ([\d.]+) s/.exec(result.output)?.[1] ?? 0);
   const phases = /^Site construit .* s : (.*)\.$/m.exec(result.output)?.[1] ?? '';
   const pages = result.output.split('\n').filter((line) => /[├└]─ /.test(line));

@@ -30,8 +30,10 @@ export interface BuildOptions {
 
 /** Thrown when the content tree is invalid; `lines` are the validator's `path:line: field: message`. */
 export class InvalidContentError extends Error {
-  constructor(readonly lines: string[]) {
+  readonly lines: string[];
+  constructor(lines: string[]) {
     super(lines.join('\n'));
+    this.lines = lines;
     this.name = 'InvalidContentError';
   }
 }

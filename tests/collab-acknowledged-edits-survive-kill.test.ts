@@ -13,8 +13,8 @@ const root = resolve(import.meta.dirname, '..');
 
 /** Starts `npm start`'s entry as a child process; resolves with its port. */
 function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  // Node itself with tsx's loader (the tsx CLI would run the server in a grandchild that SIGKILL misses).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'editor-server/src/main.ts'], {
+  // Node itself runs the server (a wrapper CLI would run it in a grandchild that SIGKILL misses).
+  const child = spawn(process.execPath, ['editor-server/src/main.ts'], {
     cwd: root,
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SITE_BUILD: 'off', IDLE_COMMIT_SECONDS: '600' },
     stdio: ['ignore', 'pipe', 'inherit'],

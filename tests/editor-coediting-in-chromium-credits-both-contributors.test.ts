@@ -16,7 +16,7 @@ const FICHE = 'fiches/jardin-partage';
 
 /** Runs a TypeScript entry point of the project on this Node (24), as `npm run`/`npm start` do. */
 function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 async function admin(dataDir: string, args: string[]): Promise<void> {

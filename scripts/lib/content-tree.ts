@@ -52,8 +52,10 @@ export function indexObjectifs(referentiel: readonly Referentiel[]): Map<string,
 
 /** Thrown when a tree has problems; its message is the validator's output. */
 export class ContentError extends Error {
-  constructor(readonly problems: Problem[]) {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
     super(problems.map(formatProblem).join('\n'));
+    this.problems = problems;
     this.name = 'ContentError';
   }
 }

@@ -6,7 +6,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs `scripts/<name>.ts` with arguments; returns its exit code and output. */
 export function runScript(name: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
+  const result = spawnSync(process.execPath, [`scripts/${name}.ts`, ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, ...env },

@@ -51,7 +51,10 @@ interface UserRow {
 export class Accounts {
   private readonly sessionSecret: string;
 
-  constructor(private readonly db: DatabaseSync) {
+  private readonly db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
     this.sessionSecret = this.loadOrCreateSetting('session_secret', () => randomBytes(32).toString('hex'));
   }
 

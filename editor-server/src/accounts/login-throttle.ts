@@ -12,12 +12,14 @@ export class LoginThrottle {
   private readonly deleteKey: StatementSync;
   private readonly deleteExpired: StatementSync;
 
-  constructor(
-    db: DatabaseSync,
-    private readonly maxFailures: number,
-    private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {
+  private readonly maxFailures: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+
+  constructor(db: DatabaseSync, maxFailures: number, windowMs: number, now: () => number = Date.now) {
+    this.maxFailures = maxFailures;
+    this.windowMs = windowMs;
+    this.now = now;
     this.selectRecent = db.prepare('SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at');
     this.insertFailure = db.prepare('INSERT INTO login_failures (key, at) VALUES (?, ?)');
     this.deleteKey = db.prepare('DELETE FROM login_failures WHERE key = ?');

@@ -15,12 +15,14 @@ import { mdxComponents } from '../../../schemas/mdx-components.ts';
 
 /** A body the editor cannot represent; `line` is 1-based in the body. */
 export class BridgeError extends Error {
-  constructor(
-    readonly line: number,
-    /** What is wrong and how to fix it, in French, without the line. */
-    readonly reason: string,
-  ) {
+  readonly line: number;
+  /** What is wrong and how to fix it, in French, without the line. */
+  readonly reason: string;
+
+  constructor(line: number, reason: string) {
     super(`ligne ${line} : ${reason}`);
+    this.line = line;
+    this.reason = reason;
     this.name = 'BridgeError';
   }
 }

@@ -43,7 +43,11 @@ const labels: Record<SaveState, string> = {
 export class StatusBoard {
   private readonly last = new Map<string, StatusMessage>();
 
-  constructor(private readonly findDocument: (name: string) => Document | undefined) {}
+  private readonly findDocument: (name: string) => Document | undefined;
+
+  constructor(findDocument: (name: string) => Document | undefined) {
+    this.findDocument = findDocument;
+  }
 
   /** Sets a document's status and tells everyone editing it. */
   set(document: string, state: SaveState, details: { commit?: string; problems?: Problem[] } = {}): StatusMessage {

@@ -24,7 +24,11 @@ export class Authentication implements Extension {
   // Before every other extension: nothing is loaded for a refused connection.
   priority = 1000;
 
-  constructor(private readonly config: AuthenticationConfig) {}
+  private readonly config: AuthenticationConfig;
+
+  constructor(config: AuthenticationConfig) {
+    this.config = config;
+  }
 
   async onAuthenticate({ token, documentName, connectionConfig }: onAuthenticatePayload<CollabContext>): Promise<CollabContext> {
     const address = parseDocumentName(documentName);

@@ -36,7 +36,10 @@ export class DurableJournal implements Extension {
   priority = 400;
   private readonly writer: JournalWriter;
 
-  constructor(private readonly config: DurableJournalConfig) {
+  private readonly config: DurableJournalConfig;
+
+  constructor(config: DurableJournalConfig) {
+    this.config = config;
     this.writer = new JournalWriter(config.store);
   }
 

@@ -75,7 +75,11 @@ export class GitSync implements Extension {
   private instance: Hocuspocus | undefined;
   private stopped = false;
 
-  constructor(private readonly config: GitSyncConfig) {}
+  private readonly config: GitSyncConfig;
+
+  constructor(config: GitSyncConfig) {
+    this.config = config;
+  }
 
   /** Starts polling HEAD and commits what a previous run left uncommitted. */
   async start(instance: Hocuspocus): Promise<void> {

@@ -22,7 +22,11 @@ export class Limits implements Extension {
   priority = 500;
   private readonly sizes = new WeakMap<Document, number>();
 
-  constructor(private readonly limits: LimitsConfig) {}
+  private readonly limits: LimitsConfig;
+
+  constructor(limits: LimitsConfig) {
+    this.limits = limits;
+  }
 
   async onConnect({ instance, documentName }: onConnectPayload): Promise<void> {
     const count = instance.documents.get(documentName)?.getConnectionsCount() ?? 0;

@@ -8,12 +8,13 @@ import { InputError, parseWithFriendlyErrors } from '../../../schemas/parse.ts';
 
 /** An error that becomes an HTTP response with a French message. */
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
     super(message);
+    this.status = status;
+    this.headers = headers;
   }
 }
 

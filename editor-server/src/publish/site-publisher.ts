@@ -38,10 +38,13 @@ export class SitePublisher {
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
-  constructor(
-    private readonly siteDir: string,
-    private readonly build: SiteBuilder | undefined,
-  ) {}
+  private readonly siteDir: string;
+  private readonly build: SiteBuilder | undefined;
+
+  constructor(siteDir: string, build: SiteBuilder | undefined) {
+    this.siteDir = siteDir;
+    this.build = build;
+  }
 
   /** Whether a built site is being served. */
   hasSite(): boolean {

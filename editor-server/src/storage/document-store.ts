@@ -39,7 +39,10 @@ export class DocumentStore {
   private readonly insertUpdate: StatementSync;
   private readonly upsertEditor: StatementSync;
 
-  constructor(private readonly db: DatabaseSync) {
+  private readonly db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
     this.insertUpdate = db.prepare('INSERT INTO journal (document, update_data, user_id, created_at) VALUES (?, ?, ?, ?)');
     this.upsertEditor = db.prepare(`INSERT INTO pending_editors (document, user_id, updates, last_journal_id, first_at) VALUES (?, ?, 1, ?, ?)
       ON CONFLICT (document, user_id) DO UPDATE SET updates = updates + 1, last_journal_id = excluded.last_journal_id`);

@@ -13,7 +13,11 @@ type Waiting = JournalAppend & { resolve: () => void; reject: (error: unknown) =
 export class JournalWriter {
   private waiting: Waiting[] = [];
 
-  constructor(private readonly store: DocumentStore) {}
+  private readonly store: DocumentStore;
+
+  constructor(store: DocumentStore) {
+    this.store = store;
+  }
 
   /** Resolves once the update is in a committed transaction. */
   append(document: string, update: Uint8Array, userId: string | null): Promise<void> {

@@ -10,7 +10,11 @@ import { checkEntryFile, inspectContentTree, validateEntryText, type CheckedEntr
 
 /** Validation of entry texts against the in-memory entries of one content tree. */
 export class ContentIndex {
-  private constructor(private readonly entries: Map<string, CheckedEntry>) {}
+  private readonly entries: Map<string, CheckedEntry>;
+
+  private constructor(entries: Map<string, CheckedEntry>) {
+    this.entries = entries;
+  }
 
   /** Reads and checks the tree at `contentDir` once; its valid entries stay in memory. */
   static async load(contentDir: string): Promise<ContentIndex> {

@@ -21,7 +21,11 @@ export class EntryValidator {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  private constructor(private readonly contentDir: string) {}
+  private readonly contentDir: string;
+
+  private constructor(contentDir: string) {
+    this.contentDir = contentDir;
+  }
 
   /** Starts the worker and resolves once it has read and checked the tree at `contentDir`. */
   static async start(contentDir: string): Promise<EntryValidator> {
@@ -91,8 +95,8 @@ export class EntryValidator {
 }
 
 /**
- * The worker needs tsx's loader like the main thread (the sources use TypeScript-only syntax), but
- * not the process-wide flags a worker refuses (--expose-gc, --cpu-prof…): keep only the loaders.
+ * The worker loads TypeScript like the main thread (Node strips the types) and keeps its loaders,
+ * but not the process-wide flags a worker refuses (--expose-gc, --cpu-prof…).
  */
 function loaderArguments(): string[] {
   const loaders: string[] = [];
@@ -102,5 +106,5 @@ function loaderArguments(): string[] {
     if (/^--(import|require|loader|experimental-loader)=/.test(flag)) loaders.push(flag);
     else if (/^--(import|require|loader|experimental-loader)$/.test(flag) && argv[i + 1]) loaders.push(flag, argv[++i]!);
   }
-  return loaders.some((a) => a.includes('tsx')) ? loaders : [...loaders, '--import', 'tsx'];
+  return loaders;
 }

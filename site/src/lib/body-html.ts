@@ -27,8 +27,10 @@ export interface BodyHeading {
 
 /** Thrown when a body is outside the safe subset; the lines are `line: field: message`, body-relative. */
 export class UnsafeBodyError extends Error {
-  constructor(readonly lines: string[]) {
+  readonly lines: string[];
+  constructor(lines: string[]) {
     super(lines.join('\n'));
+    this.lines = lines;
     this.name = 'UnsafeBodyError';
   }
 }
