@@ -4,7 +4,7 @@
  * the same synthetic trees; rebuild after one entry changes; peak memory; weight of a fiche page;
  * bytes fetched by the first search. Writes bench-reports/site.md.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseWithFriendlyErrors } from '../schemas/parse.ts';
+import { pagesInAstroLog } from '../tests/helpers/astro-log.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repository so the bare site resolves astro from node_modules; ignored by Git.
@@ -57,9 +58,21 @@ function timed(command: string, args: string[], env: Record<string, string> = {}
 
 const node = process.execPath;
 
+/** Generates a synthetic tree and commits it, as a commons lives: in Git, so every entry has a history. */
 async function generate(count: number, out: string): Promise<void> {
   const result = await timed(node, ['scripts/generate-synthetic.ts', '--count', String(count), '--out', out]);
   if (!result.ok) throw new Error(`generate: ${result.output}`);
+  git(out, 'init', '--quiet');
+  commitAll(out, 'Import du commun de mesure');
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=Mesure', '-c', 'user.email=mesure@example.org', ...args], { cwd, stdio: 'ignore' });
+}
+
+function commitAll(cwd: string, message: string): void {
+  git(cwd, 'add', '--all');
+  git(cwd, 'commit', '--quiet', '--message', message);
 }
 
 /** What a Terreau build reports: its phases, and how many pages Astro rendered or copied from its incremental cache. */
@@ -77,8 +90,8 @@ async function buildTerreau(contentDir: string, outDir: string, cacheDir: string
   const result = await timed(node, ['scripts/build-site.ts'], { CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, ASTRO_LOG_LEVEL: 'info' });
   const waited = Number(/attente ([\d.]+) s/.exec(result.output)?.[1] ?? 0);
   const phases = /^Site construit .* s : (.*)\.$/m.exec(result.output)?.[1] ?? '';
-  const pages = result.output.split('\n').filter((line) => /[├└]─ /.test(line));
-  const copied = pages.filter((line) => /\((restored|cached)\)/.test(line)).length;
+  const pages = pagesInAstroLog(result.output);
+  const copied = pages.filter((page) => page.copied).length;
   return { ...result, seconds: result.seconds - waited, phases, rendered: pages.length - copied, copied };
 }
 
@@ -199,6 +212,7 @@ export async function run(args: string[]): Promise<void> {
     const fiches = (await readdir(join(contentDir, 'fiches'))).filter((f) => f.endsWith('.mdx')).sort();
     const changed = join(contentDir, 'fiches', fiches[0]!);
     await writeFile(changed, `${await readFile(changed, 'utf8')}\nUne phrase ajoutée pour mesurer la reconstruction.\n`);
+    commitAll(contentDir, 'Une phrase de plus');
     console.log('  reconstruction après modification d’une fiche…');
     const rebuild = await buildTerreau(contentDir, terreauOut, cacheDir);
     if (!rebuild.ok) throw new Error(`rebuild failed at ${size}:\n${rebuild.output.slice(-3000)}`);
@@ -223,9 +237,9 @@ export async function run(args: string[]): Promise<void> {
   const lines = [
     '# Benchmark du site (`npm run bench -- site`)',
     '',
-    `Machine : ${cpus().length} cœurs, ${(totalmem() / 2 ** 30).toFixed(0)} Gio, Node ${process.version}. Arbres synthétiques de \`npm run generate\` (graine 1), hors Git (pas d’historique).`,
+    `Machine : ${cpus().length} cœurs, ${(totalmem() / 2 ** 30).toFixed(0)} Gio, Node ${process.version}. Arbres synthétiques de \`npm run generate\` (graine 1), versionnés dans Git par un commit d’import : chaque entrée a son historique (page avec la différence, flux Atom).`,
     '',
-    'Terreau = validation du contenu (dans un thread à côté d’Astro) + construction Astro (pages d’entrée, listes à facettes, historiques, flux, exports) + index Pagefind.',
+    'Terreau = validation du contenu (dans un thread à côté d’Astro) + construction Astro (corps MDX rendus par le chargeur de contenu, pages d’entrée, listes à facettes, historiques, flux, exports) + index Pagefind (chaque page lui est donnée dès qu’elle est rendue).',
     'Astro nu = Astro 7 + MDX, mêmes fichiers, une page par entrée avec une mise en page minimale, sans index.',
     'Reconstruction = même arbre après l’ajout d’une phrase à une fiche, avec le cache de la construction précédente.',
     '',
@@ -241,7 +255,7 @@ export async function run(args: string[]): Promise<void> {
     '',
     `Catalogue du parcours guidé (/parcours/catalogue.json) : ${catalogues.join(' ; ')}.`,
     '',
-    'Détail par taille (« attente » = démarrage et attente du verrou d’une autre construction, retirée des durées ci-dessus ; la validation tourne en même temps qu’Astro) :',
+    'Détail par taille (« démarrage » = chargement d’Astro et de Pagefind, compté ; « attente » = attente du verrou d’une autre construction, retirée des durées ci-dessus ; la validation tourne en même temps qu’Astro, et Pagefind indexe pendant le rendu : sa ligne est ce qui reste après Astro) :',
     '',
     ...notes,
     '',
@@ -249,9 +263,9 @@ export async function run(args: string[]): Promise<void> {
     '',
     '## Ce qui est incrémental',
     '',
-    '- Contenu : le cache du content layer d’Astro (`data-store.json` dans `ASTRO_CACHE_DIR`, ou `site/.astro/cache/<arbre+sortie>`) ne relit que les fichiers modifiés.',
+    '- Contenu : le chargeur des collections MDX (site/src/lib/entry-loader.ts) garde dans le cache du content layer (`data-store.json` dans `ASTRO_CACHE_DIR`, ou `site/.astro/cache/<arbre+sortie>`) le HTML de chaque corps : seuls les fichiers modifiés sont analysés et rendus de nouveau.',
     '- Pages : `experimental.incrementalBuild` d’Astro 7 copie depuis le cache les pages dont la clé (`cacheKey`, site/src/lib/page-keys.ts) et le code n’ont pas changé : pages d’entrée (données, corps, titres des voisins, référentiel, historique) et listes (cartes affichées, comptes des facettes). Les historiques, flux, exports et pages uniques sont rendus à chaque fois (les rendre coûte moins que les copier).',
-    '- Pas incrémental : le regroupement Vite/Rolldown (il recompile tous les MDX à chaque construction), la validation (tout l’arbre, en parallèle d’Astro) et Pagefind (pas d’API pour mettre à jour un index : tout est réindexé, seulement les pages indexées).',
+    '- Pas incrémental : la validation (tout l’arbre, en parallèle d’Astro) et Pagefind (pas d’API pour mettre à jour un index : les pages copiées du cache sont relues sur le disque et réindexées). Le regroupement Vite ne porte plus que sur le code du site : les corps ne sont pas compilés en modules.',
     '',
     '## Relancer',
     '',

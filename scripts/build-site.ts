@@ -7,18 +7,20 @@
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { cp, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { cp, glob, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
 import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteRoot = resolve(repoRoot, 'site');
 
 /**
- * Pages Pagefind reads: home, editorial and entry pages, the ones that carry `data-pagefind-body`.
- * Lists, histories and parcours types are not indexed; not even opening them halves indexing.
+ * Where the pages that carry `data-pagefind-body` are (home, editorial and entry pages): pages
+ * rendered by Astro reach the index through the middleware, but pages copied from the incremental
+ * cache are read from here. Lists, histories and parcours types are never indexed.
  */
 export const INDEXED_PAGES = '{index.html,{referentiel,reutiliser,parcours,autodiagnostic}/index.html,{fiches,guides,retours,structures,territoires}/*/index.html}';
 
@@ -41,6 +43,7 @@ export class InvalidContentError extends Error {
 /** Validates, builds and indexes the site; resolves with the number of pages indexed and phase durations. */
 export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
   const seconds: Record<string, number> = {};
+  let indexedPages = 0;
   const started = performance.now();
   let mark = started;
   const lap = (name: string) => {
@@ -63,36 +66,48 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   process.env.CONTENT_DIR = contentDir;
   process.env.SITE_OUT_DIR = outDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
-  const { build } = await import('astro');
-  const astro = withBuildLock(async () => {
-    lap('attente');
-    await rm(staging, { recursive: true, force: true });
-    await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' });
-    lap('astro');
-  });
-  // If the validator wins the race, the abandoned Astro build must not surface as an unhandled error.
-  astro.catch(() => undefined);
-  try {
-    // Settles when both are done, or at the first failure.
-    await Promise.all([astro, stopIfInvalid]);
-  } catch (error) {
-    // Astro may trip over invalid content before the validator has finished: its lines come first.
-    await stopIfInvalid;
-    throw error;
-  }
-
-  const pagefind = await import('pagefind');
+  const [{ build }, pagefind] = await Promise.all([import('astro'), import('pagefind')]);
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
   if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
-  const added = await index.addDirectory({ path: staging, glob: INDEXED_PAGES });
-  if (added.errors.length) throw new Error(`Pagefind : ${added.errors.join(', ')}`);
-  const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
-  if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
-  await pagefind.close();
-  lap('pagefind');
+  lap('démarrage');
+  try {
+    // Astro's middleware hands each indexed page over as soon as it is rendered.
+    const indexing = new Map<string, Promise<{ errors: string[] }>>();
+    registerPageIndexer({ add: (url, content) => indexing.set(url, index.addHTMLFile({ url, content })) });
+    const astro = withBuildLock(async () => {
+      lap('attente');
+      await rm(staging, { recursive: true, force: true });
+      await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' });
+      lap('astro');
+    }).finally(() => registerPageIndexer(undefined));
+    // If the validator wins the race, the abandoned Astro build must not surface as an unhandled error.
+    astro.catch(() => undefined);
+    try {
+      // Settles when both are done, or at the first failure.
+      await Promise.all([astro, stopIfInvalid]);
+    } catch (error) {
+      // Astro may trip over invalid content before the validator has finished: its lines come first.
+      await stopIfInvalid;
+      throw error;
+    }
+
+    // Pages Astro copied from its incremental cache were not rendered, so not handed over: read them.
+    for await (const file of glob(INDEXED_PAGES, { cwd: staging })) {
+      const url = `/${file.replace(/index\.html$/, '')}`;
+      if (!indexing.has(url)) indexing.set(url, readFile(resolve(staging, file), 'utf8').then((content) => index.addHTMLFile({ url, content })));
+    }
+    const failures = (await Promise.all(indexing.values())).flatMap((added) => added.errors);
+    if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
+    const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
+    if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
+    lap('pagefind');
+    indexedPages = indexing.size;
+  } finally {
+    await pagefind.close();
+  }
 
   await moveInto(staging, outDir);
-  return { indexedPages: added.page_count, seconds };
+  return { indexedPages, seconds };
 }
 
 /** Validates the content tree in a worker thread; resolves with the validator's lines (none if valid). */
@@ -160,7 +175,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const { indexedPages, seconds } = await buildSite({ contentDir, outDir });
-    const order = ['attente', 'validation', 'astro', 'pagefind'];
+    const order = ['démarrage', 'attente', 'validation', 'astro', 'pagefind'];
     const phases = Object.entries(seconds)
       .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
       .map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
