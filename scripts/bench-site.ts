@@ -11,10 +11,9 @@ import { join, resolve } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { z } from 'zod';
 import { parseWithFriendlyErrors } from '../schemas/parse.ts';
-import { pagesInAstroLog } from '../tests/helpers/astro-log.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repository so the bare site resolves astro from node_modules; ignored by Git.
@@ -75,24 +74,24 @@ function commitAll(cwd: string, message: string): void {
   git(cwd, 'commit', '--quiet', '--message', message);
 }
 
-/** What a Terreau build reports: its phases, and how many pages Astro rendered or copied from its incremental cache. */
+/** What a Terreau build reports: its phases, and how many MDX bodies the content loader rendered or reused from its cache. */
 interface TerreauBuild extends Timed {
   phases: string;
   rendered: number;
-  copied: number;
+  reused: number;
 }
 
 /**
  * Builds with `npm run build`'s script; time spent waiting for another build's lock is not
- * counted. Astro logs at `info` level so that pages copied from the incremental cache can be counted.
+ * counted. Astro logs at `info` level so that the content loader's counts can be read.
  */
 async function buildTerreau(contentDir: string, outDir: string, cacheDir: string): Promise<TerreauBuild> {
   const result = await timed(node, ['scripts/build-site.ts'], { CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, ASTRO_LOG_LEVEL: 'info' });
   const waited = Number(/attente ([\d.]+) s/.exec(result.output)?.[1] ?? 0);
   const phases = /^Site construit .* s : (.*)\.$/m.exec(result.output)?.[1] ?? '';
-  const pages = pagesInAstroLog(result.output);
-  const copied = pages.filter((page) => page.copied).length;
-  return { ...result, seconds: result.seconds - waited, phases, rendered: pages.length - copied, copied };
+  const counts = [...stripVTControlCharacters(result.output).matchAll(/(\d+) corps rendu\(s\), (\d+) repris du cache/g)];
+  const sum = (group: 1 | 2) => counts.reduce((total, match) => total + Number(match[group]), 0);
+  return { ...result, seconds: result.seconds - waited, phases, rendered: sum(1), reused: sum(2) };
 }
 
 /** Size of a file, raw and gzip-compressed (as a server would send it). */
@@ -216,10 +215,10 @@ export async function run(args: string[]): Promise<void> {
     console.log('  reconstruction après modification d’une fiche…');
     const rebuild = await buildTerreau(contentDir, terreauOut, cacheDir);
     if (!rebuild.ok) throw new Error(`rebuild failed at ${size}:\n${rebuild.output.slice(-3000)}`);
-    console.log(`  ${rebuild.seconds.toFixed(1)} s (${rebuild.phases}), ${rebuild.rendered} pages rendues, ${rebuild.copied} copiées du cache`);
+    console.log(`  ${rebuild.seconds.toFixed(1)} s (${rebuild.phases}), ${rebuild.rendered} corps rendus, ${rebuild.reused} repris du cache`);
     notes.push(
-      `- ${size} entrées (charge moyenne avant la construction : ${loadBefore}) : Terreau ${terreau.phases} (${terreau.rendered} pages et fichiers rendus) ; ` +
-        `reconstruction ${rebuild.phases}, dont ${rebuild.rendered} pages et fichiers rendus et ${rebuild.copied} pages copiées du cache incrémental d’Astro.`,
+      `- ${size} entrées (charge moyenne avant la construction : ${loadBefore}) : Terreau ${terreau.phases} (${terreau.rendered} corps MDX rendus) ; ` +
+        `reconstruction ${rebuild.phases}, ${rebuild.rendered} corps rendu(s) et ${rebuild.reused} repris du cache.`,
     );
 
     const ratio = terreau.seconds / bare.seconds;
@@ -264,7 +263,7 @@ export async function run(args: string[]): Promise<void> {
     '## Ce qui est incrémental',
     '',
     '- Contenu : le chargeur des collections MDX (site/src/lib/entry-loader.ts) garde dans le cache du content layer (`data-store.json` dans `ASTRO_CACHE_DIR`, ou `site/.astro/cache/<arbre+sortie>`) le HTML de chaque corps : seuls les fichiers modifiés sont analysés et rendus de nouveau.',
-    '- Pages : `experimental.incrementalBuild` d’Astro 7 copie depuis le cache les pages dont la clé (`cacheKey`, site/src/lib/page-keys.ts) et le code n’ont pas changé : pages d’entrée (données, corps, titres des voisins, référentiel, historique) et listes (cartes affichées, comptes des facettes). Les historiques, flux, exports et pages uniques sont rendus à chaque fois (les rendre coûte moins que les copier).',
+    '- Pages : toutes rendues à chaque construction. `experimental.incrementalBuild` d’Astro 7, qui copie les pages inchangées depuis la construction précédente, a été mesuré le 22 novembre 2026 à 2 000 entrées : 3 s de plus sur une construction complète (chaque page écrite deux fois), rien de gagné sur la reconstruction (15,2 s contre 15,3 s : une page coûte autant à copier qu’à rendre, et Pagefind devait relire les pages copiées). Il est désactivé.',
     '- Pas incrémental : la validation (tout l’arbre, en parallèle d’Astro) et Pagefind (pas d’API pour mettre à jour un index : les pages copiées du cache sont relues sur le disque et réindexées). Le regroupement Vite ne porte plus que sur le code du site : les corps ne sont pas compilés en modules.',
     '',
     '## Relancer',

@@ -1,13 +1,13 @@
 /**
  * `npm run build`: builds the Astro site into a private staging directory, indexes it with
- * Pagefind, and publishes it to the output directory only if the content tree is valid. The
- * validator runs in a worker thread alongside Astro (it needs ~4 ms of CPU per entry, and Astro
- * renders on one core); invalid content stops the build with the validator's lines and leaves the
- * previous site in place, so a half-built site never replaces a good one.
+ * Pagefind while Astro renders, and publishes it to the output directory only if the content
+ * tree is valid. The validator runs in a worker thread alongside Astro (Astro renders on one
+ * core); invalid content stops the build with the validator's lines and leaves the previous site
+ * in place, so a half-built site never replaces a good one.
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { cp, glob, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -16,13 +16,6 @@ import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteRoot = resolve(repoRoot, 'site');
-
-/**
- * Where the pages that carry `data-pagefind-body` are (home, editorial and entry pages): pages
- * rendered by Astro reach the index through the middleware, but pages copied from the incremental
- * cache are read from here. Lists, histories and parcours types are never indexed.
- */
-export const INDEXED_PAGES = '{index.html,{referentiel,reutiliser,parcours,autodiagnostic}/index.html,{fiches,guides,retours,structures,territoires}/*/index.html}';
 
 /** Where to read and write, from the environment (CONTENT_DIR, SITE_OUT_DIR). */
 export interface BuildOptions {
@@ -71,7 +64,8 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
   lap('démarrage');
   try {
-    // Astro's middleware hands each indexed page over as soon as it is rendered.
+    // Astro's middleware (site/src/middleware.ts) hands over each page that carries
+    // `data-pagefind-body` as soon as it is rendered.
     const indexing = new Map<string, Promise<{ errors: string[] }>>();
     registerPageIndexer({ add: (url, content) => indexing.set(url, index.addHTMLFile({ url, content })) });
     const astro = withBuildLock(async () => {
@@ -91,11 +85,6 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
       throw error;
     }
 
-    // Pages Astro copied from its incremental cache were not rendered, so not handed over: read them.
-    for await (const file of glob(INDEXED_PAGES, { cwd: staging })) {
-      const url = `/${file.replace(/index\.html$/, '')}`;
-      if (!indexing.has(url)) indexing.set(url, readFile(resolve(staging, file), 'utf8').then((content) => index.addHTMLFile({ url, content })));
-    }
     const failures = (await Promise.all(indexing.values())).flatMap((added) => added.errors);
     if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
     const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });

@@ -30,9 +30,6 @@ export default defineConfig({
   prefetch: false,
   devToolbar: { enabled: false },
   integrations: [mdx()],
-  // Rebuilds copy unchanged pages from the previous build (cacheDir) instead of rendering them
-  // again: entry, history and list pages return a `cacheKey` (site/src/lib/page-keys.ts).
-  experimental: { incrementalBuild: true },
   vite: {
     build: {
       rolldownOptions: {

@@ -34,8 +34,10 @@ export function mdxEntries(collection: string, base: string): Loader {
         const digest = context.generateDigest(`${rendererDigest}\n${text}`);
         if (store.get(id)?.digest === digest) return id;
         store.set({ id, digest, ...(await loadEntry(context, `${collection}/${file}`, path, text)), filePath: relative(siteRoot, path) });
+        rendered++;
         return id;
       };
+      let rendered = 0;
 
       const files = (await readdir(base)).filter((file) => file.endsWith('.mdx')).sort();
       const seen = new Set<string>();
@@ -43,6 +45,7 @@ export function mdxEntries(collection: string, base: string): Loader {
         for (const id of await Promise.all(files.slice(i, i + CONCURRENCY).map(sync))) seen.add(id);
       }
       for (const id of store.keys()) if (!seen.has(id)) store.delete(id);
+      context.logger.info(`${collection} : ${rendered} corps rendu(s), ${files.length - rendered} repris du cache`);
     },
   };
 }

@@ -1,9 +1,7 @@
 /** The pre-rendered list pages of each collection: all entries, and one list per facet value. */
 import { mdxCollections, type MdxCollectionName } from '../../../schemas/common.ts';
 import type { Commons, Entry } from './commons.ts';
-import { entryCardHtml } from './badges.ts';
 import { countFacet, facetsByCollection, paginate } from './facets.ts';
-import { hashOf } from './page-keys.ts';
 
 /** What a list page shows. */
 export interface ListingProps {
@@ -65,16 +63,4 @@ export function facetSummaries(commons: Commons, collection: MdxCollectionName) 
 function summarise(commons: Commons, collection: MdxCollectionName) {
   const entries = commons.byCollection[collection] as Entry[];
   return facetsByCollection[collection].map((facet) => ({ facet, values: countFacet(facet, entries) }));
-}
-
-const summaryKeys = new Map<string, string>();
-
-/** Cache key of a list page (incremental build): its place, its cards, and its collection's facet counts. */
-export function listingPageKey(commons: Commons, page: ListingProps): string {
-  let summary = summaryKeys.get(page.collection);
-  if (!summary) {
-    const counts = facetSummaries(commons, page.collection).map(({ facet, values }) => [facet.key, values]);
-    summaryKeys.set(page.collection, (summary = hashOf(counts)));
-  }
-  return hashOf(page, page.refs.map((ref) => entryCardHtml(commons.byRef.get(ref)!)), summary);
 }
