@@ -279,7 +279,7 @@ export async function run(args: string[]): Promise<void> {
     '',
     '- Contenu : le chargeur des collections MDX (site/src/lib/entry-loader.ts) garde dans le cache du content layer (`data-store.json` dans `ASTRO_CACHE_DIR`, ou `site/.astro/cache/<arbre+sortie>`) le HTML de chaque corps : seuls les fichiers modifiés sont analysés et rendus de nouveau.',
     '- Pages : toutes rendues à chaque construction. `experimental.incrementalBuild` d’Astro 7, qui copie les pages inchangées depuis la construction précédente, a été mesuré le 22 novembre 2026 à 2 000 entrées : 3 s de plus sur une construction complète (chaque page écrite deux fois), rien de gagné sur la reconstruction (15,2 s contre 15,3 s : une page coûte autant à copier qu’à rendre, et Pagefind devait relire les pages copiées). Il est désactivé.',
-    '- Pas incrémental : la validation (tout l’arbre, en parallèle d’Astro) et Pagefind (pas d’API pour mettre à jour un index : les pages copiées du cache sont relues sur le disque et réindexées). Le regroupement Vite ne porte plus que sur le code du site : les corps ne sont pas compilés en modules.',
+    '- Pas incrémental : la validation (tout l’arbre, en parallèle d’Astro) et Pagefind (pas d’API pour mettre à jour un index : toutes les pages indexées lui sont données de nouveau, au fil du rendu). Le regroupement Vite ne porte plus que sur le code du site : les corps ne sont pas compilés en modules.',
     '',
     '## Relancer',
     '',

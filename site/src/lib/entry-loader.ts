@@ -18,6 +18,7 @@ const RENDERER_FILES = ['src/lib/body-html.ts', '../scripts/lib/mdx-safety.ts', 
 /** How many files are read at once (a large commons has tens of thousands). */
 const CONCURRENCY = 64;
 
+/** Loads the MDX entries of one collection folder, each with its body rendered to HTML. */
 export function mdxEntries(collection: string, base: string): Loader {
   return {
     name: 'terreau-mdx',
@@ -27,6 +28,7 @@ export function mdxEntries(collection: string, base: string): Loader {
       const renderer = (await Promise.all(RENDERER_FILES.map((file) => readFile(join(siteRoot, file), 'utf8')))).join('\n');
       const rendererDigest = context.generateDigest(renderer);
 
+      let rendered = 0;
       const sync = async (file: string) => {
         const path = join(base, file);
         const text = await readFile(path, 'utf8');
@@ -37,7 +39,6 @@ export function mdxEntries(collection: string, base: string): Loader {
         rendered++;
         return id;
       };
-      let rendered = 0;
 
       const files = (await readdir(base)).filter((file) => file.endsWith('.mdx')).sort();
       const seen = new Set<string>();
