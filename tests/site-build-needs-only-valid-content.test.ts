@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { glob, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, makeFixtureContent } from './helpers/site-fixture.ts';
@@ -38,5 +38,26 @@ describe('building the site', () => {
     expect(page).toContain('Citer et réutiliser');
     expect(await readFile(join(outDir, 'fiches/jardin-partage/historique/index.html'), 'utf8')).toContain('Aucun historique');
     expect(existsSync(join(outDir, 'pagefind/pagefind.js'))).toBe(true);
+  });
+
+  it('indexes for search the pages whose <main> says so, whatever an entry’s text mentions', async () => {
+    const file = join(contentDir, 'fiches/jardin-partage.mdx');
+    const valid = await readFile(file, 'utf8');
+    // The summary is shown on list pages, which are not indexed: the words must not make them so.
+    await writeFile(file, valid.replace(/^resume: .*$/m, 'resume: "Un jardin où le mot data-pagefind-body n’est qu’un mot du résumé."'));
+    try {
+      const outDir = join(root, 'site-search');
+      const result = buildSite(contentDir, outDir, join(root, 'cache-search'));
+      expect(result.status).toBe(0);
+      const indexed = Number(/\((\d+) pages indexées\)/.exec(result.stdout)?.[1]);
+      let marked = 0;
+      for await (const page of glob('**/index.html', { cwd: outDir })) {
+        if (/<main\b[^>]*\sdata-pagefind-body[\s=>]/.test(await readFile(join(outDir, page), 'utf8'))) marked++;
+      }
+      expect(marked).toBeGreaterThan(50);
+      expect(indexed).toBe(marked);
+    } finally {
+      await writeFile(file, valid);
+    }
   });
 });

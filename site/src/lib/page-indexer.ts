@@ -13,10 +13,12 @@ export interface PageIndexer {
 const KEY = Symbol.for('terreau.pageIndexer');
 const slot = globalThis as { [KEY]?: PageIndexer };
 
+/** Sets (or, with undefined, removes) the index that built pages go to. */
 export function registerPageIndexer(indexer: PageIndexer | undefined): void {
   slot[KEY] = indexer;
 }
 
+/** The index registered for this build, if any. */
 export function registeredPageIndexer(): PageIndexer | undefined {
   return slot[KEY];
 }
