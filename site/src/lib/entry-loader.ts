@@ -12,8 +12,11 @@ import type { Loader, LoaderContext } from 'astro/loaders';
 import { readEntry } from '../../../scripts/lib/content-files.ts';
 import { renderBody, UnsafeBodyError } from './body-html.ts';
 
-/** The files whose code decides a body's HTML: a change to any of them re-renders every body. */
-const RENDERER_FILES = ['src/lib/body-html.ts', '../scripts/lib/mdx-safety.ts', '../schemas/mdx-components.ts'];
+/**
+ * What decides a body's HTML: the renderer's code and, through the lockfile, the versions of the
+ * libraries it uses. A change to any of them re-renders every body.
+ */
+const RENDERER_FILES = ['src/lib/body-html.ts', '../scripts/lib/mdx-safety.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
 
 /** How many files are read at once (a large commons has tens of thousands). */
 const CONCURRENCY = 64;
@@ -25,7 +28,7 @@ export function mdxEntries(collection: string, base: string): Loader {
     async load(context) {
       const { store, config } = context;
       const siteRoot = fileURLToPath(config.root);
-      const renderer = (await Promise.all(RENDERER_FILES.map((file) => readFile(join(siteRoot, file), 'utf8')))).join('\n');
+      const renderer = (await Promise.all(RENDERER_FILES.map((file) => readFile(join(siteRoot, file), 'utf8').catch(() => '')))).join('\n');
       const rendererDigest = context.generateDigest(renderer);
 
       let rendered = 0;
