@@ -95,7 +95,7 @@ export async function commitEntry(
   // Move the branch only if HEAD is still the parent: the window left is the two calls below.
   const branch = await git.currentBranch({ fs, dir, fullname: true });
   if (!branch || (await readHead(dir)) !== parent) return undefined;
-  await git.writeRef({ fs, dir, ref: branch, value: oid, force: true });
+  await moveBranch(dir, branch, oid);
   // The site is built from the work tree: write it atomically, then refresh the index entry.
   const file = join(dir, ...path.split('/'));
   await mkdir(dirname(file), { recursive: true });
@@ -103,6 +103,20 @@ export async function commitEntry(
   await rename(`${file}.tmp`, file);
   await git.add({ fs, dir, filepath: path, cache });
   return oid;
+}
+
+/**
+ * Points a branch at a commit by renaming a new file over the ref: a reader never sees a
+ * half-written ref and a crash never leaves an empty one (isomorphic-git rewrites the file in
+ * place). The new file is written in .git/ itself, where a crash's leftover is no branch.
+ */
+async function moveBranch(dir: string, branch: string, oid: string): Promise<void> {
+  const ref = join(dir, '.git', ...branch.split('/'));
+  const next = join(dir, '.git', `terreau-${process.pid}-ref.tmp`);
+  await writeFile(next, `${oid}\n`);
+  // A branch known only from packed-refs (a clone) has no loose file, nor perhaps its folder.
+  await mkdir(dirname(ref), { recursive: true });
+  await rename(next, ref);
 }
 
 /** Paths of entry files that differ between two commits. */
