@@ -4,7 +4,7 @@
  * tree (not from the index), so a commit never reverts files changed by someone else meanwhile.
  */
 import { existsSync } from 'node:fs';
-import * as fs from 'node:fs';
+import * as nodeFs from 'node:fs';
 import { cp, mkdir, readdir, writeFile, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import git from 'isomorphic-git';
@@ -27,13 +27,40 @@ export interface HistoryItem {
 
 const cache = {};
 
+let replacements = 0;
+
+/**
+ * node:fs for isomorphic-git, except that a file inside .git/ is replaced whole: written next to
+ * the others, then renamed over the old one, as Git itself does. isomorphic-git rewrites refs and
+ * the index in place, so a `git` reader could find no HEAD in the middle of a commit, and a crash
+ * there would leave the commons without a branch. A crash's leftover is a file in .git/ itself,
+ * which Git ignores.
+ */
+const fs = {
+  ...nodeFs,
+  promises: {
+    ...nodeFs.promises,
+    async writeFile(path: string, data: string | Uint8Array, options?: nodeFs.WriteFileOptions) {
+      const gitDir = /^(.*[\\/]\.git)[\\/]/.exec(path)?.[1];
+      if (!gitDir) return nodeFs.promises.writeFile(path, data, options);
+      const next = join(gitDir, `terreau-${process.pid}-${++replacements}.tmp`);
+      await nodeFs.promises.writeFile(next, data, options);
+      // A missing folder fails the rename: isomorphic-git then creates it and writes again.
+      await rename(next, path).catch(async (error: unknown) => {
+        await nodeFs.promises.rm(next, { force: true });
+        throw error;
+      });
+    },
+  },
+};
+
 /** Creates the commons repository if missing: clone of `remote`, or first commit of `seedDir`. */
 export async function ensureCommonsRepo(dir: string, seedDir: string, remote: string | undefined, committer: GitIdentity): Promise<void> {
   if (existsSync(join(dir, '.git'))) return;
   await mkdir(dirname(dir), { recursive: true });
   // Build in a sibling directory and rename, so a crash mid-way never leaves a half-made repo.
   const staging = `${dir}.creating-${process.pid}`;
-  await fs.promises.rm(staging, { recursive: true, force: true });
+  await nodeFs.promises.rm(staging, { recursive: true, force: true });
   if (remote) {
     await git.clone({ fs, http, dir: staging, url: remote, singleBranch: true });
   } else {
@@ -95,7 +122,7 @@ export async function commitEntry(
   // Move the branch only if HEAD is still the parent: the window left is the two calls below.
   const branch = await git.currentBranch({ fs, dir, fullname: true });
   if (!branch || (await readHead(dir)) !== parent) return undefined;
-  await moveBranch(dir, branch, oid);
+  await git.writeRef({ fs, dir, ref: branch, value: oid, force: true });
   // The site is built from the work tree: write it atomically, then refresh the index entry.
   const file = join(dir, ...path.split('/'));
   await mkdir(dirname(file), { recursive: true });
@@ -103,20 +130,6 @@ export async function commitEntry(
   await rename(`${file}.tmp`, file);
   await git.add({ fs, dir, filepath: path, cache });
   return oid;
-}
-
-/**
- * Points a branch at a commit by renaming a new file over the ref: a reader never sees a
- * half-written ref and a crash never leaves an empty one (isomorphic-git rewrites the file in
- * place). The new file is written in .git/ itself, where a crash's leftover is no branch.
- */
-async function moveBranch(dir: string, branch: string, oid: string): Promise<void> {
-  const ref = join(dir, '.git', ...branch.split('/'));
-  const next = join(dir, '.git', `terreau-${process.pid}-ref.tmp`);
-  await writeFile(next, `${oid}\n`);
-  // A branch known only from packed-refs (a clone) has no loose file, nor perhaps its folder.
-  await mkdir(dirname(ref), { recursive: true });
-  await rename(next, ref);
 }
 
 /** Paths of entry files that differ between two commits. */
