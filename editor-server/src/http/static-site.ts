@@ -3,7 +3,7 @@
  * 404.html for unknown paths, and no path can leave the site directory.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -42,7 +42,8 @@ export async function serveStaticSite(siteDir: string, request: IncomingMessage,
     response.writeHead(400).end();
     return;
   }
-  const root = normalize(siteDir + sep);
+  // The site is published by moving a link (site-publisher.ts): read one version throughout.
+  const root = normalize((await realpath(siteDir).catch(() => siteDir)) + sep);
   let file = normalize(join(root, pathname));
   if (!file.startsWith(root) || pathname.includes('\0')) {
     response.writeHead(404).end();

@@ -1,14 +1,15 @@
 /**
  * Rebuilds the public site after commits. Builds never overlap: commits that arrive during a
- * build are published together by the next one. Each build writes to a staging directory that
- * replaces DATA_DIR/site only once complete, so readers never see a half-built site. Astro's
+ * build are published together by the next one. Each build writes a new version beside the
+ * others (DATA_DIR/site.v…), and DATA_DIR/site, a symbolic link, moves to it only once it is
+ * complete: readers never see a half-built site, nor none at all. Astro's
  * content-layer cache (kept under DATA_DIR, per content tree) makes the rebuilds incremental for
  * unchanged entries.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /** How to build the site into a directory. */
 export type SiteBuilder = (outDir: string) => Promise<void>;
@@ -36,6 +37,8 @@ export function commandSiteBuilder(command: string[], cwd: string, contentDir: s
 /** Coalescing, non-overlapping site publisher. */
 export class SitePublisher {
   private running: Promise<void> | undefined;
+  /** Names the versions: from the clock at start, so a restarted server never reuses a name. */
+  private serial = Date.now();
   private next: Promise<void> | undefined;
 
   private readonly siteDir: string;
@@ -65,16 +68,33 @@ export class SitePublisher {
   private async runBuild(): Promise<void> {
     try {
       if (!this.build) return;
-      const staging = `${this.siteDir}.next`;
-      const previous = `${this.siteDir}.previous`;
-      await rm(staging, { recursive: true, force: true });
-      await this.build(staging);
-      await rm(previous, { recursive: true, force: true });
-      if (existsSync(this.siteDir)) await rename(this.siteDir, previous);
-      await rename(staging, this.siteDir);
-      await rm(previous, { recursive: true, force: true });
+      const next = `${this.siteDir}.v${(this.serial++).toString(36)}`;
+      await rm(next, { recursive: true, force: true });
+      await this.build(next);
+      await this.switchTo(next);
     } finally {
       this.running = undefined;
+    }
+  }
+
+  /**
+   * Points DATA_DIR/site at a new version in one step: a new symbolic link renamed over the old
+   * one. A request reads one version throughout (static-site.ts resolves the link once), and the
+   * version it may still be reading, the previous one, stays until the next publication.
+   */
+  private async switchTo(version: string): Promise<void> {
+    const current = await lstat(this.siteDir).catch(() => undefined);
+    // A site from before versions were kept is a plain folder: it becomes a version of its own.
+    if (current?.isDirectory()) await rename(this.siteDir, `${this.siteDir}.v0`);
+    const previous = current?.isSymbolicLink() ? await readlink(this.siteDir) : `${basename(this.siteDir)}.v0`;
+    const link = `${this.siteDir}.link`;
+    await rm(link, { force: true });
+    await symlink(basename(version), link);
+    await rename(link, this.siteDir);
+    const keep = new Set([basename(version), basename(previous)]);
+    const prefix = `${basename(this.siteDir)}.v`;
+    for (const name of await readdir(dirname(this.siteDir))) {
+      if (name.startsWith(prefix) && !keep.has(name)) await rm(join(dirname(this.siteDir), name), { recursive: true, force: true });
     }
   }
 }
