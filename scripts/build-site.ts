@@ -66,8 +66,8 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   try {
     // Astro's middleware (site/src/middleware.ts) hands over each page that carries
     // `data-pagefind-body` as soon as it is rendered.
-    const indexing = new Map<string, Promise<{ errors: string[] }>>();
-    registerPageIndexer({ add: (url, content) => indexing.set(url, index.addHTMLFile({ url, content })) });
+    const indexing: Promise<{ errors: string[] }>[] = [];
+    registerPageIndexer({ add: (url, content) => indexing.push(index.addHTMLFile({ url, content })) });
     const astro = withBuildLock(async () => {
       lap('attente');
       await rm(staging, { recursive: true, force: true });
@@ -85,12 +85,12 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
       throw error;
     }
 
-    const failures = (await Promise.all(indexing.values())).flatMap((added) => added.errors);
+    const failures = (await Promise.all(indexing)).flatMap((added) => added.errors);
     if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
     const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
     if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
     lap('pagefind');
-    indexedPages = indexing.size;
+    indexedPages = indexing.length;
   } finally {
     await pagefind.close();
   }

@@ -12,21 +12,26 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+/** Builds into `name` with the fiche jardin-partage changed by `change`, then puts it back. */
+async function buildWithFicheChanged(change: (text: string) => string, name: string) {
+  const file = join(contentDir, 'fiches/jardin-partage.mdx');
+  const original = await readFile(file, 'utf8');
+  await writeFile(file, change(original));
+  try {
+    const outDir = join(root, name);
+    return { outDir, result: buildSite(contentDir, outDir, join(root, `cache-${name}`)) };
+  } finally {
+    await writeFile(file, original);
+  }
+}
+
 describe('building the site', () => {
   it('stops on an invalid file with the validator’s lines, no stack trace and no site', async () => {
-    const file = join(contentDir, 'fiches/jardin-partage.mdx');
-    const valid = await readFile(file, 'utf8');
-    await writeFile(file, valid.replace(/^difficulte: .*$/m, 'difficulte: "9"'));
-    try {
-      const outDir = join(root, 'invalid-site');
-      const result = buildSite(contentDir, outDir, join(root, 'cache-invalid'));
-      expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/^fiches\/jardin-partage\.mdx:\d+: difficulte: valeur "9" inconnue pour « difficulte »/m);
-      expect(result.stderr).not.toMatch(/\n\s+at /);
-      expect(existsSync(outDir)).toBe(false);
-    } finally {
-      await writeFile(file, valid);
-    }
+    const { outDir, result } = await buildWithFicheChanged((text) => text.replace(/^difficulte: .*$/m, 'difficulte: "9"'), 'invalid-site');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^fiches\/jardin-partage\.mdx:\d+: difficulte: valeur "9" inconnue pour « difficulte »/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(outDir)).toBe(false);
   });
 
   it('builds a content tree that has no Git history', async () => {
@@ -41,23 +46,16 @@ describe('building the site', () => {
   });
 
   it('indexes for search the pages whose <main> says so, whatever an entry’s text mentions', async () => {
-    const file = join(contentDir, 'fiches/jardin-partage.mdx');
-    const valid = await readFile(file, 'utf8');
     // The summary is shown on list pages, which are not indexed: the words must not make them so.
-    await writeFile(file, valid.replace(/^resume: .*$/m, 'resume: "Un jardin où le mot data-pagefind-body n’est qu’un mot du résumé."'));
-    try {
-      const outDir = join(root, 'site-search');
-      const result = buildSite(contentDir, outDir, join(root, 'cache-search'));
-      expect(result.status).toBe(0);
-      const indexed = Number(/\((\d+) pages indexées\)/.exec(result.stdout)?.[1]);
-      let marked = 0;
-      for await (const page of glob('**/index.html', { cwd: outDir })) {
-        if (/<main\b[^>]*\sdata-pagefind-body[\s=>]/.test(await readFile(join(outDir, page), 'utf8'))) marked++;
-      }
-      expect(marked).toBeGreaterThan(50);
-      expect(indexed).toBe(marked);
-    } finally {
-      await writeFile(file, valid);
+    const summary = 'resume: "Un jardin où le mot data-pagefind-body n’est qu’un mot du résumé."';
+    const { outDir, result } = await buildWithFicheChanged((text) => text.replace(/^resume: .*$/m, summary), 'site-search');
+    expect(result.status).toBe(0);
+    const indexed = Number(/\((\d+) pages indexées\)/.exec(result.stdout)?.[1]);
+    let marked = 0;
+    for await (const page of glob('**/index.html', { cwd: outDir })) {
+      if (/<main\b[^>]*\sdata-pagefind-body[\s=>]/.test(await readFile(join(outDir, page), 'utf8'))) marked++;
     }
+    expect(marked).toBeGreaterThan(50);
+    expect(indexed).toBe(marked);
   });
 });

@@ -69,7 +69,6 @@ export class SitePublisher {
     try {
       if (!this.build) return;
       const next = `${this.siteDir}.v${(this.serial++).toString(36)}`;
-      await rm(next, { recursive: true, force: true });
       await this.build(next);
       await this.switchTo(next);
     } finally {

@@ -8,6 +8,7 @@ import type { Guide } from '../../../schemas/guides.ts';
 import type { Retour } from '../../../schemas/retours.ts';
 import type { Structure } from '../../../schemas/structures.ts';
 import type { Entry } from './commons.ts';
+import { escapeHtml } from './escape-html.ts';
 import { definitionOf, formatNumber, kindLabel, labelOf, periodLabel, type VocabularyName } from './labels.ts';
 
 /** One badge: a field and its values joined (« Thèmes : Alimentation, Éducation »). */
@@ -72,11 +73,6 @@ function groupBadges(badges: Badge[]): Badge[] {
     ...(group.length === 1 && group[0]!.title ? { title: group[0]!.title } : {}),
     ...(group[0]!.kind ? { kind: group[0]!.kind } : {}),
   }));
-}
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** The HTML of a list of badges (empty when there are none). */

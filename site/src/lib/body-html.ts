@@ -17,6 +17,7 @@ import type { MdxJsxAttribute, MdxJsxFlowElement, MdxJsxTextElement } from 'mdas
 import { toHast, type State } from 'mdast-util-to-hast';
 import type { mdxComponents } from '../../../schemas/mdx-components.ts';
 import { checkMdxTree, parseMdxBody } from '../../../scripts/lib/mdx-safety.ts';
+import { escapeHtml } from './escape-html.ts';
 
 /** A heading of the body, for a table of contents. */
 export interface BodyHeading {
@@ -132,7 +133,6 @@ function textOf(node: HastNodes): string {
 }
 
 const CROSS_REFERENCE = /<a href="[^"]*" data-voir-aussi="([^"]+)">[^<]*<\/a>/g;
-const escapeHtml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * Fills the cross-references of a rendered body with their targets' titles: a link with the

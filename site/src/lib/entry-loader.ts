@@ -18,6 +18,14 @@ import { renderBody, UnsafeBodyError } from './body-html.ts';
  */
 const RENDERER_FILES = ['src/lib/body-html.ts', '../scripts/lib/mdx-safety.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
 
+let rendererText: Promise<string> | undefined;
+
+/** The renderer's files, read once per build (every MDX collection keys its cache on them). */
+function readRenderer(siteRoot: string): Promise<string> {
+  rendererText ??= Promise.all(RENDERER_FILES.map((file) => readFile(join(siteRoot, file), 'utf8').catch(() => ''))).then((texts) => texts.join('\n'));
+  return rendererText;
+}
+
 /** How many files are read at once (a large commons has tens of thousands). */
 const CONCURRENCY = 64;
 
@@ -28,8 +36,7 @@ export function mdxEntries(collection: string, base: string): Loader {
     async load(context) {
       const { store, config } = context;
       const siteRoot = fileURLToPath(config.root);
-      const renderer = (await Promise.all(RENDERER_FILES.map((file) => readFile(join(siteRoot, file), 'utf8').catch(() => '')))).join('\n');
-      const rendererDigest = context.generateDigest(renderer);
+      const rendererDigest = context.generateDigest(await readRenderer(siteRoot));
 
       let rendered = 0;
       const sync = async (file: string) => {

@@ -3,6 +3,7 @@
  * reader's own roadmap (in the browser), so both read and print the same way.
  */
 import { couts, difficultes, phases, tailles, themes, type Theme } from '../../../../schemas/vocabularies.ts';
+import { escapeHtml } from '../../lib/escape-html.ts';
 import { moyens, profils, situations, type RecommendedRetour, type RecommendedTool, type Roadmap } from '../../lib/recommend.ts';
 
 /** How the reader's territory is described above the roadmap, when it came from an INSEE code. */
@@ -13,8 +14,6 @@ export interface RoadmapContext {
   address?: string;
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const themeList = (values: Theme[]) => values.map((t) => themes[t].label).join(', ');
 
 /** Renders a roadmap under a level-2 heading the page provides (steps are level 3). */
