@@ -17,6 +17,7 @@ import type { MdxJsxAttribute, MdxJsxFlowElement, MdxJsxTextElement } from 'mdas
 import { toHast, type State } from 'mdast-util-to-hast';
 import type { mdxComponents } from '../../../schemas/mdx-components.ts';
 import { checkMdxTree, parseMdxBody } from '../../../scripts/lib/mdx-safety.ts';
+import { typesetFrench } from '../../../scripts/lib/typography.ts';
 import { escapeHtml } from './escape-html.ts';
 
 /** A heading of the body, for a table of contents. */
@@ -96,15 +97,10 @@ export function renderBody(body: string): { html: string; headings: BodyHeading[
   return { html: toHtml(hast), headings };
 }
 
-/** Typographic apostrophes, dashes and ellipses in prose (never in code). */
+/** French typography in prose text nodes; code, inline code and link targets are other node types. */
 function typeset(node: Nodes): void {
   if (node.type === 'text') {
-    node.value = node.value
-      .replace(/(\p{L})'/gu, '$1’')
-      .replace(/'(?=\p{L})/gu, '’')
-      .replace(/---/g, '—')
-      .replace(/ -- /g, ' – ')
-      .replace(/\.\.\./g, '…');
+    node.value = typesetFrench(node.value);
     return;
   }
   if ('children' in node) for (const child of node.children) typeset(child);

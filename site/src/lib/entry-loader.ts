@@ -16,7 +16,7 @@ import { renderBody, UnsafeBodyError } from './body-html.ts';
  * What decides a body's HTML: the renderer's code and, through the lockfile, the versions of the
  * libraries it uses. A change to any of them re-renders every body.
  */
-const RENDERER_FILES = ['src/lib/body-html.ts', '../scripts/lib/mdx-safety.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
+const RENDERER_FILES = ['src/lib/body-html.ts', '../scripts/lib/mdx-safety.ts', '../scripts/lib/typography.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
 
 let rendererText: Promise<string> | undefined;
 
