@@ -23,7 +23,8 @@ const UNIT = /(\d)[ \u00A0\u202F](%|‰|€|k€|M€|km²|km|m²|m³|cm|mm|m|ha
  * quotes and already typeset text are unchanged.
  */
 export function typesetFrench(text: string): string {
-  if (!/['":;!?«».\-\d]/.test(text)) return text;
+  // Most runs of text have nothing to typeset: skip them without running every rule.
+  if (!/['":;!?«»]|\.\.\.|--|\d[ \u00A0\u202F]/.test(text)) return text;
   const kept: string[] = [];
   // Protected runs become private-use placeholders, restored once the prose is typeset.
   const masked = text.replace(PROTECTED, (run) => `\uE000${kept.push(run) - 1}\uE001`);
@@ -50,7 +51,7 @@ export function typesetFrench(text: string): string {
 // Elements whose content is code or not text for people: their content is never typeset.
 const RAW_ELEMENTS = new Set(['script', 'style', 'code', 'pre', 'kbd', 'samp', 'svg', 'math']);
 // A tag (attribute values may hold « > » inside quotes), a comment, a doctype or a CDATA section.
-const MARKUP = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<![^>]*>|<\/?([a-zA-Z][\w:-]*)(?:[^>"']|"[^"]*"|'[^']*')*>/g;
+const MARKUP = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<![^>]*>|<\/?([a-zA-Z][\w:-]*)(?:[^>"']+|"[^"]*"|'[^']*')*>/g;
 
 /** Typesets the text of an HTML document or fragment, leaving markup, attributes and code as they are. */
 export function typesetHtmlText(html: string): string {
