@@ -3,7 +3,7 @@
  * every contributor found in the Git history plus the structures the entry credits.
  */
 import type { Commons, Entry } from './commons.ts';
-import type { FileHistory, Person } from './history.ts';
+import type { FileHistory, Person } from '../../../core/git-history.ts';
 
 /** A licence as shown to people and machines. */
 export interface Licence {

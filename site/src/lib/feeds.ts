@@ -1,5 +1,5 @@
 /** Atom feeds of changes (whole site and per entry), written by endpoints at build time. */
-import type { Change } from './history.ts';
+import type { Change } from '../../../core/git-history.ts';
 
 /** One item of a feed. */
 export interface FeedItem {
