@@ -2,6 +2,7 @@
  * Fields and formats shared by several collections: slugs, codes, references, credits, lineage.
  */
 import { z } from 'zod';
+import './french-messages.ts';
 import { phases, difficultes, couts, durees, acteurs, tailles, themes, statuts } from './vocabularies.ts';
 import { vocabularyEnum } from './vocabulary-enum.ts';
 import { sourceTexts, type SourceTextId } from './source-texts.ts';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Accounts, newUserSchema } from '../editor-server/src/accounts/accounts.ts';
 import { configFromEnvironment, resolveConfig } from '../editor-server/src/config.ts';
 import { openDatabase } from '../editor-server/src/storage/database.ts';
-import { InputError, parseWithFriendlyErrors } from '../schemas/parse.ts';
+import { parseWithFriendlyErrors } from '../core/parse-input.ts';
 
 const usage = `Usage :
   npm run admin -- user add --email E --name "Nom" --role contributeur|relecteur|administrateur [--password P]
@@ -54,6 +54,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  console.error(error instanceof InputError || error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -7,42 +7,18 @@
  * second in a burst, server memory per open document (RSS and heap after GC), updates missing from
  * a client's final state. `--quick`: one run, smaller scenarios, no report; `--profile`: CPU
  * profiles of the servers in bench-reports/tmp/profiles/. Report: bench-reports/collab.md.
- *
- * @y/websocket-server 0.1.1 is the last release that runs on Yjs 13 (0.1.5 needs the Yjs 14
- * prerelease); it is installed at bench time in bench-reports/tmp/ (ignored by Git), never in the
- * project's node_modules.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HocuspocusProvider } from '@hocuspocus/provider';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { loadEntryIntoDoc } from '../editor-server/src/bridge/mdx-yjs.ts';
+import { loadEntryIntoDoc } from '../core/bridge/mdx-yjs.ts';
+import { connectHocuspocus, connectYWebsocket, countMissingUpdates, measureBurst, measureLatency, type BenchClient } from './lib/collab-load.ts';
+import { installYWebsocketServer, serverLabels, startServer, type ServerHandle, type ServerKind } from './lib/collab-servers.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const isolatedDir = join(root, 'bench-reports', 'tmp', 'y-websocket-server');
-const profileDir = join(root, 'bench-reports', 'tmp', 'profiles');
-
-type ServerKind = 'terreau' | 'hocuspocus' | 'y-websocket';
-const serverLabels: Record<ServerKind, string> = {
-  terreau: 'Terreau (journal + Git)',
-  hocuspocus: 'Hocuspocus nu',
-  'y-websocket': '@y/websocket-server',
-};
-
-interface ServerHandle {
-  kind: ServerKind;
-  port: number;
-  token: string | null;
-  child: ChildProcess;
-  memory(): Promise<{ rss: number; heapUsed: number }>;
-  stop(): Promise<void>;
-}
 
 /** What one scenario asks of a server. */
 interface Scenario {
@@ -143,132 +119,6 @@ function medianOf(results: RunResult[]): RunResult & { runs: number } {
   };
 }
 
-function installYWebsocketServer(): void {
-  if (existsSync(join(isolatedDir, 'node_modules', '@y', 'websocket-server'))) return;
-  mkdirSync(isolatedDir, { recursive: true });
-  writeFileSync(join(isolatedDir, 'package.json'), JSON.stringify({ name: 'bench-y-websocket-server', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', '--silent', '@y/websocket-server@0.1.1', 'yjs@13', 'ws@8'], {
-    cwd: isolatedDir,
-    stdio: 'inherit',
-  });
-}
-
-const yWebsocketServerSource = `
-import http from 'node:http';
-import { WebSocketServer } from 'ws';
-import { setupWSConnection } from '@y/websocket-server/utils';
-const server = http.createServer();
-const wss = new WebSocketServer({ noServer: true });
-wss.on('connection', setupWSConnection);
-server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
-server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port, token: null }));
-process.on('message', (m) => {
-  if (m === 'memory') { globalThis.gc?.(); process.send({ memory: process.memoryUsage() }); }
-  if (m === 'stop') process.exit(0);
-});
-`;
-
-/** Starts one server under test in a process of its own; `profile` writes a CPU profile on stop. */
-async function startServer(kind: ServerKind, work: string, seed: string, profile: boolean): Promise<ServerHandle> {
-  let child: ChildProcess;
-  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
-  if (kind === 'y-websocket') {
-    writeFileSync(join(isolatedDir, 'server.mjs'), yWebsocketServerSource);
-    child = fork(join(isolatedDir, 'server.mjs'), [], { cwd: isolatedDir, execArgv: ['--expose-gc', ...profiling], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  } else {
-    child = fork(join(root, 'scripts', 'bench-collab.ts'), [], {
-      cwd: root,
-      execArgv: ['--expose-gc', ...profiling],
-      env: { ...process.env, TERREAU_BENCH_SERVER: kind, TERREAU_BENCH_DATA: join(work, `data-${kind}`), TERREAU_BENCH_SEED: seed },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-  }
-  const ready = await new Promise<{ port: number; token: string | null }>((resolvePromise, reject) => {
-    child.once('message', (m) => resolvePromise(m as { port: number; token: string | null }));
-    child.once('exit', (code) => reject(new Error(`serveur ${kind} arrêté (code ${code})`)));
-  });
-  return {
-    kind,
-    port: ready.port,
-    token: ready.token,
-    child,
-    memory: () =>
-      new Promise((resolvePromise) => {
-        child.once('message', (m) => resolvePromise((m as { memory: { rss: number; heapUsed: number } }).memory));
-        child.send('memory');
-      }),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      // A clean exit lets --cpu-prof write its profile; a server that hangs is killed.
-      child.send('stop');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-/** One collaborating client, whatever the server. */
-interface BenchClient {
-  doc: Y.Doc;
-  close(): void;
-}
-
-function connectClient(server: ServerHandle, name: string, doc: Y.Doc): Promise<BenchClient> {
-  return server.kind === 'y-websocket' ? connectYWebsocket(server.port, name, doc) : connectHocuspocus(server, name, doc);
-}
-
-function connectHocuspocus(server: ServerHandle, name: string, doc: Y.Doc): Promise<BenchClient> {
-  const provider = new HocuspocusProvider({ url: `ws://127.0.0.1:${server.port}/collab`, name, token: server.token, document: doc });
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} : pas de synchronisation`)), 60_000);
-    provider.on('synced', () => {
-      clearTimeout(timer);
-      resolvePromise({ doc, close: () => provider.destroy() });
-    });
-    provider.on('authenticationFailed', ({ reason }: { reason: string }) => reject(new Error(reason)));
-  });
-}
-
-// A minimal y-websocket client (sync protocol only): the y-websocket package would bring its own Yjs copy.
-function connectYWebsocket(port: number, name: string, doc: Y.Doc): Promise<BenchClient> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/${name}`);
-  socket.binaryType = 'arraybuffer';
-  const send = (write: (e: encoding.Encoder) => void) => {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, 0);
-    write(encoder);
-    if (socket.readyState === WebSocket.OPEN) socket.send(encoding.toUint8Array(encoder));
-  };
-  const onUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin !== socket) send((e) => syncProtocol.writeUpdate(e, update));
-  };
-  doc.on('update', onUpdate);
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} : pas de synchronisation`)), 60_000);
-    socket.onopen = () => send((e) => syncProtocol.writeSyncStep1(e, doc));
-    socket.onmessage = (event) => {
-      const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
-      if (decoding.readVarUint(decoder) !== 0) return; // awareness
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, 0);
-      const type = syncProtocol.readSyncMessage(decoder, encoder, doc, socket);
-      if (encoding.length(encoder) > 1) socket.send(encoding.toUint8Array(encoder));
-      if (type === syncProtocol.messageYjsSyncStep2) {
-        clearTimeout(timer);
-        resolvePromise({
-          doc,
-          close: () => {
-            doc.off('update', onUpdate);
-            socket.close();
-          },
-        });
-      }
-    };
-  });
-}
-
 /**
  * One run of a scenario: clients join their documents; on one document, fan-out latency then a
  * burst; spread over documents, latency and memory per open document. Then every client's final
@@ -315,101 +165,13 @@ async function openClients(server: ServerHandle, documentNames: string[], seed: 
   for (let i = 0; i < documentNames.length; i += 25) {
     const batch = documentNames.slice(i, i + 25).map((name) => {
       const doc = new Y.Doc();
-      documentOf.set(doc, name);
       if (server.kind !== 'terreau' && !seen.has(name)) loadEntryIntoDoc(doc, readFileSync(join(seed, `${name}.mdx`), 'utf8'), 'fiches');
       seen.add(name);
-      return connectClient(server, name, doc);
+      return server.kind === 'y-websocket' ? connectYWebsocket(server.port, name, doc) : connectHocuspocus(`ws://127.0.0.1:${server.port}/collab`, server.token, name, doc);
     });
     clients.push(...(await Promise.all(batch)));
   }
   return clients;
-}
-
-/** Records that `key` was written to the document of `client`. */
-function recordSent(sent: Map<string, string[]>, client: BenchClient, key: string): void {
-  const name = documentOf.get(client.doc)!;
-  const keys = sent.get(name);
-  if (keys) keys.push(key);
-  else sent.set(name, [key]);
-}
-
-/**
- * Sends `count` updates from rotating clients every `intervalMs`; a sample is the time from the
- * send to the receipt at one other client of the document (so n − 1 samples per update).
- */
-async function measureLatency(clients: BenchClient[], count: number, intervalMs: number, sent: Map<string, string[]>): Promise<{ p50: number; p99: number }> {
-  const latencies: number[] = [];
-  const run = `l${Math.random().toString(36).slice(2, 8)}`;
-  const sentAt = new Map<string, number>();
-  let expected = 0;
-  const observers = clients.map((client) => {
-    const map = client.doc.getMap<number>('bench');
-    const observer = (event: Y.YMapEvent<number>) => {
-      if (event.transaction.local) return;
-      const now = performance.now();
-      for (const key of event.keysChanged) {
-        const at = sentAt.get(key);
-        if (at !== undefined) latencies.push(now - at);
-      }
-    };
-    map.observe(observer);
-    return () => map.unobserve(observer);
-  });
-  const peers = new Map<string, number>();
-  for (const c of clients) peers.set(documentOf.get(c.doc)!, (peers.get(documentOf.get(c.doc)!) ?? 0) + 1);
-  for (let i = 0; i < count; i++) {
-    const sender = clients[(i * 7) % clients.length]!;
-    expected += peers.get(documentOf.get(sender.doc)!)! - 1;
-    const key = `${run}-${i}`;
-    recordSent(sent, sender, key);
-    sentAt.set(key, performance.now());
-    sender.doc.getMap<number>('bench').set(key, i);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  const deadline = Date.now() + 30_000;
-  while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  for (const stop of observers) stop();
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-}
-
-/** Document name of each client's Y.Doc. */
-const documentOf = new WeakMap<Y.Doc, string>();
-
-/** Every client sends its share of `total` updates at once; time until everyone has everything. */
-async function measureBurst(clients: BenchClient[], total: number, sent: Map<string, string[]>): Promise<{ updatesPerSecond: number }> {
-  const run = `b${Math.random().toString(36).slice(2, 8)}`;
-  const perClient = Math.ceil(total / clients.length);
-  const count = perClient * clients.length;
-  const start = performance.now();
-  for (let i = 0; i < perClient; i++) {
-    for (const [c, client] of clients.entries()) {
-      const key = `${run}-${c}-${i}`;
-      recordSent(sent, client, key);
-      client.doc.getMap<number>('bench').set(key, i);
-    }
-  }
-  const received = (client: BenchClient) => [...client.doc.getMap('bench').keys()].filter((k) => k.startsWith(run)).length;
-  const deadline = Date.now() + 60_000;
-  while (clients.some((c) => received(c) < count) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return { updatesPerSecond: count / ((performance.now() - start) / 1000) };
-}
-
-/** (client, update) pairs missing from the clients' final states, after up to 30 s to settle. */
-async function countMissingUpdates(clients: BenchClient[], sent: Map<string, string[]>): Promise<number> {
-  const missing = () =>
-    clients.reduce((sum, client) => {
-      const map = client.doc.getMap('bench');
-      return sum + (sent.get(documentOf.get(client.doc)!) ?? []).filter((key) => !map.has(key)).length;
-    }, 0);
-  const deadline = Date.now() + 30_000;
-  while (missing() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  return missing();
-}
-
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -494,38 +256,3 @@ function formatReport(results: ScenarioResult[], scenarios: Scenario[], seconds:
   return lines.join('\n');
 }
 
-// Child mode: one server process of the benchmark.
-async function serveForBenchmark(kind: 'terreau' | 'hocuspocus'): Promise<void> {
-  const send = (message: unknown) => process.send!(message);
-  process.on('message', (m) => {
-    if (m === 'memory') {
-      globalThis.gc?.();
-      send({ memory: process.memoryUsage() });
-    }
-    if (m === 'stop') process.exit(0);
-  });
-  if (kind === 'hocuspocus') {
-    const { Server } = await import('@hocuspocus/server');
-    const server = new Server({ port: 0, address: '127.0.0.1', quiet: true, stopOnSignals: false });
-    await server.listen();
-    send({ port: server.address.port, token: null });
-    return;
-  }
-  const { resolveConfig } = await import('../editor-server/src/config.ts');
-  const { createEditorServer } = await import('../editor-server/src/server.ts');
-  const config = resolveConfig({
-    port: 0,
-    dataDir: process.env.TERREAU_BENCH_DATA!,
-    seedContentDir: process.env.TERREAU_BENCH_SEED!,
-    siteBuild: false,
-    quiet: true,
-    limits: { maxClientsPerDocument: 1000, maxConnectionsPerIp: 10_000 },
-  });
-  const server = await createEditorServer(config);
-  const user = await server.accounts.addUser({ email: 'banc@exemple.fr', name: 'Banc d’essai', role: 'contributeur' });
-  const { token } = server.accounts.createToken(user.id);
-  send({ port: await server.listen(), token });
-}
-
-const childKind = process.env.TERREAU_BENCH_SERVER;
-if (childKind === 'terreau' || childKind === 'hocuspocus') void serveForBenchmark(childKind);

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { z } from 'zod';
-import { parseWithFriendlyErrors } from '../schemas/parse.ts';
+import { parseWithFriendlyErrors } from '../core/parse-input.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repository so the bare site resolves astro from node_modules; ignored by Git.
@@ -144,9 +144,9 @@ async function pageWeight(outDir: string, path: string): Promise<{ html: number;
 
 /** Bytes the browser fetches to load the search page and run a first query (Chromium). */
 async function searchBytes(outDir: string): Promise<{ page: number; pagefind: number; requests: number } | undefined> {
-  const { hasChromium, launchChromium } = await import('../tests/helpers/chromium.ts');
+  const { hasChromium, launchChromium } = await import('./lib/chromium.ts');
   if (!hasChromium()) return undefined;
-  const { serveSite } = await import('../tests/helpers/site-server.ts');
+  const { serveSite } = await import('./lib/site-server.ts');
   const server = await serveSite(outDir);
   const browser = await launchChromium();
   try {

@@ -7,9 +7,9 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readEntry } from './lib/content-files.ts';
-import { parseMdxBody } from './lib/mdx-safety.ts';
-import { validateContentTree } from './lib/validate-tree.ts';
+import { readEntry } from '../core/content-files.ts';
+import { parseMdxBody } from '../core/mdx-parse.ts';
+import { validateContentTree } from '../core/validate-tree.ts';
 import { generateSyntheticTree } from './generate-synthetic.ts';
 
 async function parseOnly(dir: string): Promise<number> {

@@ -12,7 +12,8 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
-import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
+import { ProblemError, type Problem } from '../core/problem.ts';
+import { validateContentTree } from '../core/validate-tree.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteRoot = resolve(repoRoot, 'site');
@@ -21,16 +22,6 @@ const siteRoot = resolve(repoRoot, 'site');
 export interface BuildOptions {
   contentDir: string;
   outDir: string;
-}
-
-/** Thrown when the content tree is invalid; `lines` are the validator's `path:line: field: message`. */
-export class InvalidContentError extends Error {
-  readonly lines: string[];
-  constructor(lines: string[]) {
-    super(lines.join('\n'));
-    this.lines = lines;
-    this.name = 'InvalidContentError';
-  }
 }
 
 /** Validates, builds and indexes the site; resolves with the number of pages indexed and phase durations. */
@@ -44,13 +35,13 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
     seconds[name] = (now - mark) / 1000;
     mark = now;
   };
-  const validation = validateInWorker(contentDir).then((lines) => {
+  const validation = validateInWorker(contentDir).then((problems) => {
     seconds.validation = (performance.now() - started) / 1000;
-    return lines;
+    return problems;
   });
   // Invalid content ends the build as soon as the validator knows, whatever Astro is doing.
-  const stopIfInvalid = validation.then((lines) => {
-    if (lines.length) throw new InvalidContentError(lines);
+  const stopIfInvalid = validation.then((problems) => {
+    if (problems.length) throw new ProblemError(problems);
   });
 
   // Always a private staging directory: inside the working directory (Astro then keeps its
@@ -99,11 +90,11 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   return { indexedPages, seconds };
 }
 
-/** Validates the content tree in a worker thread; resolves with the validator's lines (none if valid). */
-function validateInWorker(contentDir: string): Promise<string[]> {
+/** Validates the content tree in a worker thread; resolves with the validator's problems (none if valid). */
+function validateInWorker(contentDir: string): Promise<Problem[]> {
   return new Promise((done, fail) => {
     const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { validate: contentDir } });
-    worker.once('message', (lines: string[]) => done(lines));
+    worker.once('message', (problems: Problem[]) => done(problems));
     worker.once('error', fail);
     worker.once('exit', (code) => code !== 0 && fail(new Error(`la validation s’est arrêtée (code ${code})`)));
   });
@@ -170,9 +161,9 @@ async function main(): Promise<void> {
       .map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
     console.log(`Site construit dans ${relative(process.cwd(), outDir) || outDir} (${indexedPages} pages indexées) en ${((performance.now() - started) / 1000).toFixed(1)} s : ${phases}.`);
   } catch (error) {
-    if (error instanceof InvalidContentError) {
-      console.error(error.lines.join('\n'));
-      console.error(`\nConstruction arrêtée : ${error.lines.length} problème(s) dans le contenu (${contentDir}).`);
+    if (error instanceof ProblemError) {
+      console.error(error.message);
+      console.error(`\nConstruction arrêtée : ${error.problems.length} problème(s) dans le contenu (${contentDir}).`);
       // Astro may still be building the staging copy: stop it now (the lock is freed on exit).
       process.exit(1);
     } else {
@@ -184,7 +175,7 @@ async function main(): Promise<void> {
 
 if (!isMainThread && (workerData as { validate?: string } | null)?.validate) {
   const problems = await validateContentTree((workerData as { validate: string }).validate);
-  parentPort!.postMessage(problems.map(formatProblem));
+  parentPort!.postMessage(problems);
 } else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await main();
 }

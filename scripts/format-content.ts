@@ -7,8 +7,9 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectionNames, type CollectionName } from '../schemas/common.ts';
-import { normalizeEntryText } from '../editor-server/src/bridge/mdx-yjs.ts';
-import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
+import { normalizeEntryText } from '../core/bridge/mdx-yjs.ts';
+import { formatProblem } from '../core/problem.ts';
+import { validateContentTree } from '../core/validate-tree.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { check: { type: 'boolean', default: false } } });
 const dir = resolve(positionals[0] ?? 'content');

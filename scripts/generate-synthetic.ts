@@ -9,10 +9,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { parseWithFriendlyErrors } from '../schemas/parse.ts';
+import { parseWithFriendlyErrors } from '../core/parse-input.ts';
 import { acteurs, couts, durees, phases, tailles, themes } from '../schemas/vocabularies.ts';
 import { guideTypes } from '../schemas/guides.ts';
-import { loadContentTree } from './lib/content-tree.ts';
+import { loadContentTree } from '../core/content-tree.ts';
 
 const argumentsSchema = z.object({
   /** Number of entries to generate. */

@@ -8,9 +8,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { mdxCollections } from '../schemas/common.ts';
-import { parseWithFriendlyErrors, InputError } from '../schemas/parse.ts';
-import { createEntryText, slugFromTitle } from './lib/entry-templates.ts';
-import { formatProblem, validateContentTree } from './lib/validate-tree.ts';
+import { parseWithFriendlyErrors } from '../core/parse-input.ts';
+import { createEntryText } from '../core/entry-templates.ts';
+import { slugFromTitle } from '../core/slug.ts';
+import { formatProblem } from '../core/problem.ts';
+import { validateContentTree } from '../core/validate-tree.ts';
 
 const argumentsSchema = z.object({
   /** Collection of the new entry. */
@@ -50,6 +52,6 @@ try {
   console.log(`${args.dir}/${args.collection}/${slug}.mdx`);
   if (problems.length) process.exitCode = 1;
 } catch (error) {
-  console.error(error instanceof InputError || error instanceof Error ? error.message : String(error));
+  console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 }

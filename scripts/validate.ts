@@ -4,8 +4,9 @@
  * with « avertissement : ». Exits 1 on any problem; warnings alone leave the exit code at 0.
  */
 import { posix, relative, resolve } from 'node:path';
-import { listContentWarnings } from './lib/content-warnings.ts';
-import { formatProblem, inspectContentTree } from './lib/validate-tree.ts';
+import { listContentWarnings } from '../core/content-warnings.ts';
+import { formatProblem } from '../core/problem.ts';
+import { inspectContentTree } from '../core/validate-tree.ts';
 
 const dir = resolve(process.argv[2] ?? process.env.CONTENT_DIR ?? 'content');
 const started = performance.now();
@@ -14,8 +15,9 @@ try {
   // An entry with problems is fixed first: warning about it too would only add noise.
   const withProblems = new Set(problems.map((problem) => problem.file));
   const warnings = listContentWarnings(entries.filter((entry) => !withProblems.has(entry.file)));
-  const shown = relative(process.cwd(), dir) || '.';
-  for (const problem of [...problems, ...warnings]) console.log(formatProblem({ ...problem, file: posix.join(shown, problem.file) }));
+  const inside = relative(process.cwd(), dir);
+  const shown = inside.startsWith('..') ? dir : inside || '.';
+  for (const problem of [...problems, ...warnings]) console.log(formatProblem({ ...problem, file: posix.join(shown, problem.file ?? '') }));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const warned = warnings.length ? `, ${warnings.length} avertissement(s)` : '';
   if (problems.length) {
@@ -26,6 +28,6 @@ try {
   }
 } catch (error) {
   // The validator never prints a stack trace: an unexpected failure is one line too.
-  console.log(`${dir}:1: validation: erreur inattendue : ${(error as Error).message}`);
+  console.log(`${dir}: validation: erreur inattendue : ${(error as Error).message}`);
   process.exitCode = 1;
 }

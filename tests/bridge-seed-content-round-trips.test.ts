@@ -9,10 +9,10 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { collections } from '../schemas/collections.ts';
 import type { CollectionName } from '../schemas/common.ts';
-import { splitFrontmatter } from '../scripts/lib/content-files.ts';
-import { normalizeEntryText } from '../editor-server/src/bridge/mdx-yjs.ts';
-import { parseMdxBody } from '../editor-server/src/bridge/mdx-to-prosemirror.ts';
-import { serializeBody } from '../editor-server/src/bridge/prosemirror-to-mdx.ts';
+import { splitFrontmatter } from '../core/frontmatter.ts';
+import { normalizeEntryText } from '../core/bridge/mdx-yjs.ts';
+import { mdxToProseMirror } from '../core/bridge/mdx-to-prosemirror.ts';
+import { serializeBody } from '../core/bridge/prosemirror-to-mdx.ts';
 import { meaningOf } from './bridge-mdx-meaning.ts';
 
 const CONTENT_DIR = join(import.meta.dirname, '..', 'content');
@@ -55,7 +55,7 @@ describe('every content file round-trips through the editor document', () => {
     ({ file }) => {
       // Leading blank lines after the frontmatter are the separator, not part of the body.
       const body = splitFrontmatter(read(file)).body.replace(/^\n+/, '');
-      expect(serializeBody(parseMdxBody(body)), `${file} : le corps n’est pas sous la forme qu’écrit l’éditeur`).toBe(body);
+      expect(serializeBody(mdxToProseMirror(body)), `${file} : le corps n’est pas sous la forme qu’écrit l’éditeur`).toBe(body);
     },
   );
 });

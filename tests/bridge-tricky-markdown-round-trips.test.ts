@@ -5,11 +5,12 @@
  */
 import type { JSONContent } from '@tiptap/core';
 import { describe, expect, it } from 'vitest';
-import { BridgeError, parseMdxBody } from '../editor-server/src/bridge/mdx-to-prosemirror.ts';
-import { serializeBody } from '../editor-server/src/bridge/prosemirror-to-mdx.ts';
+import { mdxToProseMirror } from '../core/bridge/mdx-to-prosemirror.ts';
+import { formatProblem, ProblemError } from '../core/problem.ts';
+import { serializeBody } from '../core/bridge/prosemirror-to-mdx.ts';
 import { meaningOf } from './bridge-mdx-meaning.ts';
 
-const roundTrip = (markdown: string) => serializeBody(parseMdxBody(markdown));
+const roundTrip = (markdown: string) => serializeBody(mdxToProseMirror(markdown));
 const longLine = `${'Une phrase longue, avec des accents et des virgules, qui ne sera jamais coupée. '.repeat(30).trim()}\n`;
 
 /** Bodies already in canonical form: written back byte for byte. */
@@ -86,8 +87,8 @@ describe('what people type in the editor is written as Markdown that reads back 
   ])('%s stay text', (_name, lines) => {
     const input = doc(...lines.map((line) => paragraph(text(line.trim()))));
     const markdown = serializeBody(input);
-    expect(parseMdxBody(markdown)).toEqual(input);
-    expect(serializeBody(parseMdxBody(markdown))).toBe(markdown);
+    expect(mdxToProseMirror(markdown)).toEqual(input);
+    expect(serializeBody(mdxToProseMirror(markdown))).toBe(markdown);
   });
 
   it('moves spaces out of bold and italic, where Markdown would not see the emphasis', () => {
@@ -98,7 +99,7 @@ describe('what people type in the editor is written as Markdown that reads back 
   it('nests overlapping marks so they read back as typed', () => {
     const input = doc(paragraph(text('a', bold), text('b', bold, italic), text('c', italic), text(' '), text('d', bold, code)));
     const markdown = serializeBody(input);
-    expect(parseMdxBody(markdown)).toEqual(input);
+    expect(mdxToProseMirror(markdown)).toEqual(input);
   });
 
   it('drops empty paragraphs, edge spaces and trailing hard breaks, which Markdown cannot hold', () => {
@@ -115,30 +116,30 @@ describe('what people type in the editor is written as Markdown that reads back 
     const input = doc({ type: 'bulletList', content: [{ type: 'listItem', content: [paragraph()] }, { type: 'listItem', content: [paragraph(text('b'))] }] });
     const markdown = serializeBody(input);
     expect(markdown).toBe('-\n- b\n');
-    expect(parseMdxBody(markdown)).toEqual(input);
+    expect(mdxToProseMirror(markdown)).toEqual(input);
   });
 });
 
 describe('what the editor cannot hold is refused with its line', () => {
   const refusal = (markdown: string) => {
     try {
-      parseMdxBody(markdown);
+      mdxToProseMirror(markdown);
     } catch (error) {
-      if (error instanceof BridgeError) return error.message;
+      if (error instanceof ProblemError) return error.problems.map(formatProblem).join('\n');
       throw error;
     }
     throw new Error('accepted');
   };
 
   it('names the line and the fix', () => {
-    expect(refusal('Texte\n\n# Titre\n')).toMatchInlineSnapshot(`"ligne 3 : titre de niveau 1 : l’éditeur accepte les niveaux 2 à 4 (##, ###, ####)"`);
-    expect(refusal('![photo](/img.png)\n')).toMatchInlineSnapshot(`"ligne 1 : image non prise en charge : proposez le fichier avec <Ressource href="…" titre="…" />"`);
-    expect(refusal('Voir <VoirAussi cible="fiches/x" /> ici.\n')).toMatchInlineSnapshot(`"ligne 1 : composant <VoirAussi> au milieu d’un paragraphe : l’éditeur le veut seul sur sa ligne, précédé et suivi d’une ligne vide"`);
-    expect(refusal('Un {calcul}.\n')).toMatchInlineSnapshot(`"ligne 1 : expression {…} non prise en charge : écrivez \\{ pour une accolade"`);
-    expect(refusal('<Carte />\n')).toMatchInlineSnapshot(`"ligne 1 : composant <Carte> non autorisé (composants autorisés : Encadre, Etape, Ressource, VoirAussi)"`);
-    expect(refusal('<Ressource href="/x.pdf" titre="X">texte</Ressource>\n')).toMatchInlineSnapshot(`"ligne 1 : composant <Ressource> au milieu d’un paragraphe : l’éditeur le veut seul sur sa ligne, précédé et suivi d’une ligne vide"`);
-    expect(refusal('<Encadre type={x} />\n')).toMatchInlineSnapshot(`"ligne 1 : <Encadre> : attributs littéraux seulement, sous la forme nom="valeur""`);
-    expect(refusal('<Encadre type="info" couleur="rouge" />\n')).toMatchInlineSnapshot(`"ligne 1 : <Encadre> : attribut couleur inconnu ; attributs admis : type, titre"`);
-    expect(refusal('Un <b>gras</b> HTML.\n')).toMatchInlineSnapshot(`"ligne 1 : composant <b> non autorisé (composants autorisés : Encadre, Etape, Ressource, VoirAussi) ; le HTML brut n’est pas accepté, écrivez en Markdown"`);
+    expect(refusal('Texte\n\n# Titre\n')).toMatchInlineSnapshot(`"3: titre: titre de niveau 1 (#) interdit dans le corps : le titre vient du frontmatter, commencez à ##"`);
+    expect(refusal('![photo](/img.png)\n')).toMatchInlineSnapshot(`"1: image: image non prise en charge dans le corps : proposez le fichier avec <Ressource href="…" titre="…" />"`);
+    expect(refusal('Voir <VoirAussi cible="fiches/x" /> ici.\n')).toMatchInlineSnapshot(`"1: <VoirAussi>: composant au milieu d’un paragraphe : placez <VoirAussi … /> seul sur sa ligne, précédé et suivi d’une ligne vide"`);
+    expect(refusal('Un {calcul}.\n')).toMatchInlineSnapshot(`"1: expression: expression {…} interdite : écrivez le texte tel quel (pour une accolade, écrivez \\{ )"`);
+    expect(refusal('<Carte />\n')).toMatchInlineSnapshot(`"1: <Carte>: composant <Carte> non autorisé (composants autorisés : Encadre, Etape, Ressource, VoirAussi)"`);
+    expect(refusal('<Ressource href="/x.pdf" titre="X">texte</Ressource>\n')).toMatchInlineSnapshot(`"1: <Ressource>: composant au milieu d’un paragraphe : placez <Ressource … /> seul sur sa ligne, précédé et suivi d’une ligne vide"`);
+    expect(refusal('<Encadre type={x} />\n')).toMatchInlineSnapshot(`"1: <Encadre type>: valeur non littérale interdite : écrivez la valeur entre guillemets, par exemple titre="Étape 1""`);
+    expect(refusal('<Encadre type="info" couleur="rouge" />\n')).toMatchInlineSnapshot(`"1: <Encadre couleur>: attribut inconnu ; attributs admis : type, titre"`);
+    expect(refusal('Un <b>gras</b> HTML.\n')).toMatchInlineSnapshot(`"1: <b>: composant <b> non autorisé (composants autorisés : Encadre, Etape, Ressource, VoirAussi) ; le HTML brut n’est pas accepté, écrivez en Markdown"`);
   });
 });

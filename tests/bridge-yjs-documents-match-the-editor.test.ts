@@ -10,8 +10,8 @@ import { Editor } from '@tiptap/core';
 import { Collaboration } from '@tiptap/extension-collaboration';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createBodyExtensions } from '../editor-server/src/bridge/body-extensions.ts';
-import { applyEntryToDoc, loadEntryIntoDoc, mergeExternalEntry, normalizeEntryText, serializeDocToEntry } from '../editor-server/src/bridge/mdx-yjs.ts';
+import { createBodyExtensions } from '../core/bridge/body-extensions.ts';
+import { applyEntryToDoc, loadEntryIntoDoc, mergeExternalEntry, normalizeEntryText, serializeDocToEntry } from '../core/bridge/mdx-yjs.ts';
 
 const fiche = `---
 titre: "Un jardin partagé"

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mdxCollections } from '../schemas/common.ts';
-import { listContentWarnings } from '../scripts/lib/content-warnings.ts';
-import { formatProblem, inspectContentTree, type CheckedEntry } from '../scripts/lib/validate-tree.ts';
+import { listContentWarnings } from '../core/content-warnings.ts';
+import { formatProblem } from '../core/problem.ts';
+import { inspectContentTree, type CheckedEntry } from '../core/validate-tree.ts';
 
 let entries: CheckedEntry[];
 let problems: string[];

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getCommune, getDepartement } from '../scripts/lib/communes.ts';
-import { loadContentTree, type ContentTree } from '../scripts/lib/content-tree.ts';
+import { getCommune, getDepartement } from '../core/communes.ts';
+import { loadContentTree, type ContentTree } from '../core/content-tree.ts';
 import type { Retour } from '../schemas/retours.ts';
-import { normalizeEntryText } from '../editor-server/src/bridge/mdx-yjs.ts';
+import { normalizeEntryText } from '../core/bridge/mdx-yjs.ts';
 
 let tree: ContentTree;
 beforeAll(async () => {

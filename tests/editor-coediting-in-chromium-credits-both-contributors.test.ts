@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from './helpers/chromium.ts';
+import { launchChromium } from '../scripts/lib/chromium.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const FICHE = 'fiches/jardin-partage';
@@ -54,7 +55,7 @@ async function typeInFirstParagraph(page: Page, where: 'start' | 'end', text: st
   await page.keyboard.type(text, { delay: 10 });
 }
 
-describe.skipIf(!hasChromium())('two contributors co-edit a fiche in Chromium', () => {
+describeInChromium('two contributors co-edit a fiche in Chromium', () => {
   let dataDir: string;
   let server: ChildProcess;
   let baseUrl: string;

@@ -8,8 +8,9 @@ import { retourSchema } from '../schemas/retours.ts';
 import { referentielSchema } from '../schemas/referentiel.ts';
 import { autodiagnosticSchema } from '../schemas/autodiagnostic.ts';
 import { collectionJsonSchema } from '../schemas/json-schema.ts';
-import { InputError, parseWithFriendlyErrors } from '../schemas/parse.ts';
-import { readEntry } from '../scripts/lib/content-files.ts';
+import { parseWithFriendlyErrors } from '../core/parse-input.ts';
+import { ProblemError } from '../core/problem.ts';
+import { readEntry } from '../core/content-files.ts';
 
 const contentDir = new URL('../content', import.meta.url).pathname;
 
@@ -21,10 +22,10 @@ function errorOf(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    if (error instanceof InputError) return error.message;
+    if (error instanceof ProblemError) return error.message;
     throw error;
   }
-  throw new Error('expected an InputError');
+  throw new Error('expected a ProblemError');
 }
 
 const validFiche = {

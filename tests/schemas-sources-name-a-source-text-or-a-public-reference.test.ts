@@ -3,7 +3,8 @@ import { ficheSchema } from '../schemas/fiches.ts';
 import { retourSchema } from '../schemas/retours.ts';
 import { referentielSchema } from '../schemas/referentiel.ts';
 import { listDataLinks } from '../schemas/links.ts';
-import { InputError, parseWithFriendlyErrors } from '../schemas/parse.ts';
+import { parseWithFriendlyErrors } from '../core/parse-input.ts';
+import { ProblemError } from '../core/problem.ts';
 
 const fiche = {
   titre: 'Créer un jardin partagé',
@@ -22,10 +23,10 @@ function errorOf(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    if (error instanceof InputError) return error.message;
+    if (error instanceof ProblemError) return error.message;
     throw error;
   }
-  throw new Error('expected an InputError');
+  throw new Error('expected a ProblemError');
 }
 
 describe('the sources field', () => {

@@ -31,10 +31,10 @@ describe('the auto-diagnostic answers file', () => {
 
   it('refuses a file that is not an export, naming the file and the field', () => {
     expect(() => importAnswers('{"format":"autre","version":1,"reponses":{}}', grids, 'mes-reponses.json')).toThrowErrorMatchingInlineSnapshot(
-      `[InputError: mes-reponses.json: format: ce fichier n’est pas un export d’auto-diagnostic Terreau (format « terreau-autodiagnostic » attendu)]`,
+      `[ProblemError: mes-reponses.json: format: ce fichier n’est pas un export d’auto-diagnostic Terreau (format « terreau-autodiagnostic » attendu)]`,
     );
     expect(() => importAnswers('{"format":"terreau-autodiagnostic","version":1,"reponses":{"alim-1":{"reponse":-1}}}', grids, 'f.json')).toThrowErrorMatchingInlineSnapshot(
-      `[InputError: f.json: reponses.alim-1.reponse: position de réponse négative]`,
+      `[ProblemError: f.json: reponses.alim-1.reponse: position de réponse négative]`,
     );
     expect(() => importAnswers('pas du JSON', grids, 'notes.txt')).toThrowErrorMatchingInlineSnapshot(
       `[SyntaxError: notes.txt : ce n’est pas un fichier JSON lisible ; choisissez le fichier exporté depuis cette page]`,

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateContentTree } from '../scripts/lib/validate-tree.ts';
+import { validateContentTree } from '../core/validate-tree.ts';
 import { runScript } from './helpers/run-script.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'terreau-scripts-'));

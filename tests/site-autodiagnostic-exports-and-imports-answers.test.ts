@@ -1,9 +1,9 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { findAxeViolations } from './helpers/axe.ts';
-import { hasChromium } from './helpers/chromium.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 /** Answers the first three questions of the alimentation axe: 0, then the highest, then 1 point. */
@@ -16,7 +16,7 @@ async function answerSomeQuestions(page: Page): Promise<void> {
 
 const scoreOf = (page: Page, axe: string) => page.locator(`#autodiag-tableau tr[data-axe="${axe}"] [data-cell=score]`).innerText();
 
-describe.skipIf(!hasChromium())('the auto-diagnostic', () => {
+describeInChromium('the auto-diagnostic', () => {
   const env = useSiteInChromium();
 
   it('scores an axe as it is answered, keeps the answers in the browser and sends nothing', async () => {

@@ -2,8 +2,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { splitFrontmatter } from '../scripts/lib/content-files.ts';
-import { linkCrossReferences, renderBody, UnsafeBodyError } from '../site/src/lib/body-html.ts';
+import { splitFrontmatter } from '../core/frontmatter.ts';
+import { linkCrossReferences, renderBody } from '../core/body-html.ts';
+import { formatProblem, ProblemError } from '../core/problem.ts';
 
 const html = (body: string) => renderBody(body).html;
 
@@ -11,7 +12,7 @@ function refusal(body: string): string[] {
   try {
     renderBody(body);
   } catch (error) {
-    if (error instanceof UnsafeBodyError) return error.lines;
+    if (error instanceof ProblemError) return error.problems.map(formatProblem);
     throw error;
   }
   throw new Error('le corps aurait dû être refusé');

@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { hasChromium } from './helpers/chromium.ts';
+import { expect, it } from 'vitest';
+import { describeInChromium } from './helpers/chromium.ts';
 import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 async function jsonLdOf(page: Page): Promise<Record<string, any>> {
   return JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? '{}');
 }
 
-describe.skipIf(!hasChromium())('an entry page', () => {
+describeInChromium('an entry page', () => {
   const env = useSiteInChromium();
 
   it('shows title, every contributor, source and licence, with a credit line to copy', async () => {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { findAxeViolations } from './helpers/axe.ts';
-import { hasChromium } from './helpers/chromium.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 /** Answers the guided path as the mayor of Jazeneuil (86116, under 1,000 inhabitants) would. */
@@ -18,7 +18,7 @@ async function answerAsAVillageMayor(page: Page, siteUrl: string): Promise<void>
   await page.locator('#feuille-de-route .roadmap__step').first().waitFor();
 }
 
-describe.skipIf(!hasChromium())('the guided path', () => {
+describeInChromium('the guided path', () => {
   const env = useSiteInChromium();
 
   it('turns answers into a roadmap by phase whose tools fit the means, in a shareable URL', async () => {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseGitLog, readContentHistory, type ContentHistory } from '../site/src/lib/history.ts';
+import { parseGitLog, readContentHistory, type ContentHistory } from '../core/git-history.ts';
 
 let repo: string;
 let history: ContentHistory;

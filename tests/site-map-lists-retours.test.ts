@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { findAxeViolations } from './helpers/axe.ts';
-import { hasChromium } from './helpers/chromium.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
-describe.skipIf(!hasChromium())('the map', () => {
+describeInChromium('the map', () => {
   const env = useSiteInChromium();
 
   it('lists every retour and territoire under its département, derived from INSEE codes', async () => {

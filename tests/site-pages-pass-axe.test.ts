@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { findAxeViolations } from './helpers/axe.ts';
-import { hasChromium } from './helpers/chromium.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 /** One page of each type the site core renders. */
@@ -21,7 +21,7 @@ const pages = [
   '/recherche/?q=jardin',
 ];
 
-describe.skipIf(!hasChromium())('every page type', () => {
+describeInChromium('every page type', () => {
   const env = useSiteInChromium();
 
   for (const path of pages) {

@@ -1,15 +1,16 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from './helpers/chromium.ts';
+import { launchChromium } from '../scripts/lib/chromium.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
-import { serveSite, type SiteServer } from './helpers/site-server.ts';
+import { serveSite, type SiteServer } from '../scripts/lib/site-server.ts';
 
 let site: SiteFixture;
 let server: SiteServer;
 let browser: Browser;
 let context: BrowserContext;
 
-describe.skipIf(!hasChromium())('reading with JavaScript off', () => {
+describeInChromium('reading with JavaScript off', () => {
   beforeAll(async () => {
     site = await buildFixtureSite();
     server = await serveSite(site.outDir);

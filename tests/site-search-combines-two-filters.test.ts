@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { hasChromium } from './helpers/chromium.ts';
+import { expect, it } from 'vitest';
+import { describeInChromium } from './helpers/chromium.ts';
 import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
-describe.skipIf(!hasChromium())('the search page', () => {
+describeInChromium('the search page', () => {
   const env = useSiteInChromium();
 
   it('narrows results to fiches of the phase « Agir » when both filters are ticked', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NARROW_NBSP as N, NBSP as S, typesetFrench, typesetHtmlText } from '../scripts/lib/typography.ts';
+import { NARROW_NBSP as N, NBSP as S, typesetFrench, typesetHtmlText } from '../core/typography.ts';
 
 // Shown with visible marks so a failing case says which space is wrong.
 const show = (text: string) => text.replaceAll(N, '⍽').replaceAll(S, '·');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem, validateContentTree } from '../scripts/lib/validate-tree.ts';
+import { formatProblem } from '../core/problem.ts';
+import { validateContentTree } from '../core/validate-tree.ts';
 import { runScript } from './helpers/run-script.ts';
 
 const fixture = new URL('./fixtures/invalid-tree', import.meta.url).pathname;
@@ -58,6 +59,6 @@ describe('npm run validate', () => {
   it('says so in one line when the folder does not exist', () => {
     const { status, stdout } = runScript('validate', ['nulle-part']);
     expect(status).toBe(1);
-    expect(stdout.trim()).toMatchInlineSnapshot(`"nulle-part:1: dossier: dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)"`);
+    expect(stdout.trim()).toMatchInlineSnapshot(`"nulle-part: dossier: dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)"`);
   });
 });

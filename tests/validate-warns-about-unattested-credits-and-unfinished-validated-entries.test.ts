@@ -2,8 +2,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listContentWarnings } from '../scripts/lib/content-warnings.ts';
-import { formatProblem, inspectContentTree } from '../scripts/lib/validate-tree.ts';
+import { listContentWarnings } from '../core/content-warnings.ts';
+import { formatProblem } from '../core/problem.ts';
+import { inspectContentTree } from '../core/validate-tree.ts';
 import { runScript } from './helpers/run-script.ts';
 
 const seed = new URL('../content', import.meta.url).pathname;

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseWithFriendlyErrors } from '../../schemas/parse.ts';
+import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
 
 /** Limits that protect the server and the other documents from one client. */
 export interface LimitsConfig {

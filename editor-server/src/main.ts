@@ -3,7 +3,7 @@
  * serves the site, /api/ and the /collab WebSocket on one port. Only wiring lives here.
  */
 import { configFromEnvironment, resolveConfig } from './config.ts';
-import { InputError } from '../../schemas/parse.ts';
+import { ProblemError } from '../../core/problem.ts';
 import { createEditorServer } from './server.ts';
 
 async function main(): Promise<void> {
@@ -27,6 +27,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof InputError ? error.message : error);
+  console.error(error instanceof ProblemError ? error.message : error);
   process.exit(1);
 });

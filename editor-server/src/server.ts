@@ -146,7 +146,6 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolvePromise());
       });
-      await gitSync.start(hocuspocus);
       return (httpServer.address() as AddressInfo).port;
     },
     close() {
@@ -166,7 +165,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         });
         websockets.closeAll(1001, 'arrêt du serveur', true);
         httpServer.closeAllConnections();
-        await gitSync.stop();
+        // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
+        await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
         await validator.close();
         db.close();
       })();

@@ -4,7 +4,7 @@
  * `data-pagefind-body`) is handed to the index, so search shows the same text as the page.
  */
 import { defineMiddleware } from 'astro:middleware';
-import { typesetHtmlText } from '../../scripts/lib/typography.ts';
+import { typesetHtmlText } from '../../core/typography.ts';
 import { registeredPageIndexer } from './lib/page-indexer.ts';
 
 // The attribute on the page's own <main> (BaseLayout), not the words inside some contributed text.

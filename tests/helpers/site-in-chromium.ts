@@ -4,9 +4,9 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchChromium } from './chromium.ts';
+import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { buildFixtureSite, type SiteFixture } from './site-fixture.ts';
-import { serveSite, type SiteServer } from './site-server.ts';
+import { serveSite, type SiteServer } from '../../scripts/lib/site-server.ts';
 
 /** What a browser test of the built site works with (set once `beforeAll` has run). */
 export interface SiteInChromium {

@@ -5,7 +5,7 @@
  */
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import { canEdit, toPublicUser, type Accounts, type PublicUser } from '../accounts/accounts.ts';
-import { parseDocumentName } from '../documents/document-name.ts';
+import { parseDocumentName } from '../../../core/document-name.ts';
 
 /** Context attached to every collaboration connection. */
 export interface CollabContext {

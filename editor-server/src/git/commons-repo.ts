@@ -9,6 +9,7 @@ import { cp, mkdir, readdir, writeFile, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
+import { parsePersonTrailers } from '../../../core/git-history.ts';
 
 /** Who a commit is attributed to. */
 export interface GitIdentity {
@@ -165,7 +166,7 @@ export async function fileHistory(dir: string, path: string, depth = 200): Promi
     date: new Date(commit.author.timestamp * 1000).toISOString(),
     message: commit.message.split('\n')[0] ?? '',
     author: { name: commit.author.name },
-    coAuthors: [...commit.message.matchAll(/^Co-authored-by:\s*(.+?)\s*<[^>]*>\s*$/gm)].map((m) => ({ name: m[1]! })),
+    coAuthors: parsePersonTrailers(commit.message, 'Co-authored-by').map(({ name }) => ({ name })),
   }));
 }
 

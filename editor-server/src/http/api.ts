@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
 import type { LoginThrottle } from '../accounts/login-throttle.ts';
 import type { AuthConfig } from '../config.ts';
-import { parseDocumentName } from '../documents/document-name.ts';
+import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import { clientAddress, formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';

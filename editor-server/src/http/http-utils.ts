@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { InputError, parseWithFriendlyErrors } from '../../../schemas/parse.ts';
+import { parseWithFriendlyErrors } from '../../../core/parse-input.ts';
+import { ProblemError } from '../../../core/problem.ts';
 
 /** An error that becomes an HTTP response with a French message. */
 export class HttpError extends Error {
@@ -47,7 +48,7 @@ export async function readJsonBody<T extends z.ZodType>(request: IncomingMessage
   try {
     return parseWithFriendlyErrors(schema, input, 'corps de la requête');
   } catch (error) {
-    if (error instanceof InputError) throw new HttpError(400, error.message);
+    if (error instanceof ProblemError) throw new HttpError(400, error.message);
     throw error;
   }
 }

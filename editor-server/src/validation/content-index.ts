@@ -6,7 +6,8 @@
  * changed. Lives in the validation worker (see entry-validator.ts for why).
  */
 import type { CollectionName } from '../../../schemas/common.ts';
-import { checkEntryFile, inspectContentTree, validateEntryText, type CheckedEntry, type Problem } from '../../../scripts/lib/validate-tree.ts';
+import type { Problem } from '../../../core/problem.ts';
+import { checkEntryFile, inspectContentTree, validateEntryText, type CheckedEntry } from '../../../core/validate-tree.ts';
 
 /** Validation of entry texts against the in-memory entries of one content tree. */
 export class ContentIndex {

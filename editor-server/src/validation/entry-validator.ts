@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CollectionName } from '../../../schemas/common.ts';
-import type { Problem } from '../../../scripts/lib/validate-tree.ts';
+import type { Problem } from '../../../core/problem.ts';
 import type { ValidationRequest } from './validation-worker.ts';
 
 type Pending = { resolve: (problems: Problem[]) => void; reject: (error: Error) => void };

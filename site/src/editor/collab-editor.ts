@@ -8,7 +8,8 @@ import { Collaboration } from '@tiptap/extension-collaboration';
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
-import { componentNames, createBodyExtensions } from '../../../editor-server/src/bridge/body-extensions.ts';
+import { componentNames, createBodyExtensions } from '../../../core/bridge/body-extensions.ts';
+import type { StatusMessage } from '../../../core/collab-protocol.ts';
 import { collections } from '../../../schemas/collections.ts';
 import type { CollectionName } from '../../../schemas/common.ts';
 import { createComponentViewExtensions } from './component-views.ts';
@@ -45,13 +46,6 @@ export function colourOf(id: string | number): string {
   let hash = 0;
   for (const char of String(id)) hash = (hash * 31 + char.charCodeAt(0)) | 0;
   return palette[Math.abs(hash) % palette.length]!;
-}
-
-interface StatusMessage {
-  type: 'terreau/status';
-  state: 'modified' | 'saved' | 'published' | 'invalid' | 'error';
-  label: string;
-  problems?: { file: string; line: number; field: string; message: string }[];
 }
 
 /** Opens an entry in the page; returns a handle to close it. */

@@ -5,7 +5,7 @@
  */
 import type { AnyExtension, Editor } from '@tiptap/core';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
-import { componentNodes } from '../../../editor-server/src/bridge/body-extensions.ts';
+import { componentNodes } from '../../../core/bridge/body-extensions.ts';
 import { mdxComponents } from '../../../schemas/mdx-components.ts';
 
 /** French names of the components and of their attributes, as shown in the editor. */

@@ -4,13 +4,9 @@
  */
 import { collections } from '../../../schemas/collections.ts';
 import { collectionNames, mdxCollections, SLUG_PATTERN, type CollectionName } from '../../../schemas/common.ts';
-import { z } from 'zod';
-import { fr } from 'zod/locales';
+import { slugFromTitle } from '../../../core/slug.ts';
 import { openEntry, type EditorElements } from './collab-editor.ts';
 import { canEdit, fetchSession, logIn, logOut, type Session } from './session-api.ts';
-
-// Messages of fields without a custom message (`min(2)`…) come from zod: French ones, please.
-z.config(fr());
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -94,14 +90,8 @@ function open(session: Session, collection: CollectionName, slug: string, templa
 
 /** A new entry's data and body, from the same template as `npm run new`. */
 async function templateFor(collection: CollectionName, title: string, communes: string[], structure: string) {
-  const [{ createEntryText }, { parseMdxBody }, { parse: parseYaml }] = await Promise.all([
-    import('../../../scripts/lib/entry-templates.ts'),
-    import('../../../editor-server/src/bridge/mdx-to-prosemirror.ts'),
-    import('yaml'),
-  ]);
-  const text = createEntryText(collection, title, { communes, structure: structure || undefined });
-  const match = /^---\n([\s\S]*?)---\n\n?([\s\S]*)$/.exec(text)!;
-  return { data: parseYaml(match[1]!) as Record<string, unknown>, body: parseMdxBody(match[2]!) };
+  const [{ createEntryText }, { parseEntryText }] = await Promise.all([import('../../../core/entry-templates.ts'), import('../../../core/bridge/mdx-yjs.ts')]);
+  return parseEntryText(createEntryText(collection, title, { communes, structure: structure || undefined }), collection);
 }
 
 function setUpNewEntry(session: Session, collection: CollectionName): void {
@@ -115,12 +105,8 @@ function setUpNewEntry(session: Session, collection: CollectionName): void {
   const message = byId('nouveau-message');
   const titleInput = byId<HTMLInputElement>('nouveau-titre');
   const slugPreview = byId('nouveau-slug');
-  let slugFromTitle: ((title: string) => string) | undefined;
-  void import('../../../scripts/lib/entry-templates.ts').then((module) => {
-    slugFromTitle = module.slugFromTitle;
-  });
   titleInput.addEventListener('input', () => {
-    slugPreview.textContent = slugFromTitle ? `/${collection}/${slugFromTitle(titleInput.value) || '…'}/` : '';
+    slugPreview.textContent = `/${collection}/${slugFromTitle(titleInput.value) || '…'}/`;
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -130,8 +116,7 @@ function setUpNewEntry(session: Session, collection: CollectionName): void {
     if (title.length < 3) return void (message.textContent = 'Le titre doit compter au moins 3 caractères.');
     if (needsTerritory && communes.length === 0) return void (message.textContent = 'Indiquez au moins un code INSEE de commune, par exemple 86158.');
     if (collection === 'retours' && !structure) return void (message.textContent = 'Indiquez la structure qui a accompagné (son slug, par exemple la-traverse).');
-    const { slugFromTitle: toSlug } = await import('../../../scripts/lib/entry-templates.ts');
-    const slug = toSlug(title);
+    const slug = slugFromTitle(title);
     const existing = await fetch(`/${collection}/${slug}/`, { method: 'HEAD' }).catch(() => null);
     if (existing?.ok) {
       message.innerHTML = '';

@@ -5,7 +5,7 @@
  */
 import type * as Y from 'yjs';
 import type { z } from 'zod';
-import { listProblems, formatFieldPath } from '../../../schemas/parse.ts';
+import { listProblems, formatFieldPath } from '../../../core/parse-input.ts';
 import { guideTypes } from '../../../schemas/guides.ts';
 import { sourceTexts } from '../../../schemas/source-texts.ts';
 import { structureRoles, structureTypes } from '../../../schemas/structures.ts';

@@ -4,7 +4,7 @@
  * (one tab stop for the whole bar, as the WAI toolbar pattern asks).
  */
 import type { Editor } from '@tiptap/core';
-import { ALLOWED_LINK } from '../../../editor-server/src/bridge/body-extensions.ts';
+import { ALLOWED_LINK } from '../../../core/bridge/body-extensions.ts';
 
 interface ToolbarAction {
   label: string;

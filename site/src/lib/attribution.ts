@@ -3,9 +3,9 @@
  * every contributor found in the Git history plus the structures the entry credits.
  */
 import type { Commons, Entry } from './commons.ts';
-import type { FileHistory, Person } from './history.ts';
+import type { FileHistory, Person } from '../../../core/git-history.ts';
+import { typesetFrench } from '../../../core/typography.ts';
 import { citationsOf, type DescribedSource } from './sources.ts';
-import { typesetFrench } from '../../../scripts/lib/typography.ts';
 
 /** A licence as shown to people and machines. */
 export interface Licence {

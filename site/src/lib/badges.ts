@@ -8,7 +8,7 @@ import type { Guide } from '../../../schemas/guides.ts';
 import type { Retour } from '../../../schemas/retours.ts';
 import type { Structure } from '../../../schemas/structures.ts';
 import type { Entry } from './commons.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../../core/escape-html.ts';
 import { definitionOf, formatNumber, kindLabel, labelOf, periodLabel, type VocabularyName } from './labels.ts';
 
 /** One badge: a field and its values joined (« Thèmes : Alimentation, Éducation »). */

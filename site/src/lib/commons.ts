@@ -4,7 +4,7 @@
  * shared by every page (a page never scans the collections itself).
  */
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { describeTerritory, type TerritoryFacts } from '../../../scripts/lib/communes.ts';
+import { describeTerritory, type TerritoryFacts } from '../../../core/communes.ts';
 import { mdxCollections, type MdxCollectionName } from '../../../schemas/common.ts';
 import type { AxeCode } from '../../../schemas/vocabularies.ts';
 import type { Fiche } from '../../../schemas/fiches.ts';
@@ -14,7 +14,7 @@ import type { Structure } from '../../../schemas/structures.ts';
 import type { Territoire } from '../../../schemas/territoires.ts';
 import type { Referentiel } from '../../../schemas/referentiel.ts';
 import { listDataLinks } from '../../../schemas/links.ts';
-import { indexObjectifs, type ObjectifInfo } from '../../../scripts/lib/content-tree.ts';
+import { indexObjectifs, type ObjectifInfo } from '../../../core/content-tree.ts';
 
 interface DataByCollection {
   fiches: Fiche;
@@ -68,9 +68,6 @@ export interface Commons {
   adaptations: Map<string, Entry[]>;
 }
 
-// <VoirAussi cible="fiches/x" /> and Markdown links to /fiches/x/ inside bodies.
-const BODY_REFERENCE = /<VoirAussi\s+cible="([a-z]+\/[a-z0-9-]+)"|\]\(\/(fiches|guides|retours|structures|territoires)\/([a-z0-9-]+)\/?[)#?]/g;
-
 // One collator for every sort: `localeCompare(…, 'fr')` builds one per comparison.
 const frenchOrder = new Intl.Collator('fr');
 
@@ -111,10 +108,8 @@ async function loadCommons(): Promise<Commons> {
     for (const link of listDataLinks(entry.collection, data)) {
       if (link.target !== 'objectifs') addLink({ from: entry.ref, to: `${link.target}/${link.value}`, field: link.field });
     }
-    for (const match of (entry.source.body ?? '').matchAll(BODY_REFERENCE)) {
-      const ref = match[1] ?? `${match[2]}/${match[3]}`;
-      addLink({ from: entry.ref, to: ref, field: 'corps' });
-    }
+    // Found by the safe-subset check when the body was rendered, as the validator finds them.
+    for (const ref of (entry.source.rendered?.metadata?.references as string[] | undefined) ?? []) addLink({ from: entry.ref, to: ref, field: 'corps' });
   }
   // A retour about a commune belongs to that commune's territory page even without `page:`.
   const territoryByCommune = new Map<string, string>();

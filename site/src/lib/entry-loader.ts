@@ -9,14 +9,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
-import { readEntry } from '../../../scripts/lib/content-files.ts';
-import { renderBody, UnsafeBodyError } from './body-html.ts';
+import { readEntry } from '../../../core/content-files.ts';
+import { renderBody } from '../../../core/body-html.ts';
+import { placeProblems, ProblemError } from '../../../core/problem.ts';
 
 /**
  * What decides a body's HTML: the renderer's code and, through the lockfile, the versions of the
  * libraries it uses. A change to any of them re-renders every body.
  */
-const RENDERER_FILES = ['src/lib/body-html.ts', '../scripts/lib/mdx-safety.ts', '../scripts/lib/typography.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
+const RENDERER_FILES = ['../core/body-html.ts', '../core/mdx-parse.ts', '../core/mdx-safety.ts', '../core/typography.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
 
 let rendererText: Promise<string> | undefined;
 
@@ -64,15 +65,13 @@ export function mdxEntries(collection: string, base: string): Loader {
 /** Frontmatter checked by the schema, body rendered; errors name the file and the line. */
 async function loadEntry(context: LoaderContext, file: string, path: string, text: string) {
   const raw = readEntry(file, text);
-  const yamlError = raw.yamlErrors[0];
-  if (yamlError) throw new Error(`${file}:${yamlError.line}: frontmatter: ${yamlError.message}`);
+  if (raw.yamlErrors.length) throw new ProblemError(raw.yamlErrors.map((e) => ({ file, line: e.line, field: 'frontmatter', message: e.message })));
   const data = await context.parseData({ id: raw.slug, data: raw.data as Record<string, unknown>, filePath: path });
   try {
-    const { html, headings } = renderBody(raw.body);
-    return { data, body: raw.body, rendered: { html, metadata: { headings } } };
+    const { html, headings, references } = renderBody(raw.body);
+    return { data, body: raw.body, rendered: { html, metadata: { headings, references: references.map((r) => r.ref) } } };
   } catch (error) {
-    if (!(error instanceof UnsafeBodyError)) throw error;
-    // Body lines are relative to the body: shift them to the file's lines.
-    throw new Error(error.lines.map((line) => `${file}:${line.replace(/^\d+/, (n) => String(Number(n) + raw.bodyStartLine - 1))}`).join('\n'));
+    if (!(error instanceof ProblemError)) throw error;
+    throw new ProblemError(placeProblems(error.problems, raw.bodyStartLine, file));
   }
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { collections } from '../../../schemas/collections.ts';
 import { collectionNames } from '../../../schemas/common.ts';
 import type { Commons, Entry } from './commons.ts';
-import type { ContentHistory } from './history.ts';
+import type { ContentHistory } from '../../../core/git-history.ts';
 import { taillesOf } from './commons.ts';
 
 /** One entry as published in the JSON export. */

@@ -1,6 +1,6 @@
 /** Atom feeds of changes (whole site and per entry), written by endpoints at build time; titles and messages are typeset, diffs are not. */
-import type { Change } from './history.ts';
-import { typesetFrench } from '../../../scripts/lib/typography.ts';
+import type { Change } from '../../../core/git-history.ts';
+import { typesetFrench } from '../../../core/typography.ts';
 
 /** One item of a feed. */
 export interface FeedItem {

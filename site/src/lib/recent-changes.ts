@@ -1,6 +1,6 @@
 /** The latest changes of the whole commons, each tied to the entry it touched (when it still exists). */
 import type { Commons, Entry } from './commons.ts';
-import type { Change, ContentHistory } from './history.ts';
+import type { Change, ContentHistory } from '../../../core/git-history.ts';
 
 /** A change with its entry, if the file is still an entry of the commons. */
 export interface RecentChange {

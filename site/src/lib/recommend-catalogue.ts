@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type { Commons } from './commons.ts';
 import { communeChunkKey, type Catalogue } from './recommend.ts';
-import { typesetFrench } from '../../../scripts/lib/typography.ts';
+import { typesetFrench } from '../../../core/typography.ts';
 
 /** The catalogue of the guided path: every fiche and guide with its facets, every retour with its size. */
 export function buildCatalogue(commons: Commons): Catalogue {

@@ -5,7 +5,7 @@
  * in the browser, where the answers stay.
  */
 import { z } from 'zod';
-import { parseWithFriendlyErrors } from '../../../schemas/parse.ts';
+import { parseWithFriendlyErrors } from '../../../core/parse-input.ts';
 import type { AxeCode } from '../../../schemas/vocabularies.ts';
 
 /** The part of a grid (schemas/autodiagnostic.ts) the scoring reads. */
@@ -133,7 +133,7 @@ export function exportAnswers(grids: Grid[], answers: Answers, date: Date): Answ
 }
 
 /**
- * Reads an exported file back. Throws an `InputError` naming the file and the field when it is not
+ * Reads an exported file back. Throws a `ProblemError` naming the file and the field when it is not
  * an export; answers to questions the grid no longer has are skipped and listed in `skipped`.
  */
 export function importAnswers(text: string, grids: Grid[], source = 'fichier importé'): { answers: Answers; skipped: string[] } {

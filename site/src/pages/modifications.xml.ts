@@ -2,7 +2,7 @@
 import type { APIRoute } from 'astro';
 import { getCommons } from '../lib/commons.ts';
 import { renderAtomFeed } from '../lib/feeds.ts';
-import { getContentHistory } from '../lib/history.ts';
+import { getContentHistory } from '../../../core/git-history.ts';
 import { contentDir } from '../lib/paths.ts';
 import { recentChanges } from '../lib/recent-changes.ts';
 

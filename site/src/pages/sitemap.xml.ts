@@ -1,7 +1,7 @@
 /** sitemap.xml: every HTML page of the site, entry pages with their last change. */
 import type { APIRoute } from 'astro';
 import { getCommons } from '../lib/commons.ts';
-import { getContentHistory } from '../lib/history.ts';
+import { getContentHistory } from '../../../core/git-history.ts';
 import { listingPages, listingUrl } from '../lib/listings.ts';
 import { contentDir } from '../lib/paths.ts';
 

@@ -3,7 +3,7 @@
  * reader's own roadmap (in the browser), so both read and print the same way.
  */
 import { couts, difficultes, phases, tailles, themes, type Theme } from '../../../../schemas/vocabularies.ts';
-import { escapeHtml } from '../../lib/escape-html.ts';
+import { escapeHtml } from '../../../../core/escape-html.ts';
 import { moyens, profils, situations, type RecommendedRetour, type RecommendedTool, type Roadmap } from '../../lib/recommend.ts';
 
 /** How the reader's territory is described above the roadmap, when it came from an INSEE code. */

@@ -2,7 +2,7 @@
 import type { APIRoute } from 'astro';
 import { getCommons, type Entry } from '../../../lib/commons.ts';
 import { renderAtomFeed } from '../../../lib/feeds.ts';
-import { getContentHistory } from '../../../lib/history.ts';
+import { getContentHistory } from '../../../../../core/git-history.ts';
 import { contentDir } from '../../../lib/paths.ts';
 
 export async function getStaticPaths() {

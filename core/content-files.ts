@@ -4,6 +4,7 @@
  */
 import { basename, dirname, extname } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { splitFrontmatter } from './frontmatter.ts';
 
 /** A content file as read from disk, before schema validation. */
 export interface RawEntry {
@@ -23,20 +24,6 @@ export interface RawEntry {
   yamlErrors: { line: number; message: string }[];
   /** Line of a field (1-based); for a missing field, the line of its nearest existing parent. */
   lineOf(path: readonly PropertyKey[]): number;
-}
-
-const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
-
-/** Splits `---\nyaml\n---\nbody` into its parts; `frontmatter` is null when there is none. */
-export function splitFrontmatter(text: string): { frontmatter: string | null; body: string; bodyStartLine: number } {
-  const match = FRONTMATTER.exec(text);
-  if (!match) return { frontmatter: null, body: text, bodyStartLine: 1 };
-  const consumed = match[0];
-  return {
-    frontmatter: match[1] ?? '',
-    body: text.slice(consumed.length),
-    bodyStartLine: countLines(consumed) + 1,
-  };
 }
 
 /** Reads a content file from its path (relative to the content root) and its text. */
@@ -96,12 +83,6 @@ function lineOfPath(document: Document, lineCounter: LineCounter, path: readonly
     }
   }
   return 1;
-}
-
-function countLines(text: string): number {
-  let lines = 0;
-  for (const char of text) if (char === '\n') lines++;
-  return lines;
 }
 
 function firstLine(message: string): string {

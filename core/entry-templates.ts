@@ -2,9 +2,8 @@
  * Templates of new entries: a valid file for each collection, with the body sections a
  * contributor is expected to fill. Pure (no file system), so the editor can use it in a browser.
  */
-import slugify from '@sindresorhus/slugify';
 import { stringify } from 'yaml';
-import type { CollectionName } from '../../schemas/common.ts';
+import type { CollectionName } from '../schemas/common.ts';
 
 /** What a new entry needs beyond its title. */
 export interface TemplateOptions {
@@ -14,11 +13,6 @@ export interface TemplateOptions {
   communes?: string[];
   /** Structure slug that accompanied a retour. */
   structure?: string;
-}
-
-/** Turns a French title into a slug: `Jardin partagé` → `jardin-partage`. */
-export function slugFromTitle(title: string): string {
-  return slugify(title, { customReplacements: [['&', ' et '], ['œ', 'oe'], ['Œ', 'oe']] });
 }
 
 const bodies: Record<string, string> = {

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { closest, distance } from 'fastest-levenshtein';
-import { sizeFromPopulation, type Taille } from '../../schemas/vocabularies.ts';
+import { sizeFromPopulation, type Taille } from '../schemas/vocabularies.ts';
 
 const require = createRequire(import.meta.url);
 

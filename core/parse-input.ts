@@ -3,25 +3,14 @@
  * client messages): errors name the source and the field path, and say how to fix it.
  */
 import type { z } from 'zod';
+import '../schemas/french-messages.ts';
+import { ProblemError, type Problem } from './problem.ts';
 
-/** One problem found in an input. */
+/** One problem found in an input, at a field path such as `["territoire", "communes", 0]`. */
 export interface InputProblem {
-  /** Path of the field in the input, e.g. `["territoire", "communes", 0]`. */
   path: PropertyKey[];
   /** What is wrong and how to fix it, in French. */
   message: string;
-}
-
-/** Thrown by `parseWithFriendlyErrors`; its message lists every problem. */
-export class InputError extends Error {
-  readonly source: string;
-  readonly problems: InputProblem[];
-  constructor(source: string, problems: InputProblem[]) {
-    super(problems.map((p) => `${source}: ${formatFieldPath(p.path) || '(racine)'}: ${p.message}`).join('\n'));
-    this.source = source;
-    this.problems = problems;
-    this.name = 'InputError';
-  }
 }
 
 /** Formats a field path as `territoire.communes[0]`. */
@@ -35,14 +24,15 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
 export function listProblems(schema: z.ZodType, input: unknown): InputProblem[] {
   const result = schema.safeParse(input);
   if (result.success) return [];
-  return result.error.issues.flatMap((issue) => friendlyProblems(issue, schema));
+  return dedupe(result.error.issues.flatMap((issue) => friendlyProblems(issue, schema)));
 }
 
-/** Parses an input against a schema, or throws an `InputError` naming the source and fields. */
+/** Parses an input against a schema, or throws a `ProblemError` naming the source and fields. */
 export function parseWithFriendlyErrors<T extends z.ZodType>(schema: T, input: unknown, source: string): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InputError(source, result.error.issues.flatMap((issue) => friendlyProblems(issue, schema)));
+  const problems = dedupe(result.error.issues.flatMap((issue) => friendlyProblems(issue, schema)));
+  throw new ProblemError(problems.map((p): Problem => ({ file: source, field: formatFieldPath(p.path) || '(racine)', message: p.message })));
 }
 
 function friendlyProblems(issue: z.core.$ZodIssue, schema: z.ZodType): InputProblem[] {
@@ -56,8 +46,18 @@ function friendlyProblems(issue: z.core.$ZodIssue, schema: z.ZodType): InputProb
     });
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path: issue.path, message: 'champ obligatoire manquant' }];
-  if (issue.code === 'invalid_type') return [{ path: issue.path, message: `type inattendu : ${issue.expected} attendu` }];
   return [{ path: issue.path, message: issue.message }];
+}
+
+/** A union reports the same issue once per branch: a person reads it once. */
+function dedupe(problems: InputProblem[]): InputProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${formatFieldPath(p.path)}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Field names an object schema accepts at the top level (nested objects: none known). */

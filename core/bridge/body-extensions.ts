@@ -8,7 +8,7 @@ import { getSchema, mergeAttributes, Node, type AnyExtension, type Attributes } 
 import { Code } from '@tiptap/extension-code';
 import { StarterKit } from '@tiptap/starter-kit';
 import type { Schema } from '@tiptap/pm/model';
-import { mdxComponents } from '../../../schemas/mdx-components.ts';
+import { mdxComponents } from '../../schemas/mdx-components.ts';
 
 /** Links the editor accepts: https/http URLs, site paths and in-page anchors (as the validator). */
 export const ALLOWED_LINK = /^(https?:\/\/|\/|#)/i;

@@ -15,9 +15,11 @@ import { toHtml } from 'hast-util-to-html';
 import type { Nodes, Root } from 'mdast';
 import type { MdxJsxAttribute, MdxJsxFlowElement, MdxJsxTextElement } from 'mdast-util-mdx';
 import { toHast, type State } from 'mdast-util-to-hast';
-import type { mdxComponents } from '../../../schemas/mdx-components.ts';
-import { checkMdxTree, parseMdxBody } from '../../../scripts/lib/mdx-safety.ts';
-import { typesetFrench } from '../../../scripts/lib/typography.ts';
+import type { mdxComponents } from '../schemas/mdx-components.ts';
+import { parseMdxBody } from './mdx-parse.ts';
+import { checkMdxTree, type BodyReference } from './mdx-safety.ts';
+import { ProblemError } from './problem.ts';
+import { typesetFrench } from './typography.ts';
 import { escapeHtml } from './escape-html.ts';
 
 /** A heading of the body, for a table of contents. */
@@ -25,16 +27,6 @@ export interface BodyHeading {
   depth: number;
   slug: string;
   text: string;
-}
-
-/** Thrown when a body is outside the safe subset; the lines are `line: field: message`, body-relative. */
-export class UnsafeBodyError extends Error {
-  readonly lines: string[];
-  constructor(lines: string[]) {
-    super(lines.join('\n'));
-    this.lines = lines;
-    this.name = 'UnsafeBodyError';
-  }
 }
 
 type JsxElement = MdxJsxFlowElement | MdxJsxTextElement;
@@ -68,33 +60,30 @@ const components: Record<keyof typeof mdxComponents, ComponentRenderer> = {
 function renderComponent(state: State, node: JsxElement): Element {
   const render = components[node.name as keyof typeof components];
   // checkMdxTree has refused anything else; this guards the renderer if the two ever diverge.
-  if (!render) throw new UnsafeBodyError([`${node.position?.start.line ?? 1}: <${node.name}>: composant non autorisé`]);
+  if (!render) throw new ProblemError([{ line: node.position?.start.line ?? 1, field: `<${node.name}>`, message: 'composant non autorisé' }]);
   const attributes = Object.fromEntries((node.attributes as MdxJsxAttribute[]).map((a) => [a.name, String(a.value)]));
   const result = render(attributes, state.all(node) as ElementContent[]);
   state.patch(node, result);
   return result;
 }
 
-/** Renders a body; throws UnsafeBodyError when it is outside the safe subset. */
-export function renderBody(body: string): { html: string; headings: BodyHeading[] } {
-  let tree: Root;
-  try {
-    tree = parseMdxBody(body);
-  } catch (error) {
-    const place = error as { line?: number; reason?: string; message?: string };
-    throw new UnsafeBodyError([`${place.line ?? 1}: corps: MDX illisible : ${place.reason ?? place.message}`]);
-  }
-  const { problems } = checkMdxTree(tree);
-  if (problems.length) throw new UnsafeBodyError(problems.map((p) => `${p.line}: ${p.field}: ${p.message}`));
+/**
+ * Renders a body, with its headings and the entries it refers to; throws `ProblemError` (body
+ * lines) when it is outside the safe subset.
+ */
+export function renderBody(body: string): { html: string; headings: BodyHeading[]; references: BodyReference[] } {
+  const tree: Root = parseMdxBody(body);
+  const { problems, references } = checkMdxTree(tree);
+  if (problems.length) throw new ProblemError(problems);
   typeset(tree);
   const hast = toHast(tree, {
     handlers: { mdxJsxFlowElement: renderComponent, mdxJsxTextElement: renderComponent },
     unknownHandler: (_state, node) => {
-      throw new UnsafeBodyError([`${node.position?.start.line ?? 1}: corps: élément « ${node.type} » non pris en charge`]);
+      throw new ProblemError([{ line: node.position?.start.line ?? 1, field: 'corps', message: `élément « ${node.type} » non pris en charge` }]);
     },
   }) as HastRoot;
   const headings = addHeadingIds(hast);
-  return { html: toHtml(hast), headings };
+  return { html: toHtml(hast), headings, references };
 }
 
 /** French typography in prose text nodes; code, inline code and link targets are other node types. */

@@ -5,19 +5,13 @@
  */
 import type { Root, Nodes } from 'mdast';
 import type { MdxJsxAttribute, MdxJsxExpressionAttribute } from 'mdast-util-mdx';
-import remarkMdx from 'remark-mdx';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
-import { forbiddenElements, mdxComponents } from '../../schemas/mdx-components.ts';
-import { listProblems } from '../../schemas/parse.ts';
+import { forbiddenElements, mdxComponents } from '../schemas/mdx-components.ts';
+import { parseMdxBody } from './mdx-parse.ts';
+import { listProblems } from './parse-input.ts';
+import { ProblemError, type Problem } from './problem.ts';
 
-/** A problem in an MDX body, with its line in the body (1-based). */
-export interface BodyProblem {
-  line: number;
-  /** What the problem is about: `import`, `expression`, `<Encadre type>`, `lien`… */
-  field: string;
-  message: string;
-}
+/** A problem in an MDX body; `line` is 1-based in the body. */
+export type BodyProblem = Problem & { line: number };
 
 /** A link or component reference to another entry found in a body. */
 export interface BodyReference {
@@ -29,33 +23,14 @@ export interface BodyReference {
 
 const UNSAFE_URL = /^\s*(javascript|data|vbscript|file):/i;
 const INTERNAL_ENTRY_URL = /^\/(fiches|guides|retours|structures|territoires)\/([^/#?]+)\/?(?:[#?].*)?$/;
-const processor = unified().use(remarkParse).use(remarkMdx);
-
-/** Parses an MDX body into mdast, as the site and the editor bridge read it. */
-export function parseMdxBody(body: string): Root {
-  return processor.parse(body);
-}
-
 /** Checks a body against the safe subset; returns the problems and the entry references found. */
 export function checkMdxBody(body: string): { problems: BodyProblem[]; references: BodyReference[] } {
   let tree: Root;
   try {
     tree = parseMdxBody(body);
   } catch (error) {
-    const place = error as { line?: number; reason?: string; message?: string };
-    // A forbidden tag often breaks parsing first (CSS braces read as expressions): name the tag.
-    const forbidden = findForbiddenTags(body);
-    if (forbidden.length) return { problems: forbidden, references: [] };
-    return {
-      problems: [
-        {
-          line: place.line ?? 1,
-          field: 'corps',
-          message: `MDX illisible : ${place.reason ?? place.message}. ${parseHint(place.reason ?? place.message ?? '')}`.trim(),
-        },
-      ],
-      references: [],
-    };
+    if (!(error instanceof ProblemError)) throw error;
+    return { problems: error.problems as BodyProblem[], references: [] };
   }
   return checkMdxTree(tree);
 }
@@ -74,8 +49,16 @@ export function checkMdxTree(tree: Root): { problems: BodyProblem[]; references:
       case 'mdxTextExpression':
         problems.push({ line, field: 'expression', message: 'expression {…} interdite : écrivez le texte tel quel (pour une accolade, écrivez \\{ )' });
         return false;
-      case 'mdxJsxFlowElement':
       case 'mdxJsxTextElement':
+        // The editor holds components as blocks and the site renders them as blocks: one inside a
+        // paragraph would be lost by the one and make invalid HTML (<p> in <p>) in the other.
+        if (node.name && mdxComponents[node.name]) {
+          problems.push({ line, field: `<${node.name}>`, message: `composant au milieu d’un paragraphe : placez <${node.name} … /> seul sur sa ligne, précédé et suivi d’une ligne vide` });
+          return false;
+        }
+        checkElement(node, line, problems, references);
+        return true;
+      case 'mdxJsxFlowElement':
         checkElement(node, line, problems, references);
         return true;
       case 'heading':
@@ -157,21 +140,7 @@ function checkElement(node: JsxElement, line: number, problems: BodyProblem[], r
   }
 }
 
-function findForbiddenTags(body: string): BodyProblem[] {
-  const pattern = new RegExp(`<(${forbiddenElements.join('|')})\\b`, 'i');
-  return body.split('\n').flatMap((text, i) => {
-    const match = pattern.exec(text);
-    return match ? [{ line: i + 1, field: `<${match[1]}>`, message: `balise <${match[1]}> interdite dans un contenu contribué` }] : [];
-  });
-}
-
 function visit(node: Nodes, enter: (node: Nodes) => boolean): void {
   if (!enter(node)) return;
   if ('children' in node) for (const child of node.children as Nodes[]) visit(child, enter);
-}
-
-function parseHint(reason: string): string {
-  if (/expression|acorn|\{/.test(reason)) return 'Une accolade { ouvre une expression, interdite : écrivez \\{ pour une accolade littérale.';
-  if (/tag|<|jsx/i.test(reason)) return 'Un < ouvre une balise : écrivez \\< pour un chevron littéral, ou fermez le composant.';
-  return '';
 }

@@ -10,7 +10,7 @@ import type { BlockContent, ListItem, PhrasingContent, Root, RootContent } from 
 import type { MdxJsxFlowElement } from 'mdast-util-mdx';
 import { mdxToMarkdown } from 'mdast-util-mdx';
 import { toMarkdown, type Handle, type Options } from 'mdast-util-to-markdown';
-import { mdxComponents } from '../../../schemas/mdx-components.ts';
+import { mdxComponents } from '../../schemas/mdx-components.ts';
 
 type Mark = { type: string; attrs?: Record<string, unknown> };
 type InlineItem = { kind: 'text' | 'break'; text: string; marks: Mark[] };

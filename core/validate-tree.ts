@@ -6,25 +6,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
-import { collections } from '../../schemas/collections.ts';
-import { collectionNames, SLUG_PATTERN, type CollectionName } from '../../schemas/common.ts';
-import { listDataLinks } from '../../schemas/links.ts';
-import { formatFieldPath, listProblems } from '../../schemas/parse.ts';
+import { collections } from '../schemas/collections.ts';
+import { collectionNames, SLUG_PATTERN, type CollectionName } from '../schemas/common.ts';
+import { listDataLinks } from '../schemas/links.ts';
+import { formatFieldPath, listProblems } from './parse-input.ts';
 import { getCommune, getDepartement, suggestCommunes } from './communes.ts';
 import { readEntry, type RawEntry } from './content-files.ts';
 import { checkMdxBody, type BodyReference } from './mdx-safety.ts';
+import { slugFromTitle } from './slug.ts';
+import { sortProblems, type Problem } from './problem.ts';
 
-/** One problem in a content tree. */
-export interface Problem {
-  /** Path of the file, relative to the content root, with `/` separators. */
-  file: string;
-  /** 1-based line in the file. */
-  line: number;
-  /** Field path, or what the problem is about. */
-  field: string;
-  /** What is wrong, and how to fix it where that is clear. */
-  message: string;
-}
 
 /** A file that passed its own checks, with its schema output. */
 export interface CheckedEntry {
@@ -39,11 +30,6 @@ export interface CheckedEntry {
   raw: RawEntry;
   /** Entry references found in the body (links and <VoirAussi>). */
   bodyReferences: BodyReference[];
-}
-
-/** Formats a problem as the validator prints it. */
-export function formatProblem(problem: Problem): string {
-  return `${problem.file}:${problem.line}: ${problem.field}: ${problem.message}`;
 }
 
 /** Validates every file of a content tree; an empty list means the tree is valid. */
@@ -88,7 +74,7 @@ async function listContentFiles(dir: string): Promise<{ files: string[]; problem
   try {
     top = await readdir(dir, { withFileTypes: true });
   } catch {
-    return { files, problems: [{ file: '.', line: 1, field: 'dossier', message: 'dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)' }] };
+    return { files, problems: [{ file: '.', field: 'dossier', message: 'dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)' }] };
   }
   for (const folder of top) {
     if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
@@ -126,7 +112,7 @@ export function checkEntryFile(file: string, text: string): { problems: Problem[
     return { problems };
   }
   if (!SLUG_PATTERN.test(raw.slug)) {
-    problems.push({ file, line: 1, field: 'slug', message: `nom de fichier invalide : renommez-le en « ${suggestSlug(raw.slug)}${expected} » (minuscules sans accents, chiffres, tirets)` });
+    problems.push({ file, line: 1, field: 'slug', message: `nom de fichier invalide : renommez-le en « ${slugFromTitle(raw.slug)}${expected} » (minuscules sans accents, chiffres, tirets)` });
   }
   for (const error of raw.yamlErrors) problems.push({ file, line: error.line, field: 'frontmatter', message: error.message });
   const body = raw.format === 'mdx' ? checkMdxBody(raw.body) : { problems: [], references: [] };
@@ -273,15 +259,3 @@ function suggestClosest(value: string, known: readonly string[]): string | undef
   return distance(value, nearest) <= Math.max(2, Math.floor(value.length / 3)) ? nearest : undefined;
 }
 
-function sortProblems(problems: Problem[]): Problem[] {
-  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.field.localeCompare(b.field));
-}
-
-function suggestSlug(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}

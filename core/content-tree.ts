@@ -2,11 +2,12 @@
  * A validated content tree, as the site and the editor server read it: entries with their schema
  * output, lookups by reference, the référentiel and the self-assessment grid in order.
  */
-import type { CollectionName } from '../../schemas/common.ts';
-import type { Referentiel } from '../../schemas/referentiel.ts';
-import type { Autodiagnostic } from '../../schemas/autodiagnostic.ts';
-import type { AxeCode } from '../../schemas/vocabularies.ts';
-import { formatProblem, inspectContentTree, type CheckedEntry, type Problem } from './validate-tree.ts';
+import type { CollectionName } from '../schemas/common.ts';
+import type { Referentiel } from '../schemas/referentiel.ts';
+import type { Autodiagnostic } from '../schemas/autodiagnostic.ts';
+import type { AxeCode } from '../schemas/vocabularies.ts';
+import { inspectContentTree, type CheckedEntry } from './validate-tree.ts';
+import { ProblemError } from './problem.ts';
 
 /** An objectif of the référentiel with its ancestors. */
 export interface ObjectifInfo {
@@ -50,20 +51,10 @@ export function indexObjectifs(referentiel: readonly Referentiel[]): Map<string,
   return objectifs;
 }
 
-/** Thrown when a tree has problems; its message is the validator's output. */
-export class ContentError extends Error {
-  readonly problems: Problem[];
-  constructor(problems: Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.problems = problems;
-    this.name = 'ContentError';
-  }
-}
-
-/** Loads and validates a content tree; throws `ContentError` listing every problem. */
+/** Loads and validates a content tree; throws `ProblemError` listing every problem. */
 export async function loadContentTree(dir: string): Promise<ContentTree> {
   const { problems, entries } = await inspectContentTree(dir);
-  if (problems.length) throw new ContentError(problems);
+  if (problems.length) throw new ProblemError(problems);
   return buildContentTree(dir, entries);
 }
 

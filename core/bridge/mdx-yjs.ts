@@ -6,12 +6,13 @@
 import { prosemirrorJSONToYXmlFragment, updateYFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { parse as parseYaml } from 'yaml';
 import * as Y from 'yjs';
-import { collections } from '../../../schemas/collections.ts';
-import type { CollectionName } from '../../../schemas/common.ts';
-import { splitFrontmatter } from '../../../scripts/lib/content-files.ts';
+import { collections } from '../../schemas/collections.ts';
+import type { CollectionName } from '../../schemas/common.ts';
+import { splitFrontmatter } from '../frontmatter.ts';
 import { bodySchema } from './body-extensions.ts';
 import { stringifyEntryYaml } from './entry-yaml.ts';
-import { BridgeError, parseMdxBody } from './mdx-to-prosemirror.ts';
+import { mdxToProseMirror } from './mdx-to-prosemirror.ts';
+import { placeProblems, ProblemError } from '../problem.ts';
 import { serializeBody } from './prosemirror-to-mdx.ts';
 
 /** Name of the Y.XmlFragment that holds an entry's body (Tiptap's default). */
@@ -26,20 +27,20 @@ export const BRIDGE_ORIGIN = Symbol('terreau-bridge');
 export interface ParsedEntry {
   data: Record<string, unknown>;
   /** ProseMirror JSON of the body; `null` for YAML collections. */
-  body: ReturnType<typeof parseMdxBody> | null;
+  body: ReturnType<typeof mdxToProseMirror> | null;
 }
 
-/** Parses a content file of a collection into data and body; throws `BridgeError` with a line. */
+/** Parses a content file of a collection into data and body; throws `ProblemError` with file lines. */
 export function parseEntryText(text: string, collection: CollectionName): ParsedEntry {
   if (collections[collection].format === 'yaml') return { data: parseData(text, 0), body: null };
   const { frontmatter, body, bodyStartLine } = splitFrontmatter(text);
-  if (frontmatter === null) throw new BridgeError(1, 'frontmatter absent : le fichier doit commencer par « --- »');
+  if (frontmatter === null) throw new ProblemError([{ line: 1, field: 'frontmatter', message: 'frontmatter absent : le fichier doit commencer par « --- »' }]);
   const data = parseData(frontmatter, 1);
   try {
-    return { data, body: parseMdxBody(body) };
+    return { data, body: mdxToProseMirror(body) };
   } catch (error) {
     // Body lines are reported as lines of the file, as the validator does.
-    if (error instanceof BridgeError) throw new BridgeError(error.line + bodyStartLine - 1, error.reason);
+    if (error instanceof ProblemError) throw new ProblemError(placeProblems(error.problems, bodyStartLine));
     throw error;
   }
 }
@@ -50,9 +51,9 @@ function parseData(yaml: string, lineOffset: number): Record<string, unknown> {
     data = parseYaml(yaml) ?? {};
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 1;
-    throw new BridgeError(line + lineOffset, `YAML illisible : ${(error as Error).message.split('\n')[0]}`);
+    throw new ProblemError([{ line: line + lineOffset, field: 'frontmatter', message: `YAML illisible : ${(error as Error).message.split('\n')[0]}` }]);
   }
-  if (typeof data !== 'object' || Array.isArray(data)) throw new BridgeError(1 + lineOffset, 'les données doivent être une suite de champs « nom: valeur »');
+  if (typeof data !== 'object' || Array.isArray(data)) throw new ProblemError([{ line: 1 + lineOffset, field: 'frontmatter', message: 'les données doivent être une suite de champs « nom: valeur »' }]);
   return data as Record<string, unknown>;
 }
 

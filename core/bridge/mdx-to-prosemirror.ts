@@ -8,38 +8,24 @@
 import type { JSONContent } from '@tiptap/core';
 import type { BlockContent, Definition, DefinitionContent, ListItem, Nodes, PhrasingContent, Root, RootContent } from 'mdast';
 import type { MdxJsxAttribute, MdxJsxExpressionAttribute, MdxJsxFlowElement } from 'mdast-util-mdx';
-import remarkMdx from 'remark-mdx';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
-import { mdxComponents } from '../../../schemas/mdx-components.ts';
+import { mdxComponents } from '../../schemas/mdx-components.ts';
+import { parseMdxBody } from '../mdx-parse.ts';
+import { checkMdxTree } from '../mdx-safety.ts';
+import { ProblemError } from '../problem.ts';
 
-/** A body the editor cannot represent; `line` is 1-based in the body. */
-export class BridgeError extends Error {
-  readonly line: number;
-  /** What is wrong and how to fix it, in French, without the line. */
-  readonly reason: string;
-
-  constructor(line: number, reason: string) {
-    super(`ligne ${line} : ${reason}`);
-    this.line = line;
-    this.reason = reason;
-    this.name = 'BridgeError';
-  }
+/** A body the editor cannot represent: one problem, at its body line, field `corps`. */
+function refuse(line: number, message: string): ProblemError {
+  return new ProblemError([{ line, field: 'corps', message }]);
 }
 
 type Mark = { type: string; attrs?: Record<string, unknown> };
 
-const processor = unified().use(remarkParse).use(remarkMdx);
-
-/** Parses an MDX body (no frontmatter) into the ProseMirror JSON of a `doc` node. */
-export function parseMdxBody(text: string): JSONContent {
-  let tree: Root;
-  try {
-    tree = processor.parse(text);
-  } catch (error) {
-    const place = error as { line?: number; reason?: string; message?: string };
-    throw new BridgeError(place.line ?? 1, `MDX illisible : ${place.reason ?? place.message}`);
-  }
+/** Parses an MDX body (no frontmatter) into the ProseMirror JSON of a `doc` node; throws `ProblemError`. */
+export function mdxToProseMirror(text: string): JSONContent {
+  const tree: Root = parseMdxBody(text);
+  // One rule set: what the validator refuses, the editor refuses, with the same words.
+  const { problems } = checkMdxTree(tree);
+  if (problems.length) throw new ProblemError(problems);
   const definitions = collectDefinitions(tree);
   const content = convertBlocks(tree.children, definitions);
   return { type: 'doc', content: content.length ? content : [{ type: 'paragraph' }] };
@@ -69,7 +55,7 @@ function convertBlock(node: RootContent, definitions: Map<string, Definition>): 
       return [paragraph(convertInlines(node.children, [], definitions))];
     case 'heading':
       if (node.depth < 2 || node.depth > 4) {
-        throw new BridgeError(lineOf(node), `titre de niveau ${node.depth} : l’éditeur accepte les niveaux 2 à 4 (##, ###, ####)`);
+        throw refuse(lineOf(node), `titre de niveau ${node.depth} : l’éditeur accepte les niveaux 2 à 4 (##, ###, ####)`);
       }
       return [withContent({ type: 'heading', attrs: { level: node.depth } }, convertInlines(node.children, [], definitions))];
     case 'thematicBreak':
@@ -90,13 +76,13 @@ function convertBlock(node: RootContent, definitions: Map<string, Definition>): 
     case 'mdxJsxFlowElement':
       return [component(node, definitions)];
     case 'html':
-      throw new BridgeError(lineOf(node), 'HTML brut non pris en charge : écrivez en Markdown');
+      throw refuse(lineOf(node), 'HTML brut non pris en charge : écrivez en Markdown');
     case 'mdxFlowExpression':
-      throw new BridgeError(lineOf(node), 'expression {…} non prise en charge : écrivez \\{ pour une accolade');
+      throw refuse(lineOf(node), 'expression {…} non prise en charge : écrivez \\{ pour une accolade');
     case 'mdxjsEsm':
-      throw new BridgeError(lineOf(node), 'import/export non pris en charge dans un contenu');
+      throw refuse(lineOf(node), 'import/export non pris en charge dans un contenu');
     default:
-      throw new BridgeError(lineOf(node), `élément « ${node.type} » non pris en charge par l’éditeur`);
+      throw refuse(lineOf(node), `élément « ${node.type} » non pris en charge par l’éditeur`);
   }
 }
 
@@ -115,23 +101,23 @@ function component(node: MdxJsxFlowElement, definitions: Map<string, Definition>
   const attrs: Record<string, string | null> = Object.fromEntries(Object.keys(definition.attributes).map((key) => [key, null]));
   for (const attribute of node.attributes as (MdxJsxAttribute | MdxJsxExpressionAttribute)[]) {
     if (attribute.type !== 'mdxJsxAttribute' || typeof attribute.value !== 'string') {
-      throw new BridgeError(line, `<${name}> : attributs littéraux seulement, sous la forme nom="valeur"`);
+      throw refuse(line, `<${name}> : attributs littéraux seulement, sous la forme nom="valeur"`);
     }
     if (!(attribute.name in attrs)) {
-      throw new BridgeError(line, `<${name}> : attribut ${attribute.name} inconnu ; attributs admis : ${Object.keys(definition.attributes).join(', ')}`);
+      throw refuse(line, `<${name}> : attribut ${attribute.name} inconnu ; attributs admis : ${Object.keys(definition.attributes).join(', ')}`);
     }
     attrs[attribute.name] = attribute.value;
   }
   if (definition.kind === 'atom') {
-    if (node.children.length > 0) throw new BridgeError(line, `<${name}> n’a pas de contenu : écrivez-le fermé, <${name} … />`);
+    if (node.children.length > 0) throw refuse(line, `<${name}> n’a pas de contenu : écrivez-le fermé, <${name} … />`);
     return { type: name, attrs };
   }
   return { type: name, attrs, content: nonEmptyBlocks(convertBlocks(node.children as RootContent[], definitions)) };
 }
 
-function notAllowed(line: number, name: string | null | undefined): BridgeError {
+function notAllowed(line: number, name: string | null | undefined): ProblemError {
   const hint = /^[a-z]/.test(name ?? '') ? ' ; le HTML brut n’est pas accepté, écrivez en Markdown' : '';
-  return new BridgeError(line, `composant <${name ?? ''}> non autorisé (composants autorisés : ${Object.keys(mdxComponents).join(', ')})${hint}`);
+  return refuse(line, `composant <${name ?? ''}> non autorisé (composants autorisés : ${Object.keys(mdxComponents).join(', ')})${hint}`);
 }
 
 function nonEmptyBlocks(blocks: JSONContent[]): JSONContent[] {
@@ -177,26 +163,26 @@ function convertInline(node: PhrasingContent, marks: Mark[], definitions: Map<st
       return convertInlines(node.children, addMark(marks, linkMark(node.url, node.title ?? null)), definitions);
     case 'linkReference': {
       const definition = definitions.get(node.identifier);
-      if (!definition) throw new BridgeError(lineOf(node), `lien « [${node.label ?? node.identifier}] » sans définition`);
+      if (!definition) throw refuse(lineOf(node), `lien « [${node.label ?? node.identifier}] » sans définition`);
       return convertInlines(node.children, addMark(marks, linkMark(definition.url, definition.title ?? null)), definitions);
     }
     case 'break':
       return [{ type: 'hardBreak' }];
     case 'image':
     case 'imageReference':
-      throw new BridgeError(lineOf(node), 'image non prise en charge : proposez le fichier avec <Ressource href="…" titre="…" />');
+      throw refuse(lineOf(node), 'image non prise en charge : proposez le fichier avec <Ressource href="…" titre="…" />');
     case 'mdxJsxTextElement':
       if (!mdxComponents[node.name ?? '']) throw notAllowed(lineOf(node), node.name);
-      throw new BridgeError(
+      throw refuse(
         lineOf(node),
         `composant <${node.name ?? ''}> au milieu d’un paragraphe : l’éditeur le veut seul sur sa ligne, précédé et suivi d’une ligne vide`,
       );
     case 'mdxTextExpression':
-      throw new BridgeError(lineOf(node), 'expression {…} non prise en charge : écrivez \\{ pour une accolade');
+      throw refuse(lineOf(node), 'expression {…} non prise en charge : écrivez \\{ pour une accolade');
     case 'html':
-      throw new BridgeError(lineOf(node), 'HTML brut non pris en charge : écrivez en Markdown');
+      throw refuse(lineOf(node), 'HTML brut non pris en charge : écrivez en Markdown');
     default:
-      throw new BridgeError(lineOf(node), `élément « ${node.type} » non pris en charge par l’éditeur`);
+      throw refuse(lineOf(node), `élément « ${node.type} » non pris en charge par l’éditeur`);
   }
 }
 

@@ -4,8 +4,9 @@
  * valide. Warnings have the shape of problems (`path:line: field: message`), and their message
  * starts with « avertissement : » so a reader and a script tell them apart.
  */
-import { formatFieldPath } from '../../schemas/parse.ts';
-import type { CheckedEntry, Problem } from './validate-tree.ts';
+import { formatFieldPath } from './parse-input.ts';
+import type { Problem } from './problem.ts';
+import type { CheckedEntry } from './validate-tree.ts';
 
 /** The word that starts every warning's message. */
 export const WARNING_PREFIX = 'avertissement : ';

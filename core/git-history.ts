@@ -80,7 +80,7 @@ export function parseGitLog(output: string): ContentHistory {
     const [commit, name, email, date, message, patch = ''] = record.split(FIELD);
     if (!commit || !date || message === undefined) continue;
     const author = { name: name ?? '', email: email ?? '' };
-    const coAuthors = parseCoAuthors(message);
+    const coAuthors = parsePersonTrailers(message, 'Co-authored-by');
     const trimmed = message.trim();
     const subject = trimmed.split('\n')[0] ?? '';
     for (const filePatch of splitPatch(patch)) {
@@ -109,9 +109,10 @@ export function contributorsOf(changes: readonly Change[]): Person[] {
   return [...people.values()];
 }
 
-function parseCoAuthors(message: string): Person[] {
+/** The people a commit message names in one trailer (`Co-authored-by`, `Reviewed-by`), in order. */
+export function parsePersonTrailers(message: string, trailer: 'Co-authored-by' | 'Reviewed-by'): Person[] {
   const people: Person[] = [];
-  for (const match of message.matchAll(/^Co-authored-by:\s*(.+?)\s*<([^>]*)>\s*$/gim)) {
+  for (const match of message.matchAll(new RegExp(`^${trailer}:\\s*(.+?)\\s*<([^>]*)>\\s*$`, 'gim'))) {
     people.push({ name: match[1] ?? '', email: match[2] ?? '' });
   }
   return people;

@@ -2,8 +2,8 @@
  * Collaboration document names are `<collection>/<slug>` of a known collection: the only way a
  * client names a file, so nothing else (paths, dots, other folders) can ever reach the disk.
  */
-import { collections } from '../../../schemas/collections.ts';
-import { collectionNames, SLUG_PATTERN, type CollectionName } from '../../../schemas/common.ts';
+import { collections } from '../schemas/collections.ts';
+import { collectionNames, SLUG_PATTERN, type CollectionName } from '../schemas/common.ts';
 
 /** A document name resolved to its entry file. */
 export interface EntryAddress {

@@ -1,0 +1,38 @@
+/**
+ * The collaboration wire protocol beyond Yjs, shared by the editor server and the browser editor.
+ *
+ * Save status (JSON in a Hocuspocus stateless message; listen with `provider.on('stateless', …)`):
+ *   { "type": "terreau/status", "document": "fiches/x", "state": SaveState, "label": "…",
+ *     "commit"?: "<oid>", "problems"?: [{ "file", "line", "field", "message" }], "at": "<ISO date>" }
+ * State:
+ *   "modified"  — edits received and journaled (durable), not yet committed to Git;
+ *   "saved"     — committed to the commons repository (« enregistré »);
+ *   "published" — the public site was rebuilt with that commit (« publié »);
+ *   "invalid"   — the content fails validation: not committed, kept in the journal; `problems` says why;
+ *   "error"     — the server could not commit (retried at the next edit or departure).
+ */
+import type { Problem } from './problem.ts';
+
+/** What a document's save status can be. */
+export type SaveState = 'modified' | 'saved' | 'published' | 'invalid' | 'error';
+
+/** The stateless message an editor receives about its document's save status. */
+export interface StatusMessage {
+  type: 'terreau/status';
+  document: string;
+  state: SaveState;
+  /** French text to show as is. */
+  label: string;
+  commit?: string;
+  problems?: Problem[];
+  at: string;
+}
+
+/** French label of each save state, as the editor shows it. */
+export const saveStateLabels: Record<SaveState, string> = {
+  modified: 'modifications en cours d’enregistrement',
+  saved: 'enregistré',
+  published: 'publié',
+  invalid: 'non enregistré : le contenu doit être corrigé',
+  error: 'non enregistré : erreur du serveur, nouvel essai à la prochaine modification',
+};

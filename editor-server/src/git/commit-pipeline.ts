@@ -1,0 +1,157 @@
+/**
+ * From a live document to a commit: the document is captured at one instant (text, state,
+ * editors since the last commit, journal watermark), validated, and committed with the main
+ * editor as author, every other editor as `Co-authored-by:`, and the server as committer.
+ * Invalid content is not committed; editors get the problems through the status protocol, and
+ * the journal keeps the edits. A commit from outside landing meanwhile is merged first, then the
+ * document is serialized again, so nothing of theirs is reverted.
+ */
+import * as Y from 'yjs';
+import { serializeDocToEntry } from '../../../core/bridge/mdx-yjs.ts';
+import type { EntryAddress } from '../../../core/document-name.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import type { GitConfig } from '../config.ts';
+import type { StatusBoard } from '../documents/status.ts';
+import type { SitePublisher } from '../publish/site-publisher.ts';
+import type { DocumentStore } from '../storage/document-store.ts';
+import type { EntryValidator } from '../validation/entry-validator.ts';
+import { commitEntry, readFileAt, readHead } from './commons-repo.ts';
+import type { OutsideCommits } from './outside-commits.ts';
+
+/** What a commit is made of, captured from a document at one instant. */
+export interface CapturedDocument {
+  text: string;
+  state: Uint8Array;
+  editorIds: string[];
+  /** Journal id up to which the editors' updates are in `state`. */
+  watermark: number;
+}
+
+/** Result of one commit attempt. */
+export type CommitOutcome = { state: 'committed'; commit: string } | { state: 'unchanged' } | { state: 'invalid' } | { state: 'nothing' };
+
+/** What `CommitPipeline` works with. */
+export interface CommitPipelineConfig {
+  repoDir: string;
+  git: GitConfig;
+  store: DocumentStore;
+  accounts: Accounts;
+  status: StatusBoard;
+  publisher: SitePublisher;
+  validator: EntryValidator;
+  outside: OutsideCommits;
+  /** The live document of a name, if it is loaded. */
+  findDocument: (name: string) => Y.Doc | undefined;
+  log: (message: string) => void;
+}
+
+/** How many times a commit is tried again when HEAD moves from outside during the attempt. */
+const MAX_ATTEMPTS = 5;
+
+/** Captures, validates and commits documents. `commit` must run in the Git queue. */
+export class CommitPipeline {
+  private readonly config: CommitPipelineConfig;
+
+  constructor(config: CommitPipelineConfig) {
+    this.config = config;
+  }
+
+  /** A document's text, state, pending editors and journal watermark, read at one instant. */
+  capture(address: EntryAddress, document: Y.Doc): CapturedDocument | 'nothing' | 'invalid' {
+    const editors = this.config.store.pendingEditors(address.name);
+    if (editors.length === 0) return 'nothing';
+    const watermark = this.config.store.lastJournalId();
+    const state = Y.encodeStateAsUpdate(document);
+    try {
+      return { text: serializeDocToEntry(document, address.collection), state, editorIds: editors.map((e) => e.userId), watermark };
+    } catch (error) {
+      this.config.status.set(address.name, 'invalid', {
+        problems: [{ file: address.path, line: 1, field: 'document', message: `contenu impossible à convertir : ${String((error as Error).message ?? error)}` }],
+      });
+      return 'invalid';
+    }
+  }
+
+  /** Commits a captured document on the current HEAD (merging outside commits first). */
+  async commit(address: EntryAddress, captured: CapturedDocument): Promise<CommitOutcome> {
+    const { repoDir, outside } = this.config;
+    // Each pass: merge what was committed from outside since we last looked, then commit on top
+    // of exactly that HEAD; a commit from outside landing in between makes the pass start again.
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > MAX_ATTEMPTS) throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
+      const head = await readHead(repoDir);
+      if (head !== outside.knownHead) {
+        const changed = await outside.absorb();
+        if (changed.includes(address.path)) {
+          // The text was serialized before that outside change was merged: committing it would
+          // revert it. Serialize again from the document that now holds both.
+          const live = this.config.findDocument(address.name);
+          const again = this.capture(address, live ?? (await this.rebuildFromStore(address, outside.knownHead!)));
+          if (typeof again === 'string') return { state: again };
+          captured = again;
+        }
+        continue;
+      }
+      const { text, state, editorIds, watermark } = captured;
+      const current = await readFileAt(repoDir, head, address.path);
+      if (current === text) {
+        this.markCommitted(address, captured, head);
+        return { state: 'unchanged' };
+      }
+      const problems = await this.config.validator.validate(address.collection, address.slug, text);
+      if (problems.length > 0) {
+        this.config.status.set(address.name, 'invalid', { problems });
+        return { state: 'invalid' };
+      }
+      const [author, ...coAuthors] = editorIds.map((id) => this.identityOf(id));
+      const message = [
+        `${current === undefined ? 'Créer' : 'Modifier'} ${address.name} depuis l’éditeur`,
+        ...(coAuthors.length ? ['', ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`)] : []),
+        '',
+      ].join('\n');
+      const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer);
+      if (!commit) continue;
+      outside.knownHead = commit;
+      this.config.validator.update(address.path, text);
+      this.markCommitted(address, captured, commit);
+      this.config.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
+      this.publish(address, commit);
+      return { state: 'committed', commit };
+    }
+  }
+
+  /** The file now holds the captured text: it is the document's new base, and its editors are credited. */
+  private markCommitted(address: EntryAddress, { text, state, watermark }: CapturedDocument, commit: string): void {
+    this.config.store.setBase(address.name, text, state);
+    this.config.store.clearPendingEditors(address.name, watermark);
+    this.config.status.set(address.name, 'saved', { commit });
+  }
+
+  private publish(address: EntryAddress, commit: string): void {
+    void this.config.publisher.publish().then(
+      () => {
+        if (this.config.status.get(address.name)?.commit === commit) this.config.status.set(address.name, 'published', { commit });
+      },
+      (error) => this.config.log(`publication : ${error}`),
+    );
+  }
+
+  /**
+   * A document that is no longer loaded, rebuilt from its snapshot and journal, with the file's
+   * text at HEAD merged in and stored (as loading it would do).
+   */
+  private async rebuildFromStore(address: EntryAddress, head: string): Promise<Y.Doc> {
+    const theirs = await readFileAt(this.config.repoDir, head, address.path);
+    const document = new Y.Doc();
+    const stored = this.config.store.load(address.name);
+    if (stored.state) Y.applyUpdate(document, stored.state);
+    for (const update of stored.updates) Y.applyUpdate(document, update);
+    if (theirs !== undefined && theirs !== stored.baseText) this.config.outside.merge(document, stored.baseState, theirs, address);
+    return document;
+  }
+
+  private identityOf(userId: string): { name: string; email: string } {
+    const user = this.config.accounts.findById(userId);
+    return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${this.config.git.authorEmailDomain}` };
+  }
+}

@@ -1,0 +1,35 @@
+/** Serves a built site on 127.0.0.1 (port 0) with the production static server, counting the bytes each path sends. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serveStaticSite } from '../../editor-server/src/http/static-site.ts';
+
+/** A running static server; `close()` stops it. */
+export interface SiteServer {
+  url: string;
+  /** Bytes sent so far, per path (to measure what a page fetches). */
+  bytesSent: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** Serves `root` until closed, exactly as `npm start` serves the published site. */
+export async function serveSite(root: string): Promise<SiteServer> {
+  const bytesSent = new Map<string, number>();
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    response.on('finish', () => {
+      const length = Number(response.getHeader('content-length') ?? 0);
+      if (request.method === 'GET') bytesSent.set(url.pathname, (bytesSent.get(url.pathname) ?? 0) + length);
+    });
+    serveStaticSite(root, request, response, url).catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bytesSent,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
