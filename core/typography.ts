@@ -76,8 +76,19 @@ export function typesetHtmlText(html: string): string {
   return out + (rawUntil ? rest : typesetEscapedText(rest));
 }
 
+// Pages of one site repeat most of their text (navigation, labels, titles of linked entries):
+// typesetting each distinct run once makes the pass about twice as fast on a whole build.
+const typesetRuns = new Map<string, string>();
+const MAX_REMEMBERED_RUNS = 50_000;
+
 // Escaped apostrophes and quotes are text too: read them as characters before typesetting.
 function typesetEscapedText(text: string): string {
   if (!text.trim()) return text;
-  return typesetFrench(text.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&quot;|&#34;/g, '"'));
+  let typeset = typesetRuns.get(text);
+  if (typeset === undefined) {
+    typeset = typesetFrench(text.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&quot;|&#34;/g, '"'));
+    if (typesetRuns.size >= MAX_REMEMBERED_RUNS) typesetRuns.clear();
+    typesetRuns.set(text, typeset);
+  }
+  return typeset;
 }
