@@ -25,7 +25,8 @@ export interface NuReport {
   messages: NuMessage[];
 }
 
-const javaPath = process.env.JAVA ?? 'java';
+/** The Java runtime that runs the checker: `JAVA`, or `java` on the PATH. */
+export const javaPath = process.env.JAVA ?? 'java';
 
 /** Checks every `.html` file under `siteDir`. */
 export async function checkHtmlWithNu(siteDir: string): Promise<NuReport> {
@@ -46,14 +47,6 @@ export async function checkHtmlWithNu(siteDir: string): Promise<NuReport> {
     messages.push({ file, line: m.lastLine, type, message: m.message, ...(m.extract ? { extract: m.extract.trim().slice(0, 160) } : {}) });
   }
   return { messages };
-}
-
-/** Whether Java can be started here (the Nu Html Checker needs it). */
-export async function hasJava(): Promise<boolean> {
-  return runJava(['-version']).then(
-    () => true,
-    () => false,
-  );
 }
 
 // vnu writes its JSON report on stderr and exits 1 when it found errors: both are normal.
