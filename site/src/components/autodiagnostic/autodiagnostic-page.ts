@@ -105,6 +105,12 @@ function update(answers: Answers): void {
 }
 
 form.addEventListener('change', () => update(readForm()));
+// Scores follow every answer; the button takes keyboard and screen-reader users to them.
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  update(readForm());
+  document.querySelector<HTMLElement>('#resultats-titre')!.focus();
+});
 
 document.querySelector('#autodiag-exporter')!.addEventListener('click', () => {
   const now = new Date();
