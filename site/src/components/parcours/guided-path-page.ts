@@ -98,11 +98,26 @@ window.addEventListener('pageshow', () => {
 document.querySelector('#parcours-imprimer')!.addEventListener('click', () => window.print());
 
 const params = new URLSearchParams(location.search);
+const types = document.querySelector<HTMLElement>('#parcours-types')!;
+// The answered form folds away; « Modifier mes réponses » brings it back above the roadmap.
+document.querySelector('#parcours-modifier')!.addEventListener('click', (event) => {
+  event.preventDefault();
+  form.hidden = false;
+  form.scrollIntoView();
+  form.querySelector<HTMLElement>('select, input')?.focus();
+});
+
 if (hasAnswers(params)) {
+  // The roadmap takes the place of the form and of the parcours types at once, before the
+  // catalogue arrives, in a room as tall as the screen: nothing on screen moves when it fills in.
+  form.hidden = true;
+  types.hidden = true;
+  section.hidden = false;
   fillForm(params);
   showRoadmap(params).catch((error: unknown) => {
     notice.hidden = false;
     notice.textContent = `La feuille de route n’a pas pu être calculée : ${error instanceof Error ? error.message : String(error)}. Les parcours types ci-dessous restent disponibles.`;
-    section.hidden = false;
+    form.hidden = false;
+    types.hidden = false;
   });
 }
