@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -60,9 +61,33 @@ function needsBuild(): boolean {
 const pct = (n: number) => String(n);
 const ms = (n: number) => `${Math.round(n)} ms`;
 
-function lighthouseCells(result: LighthouseResult | undefined): string[] {
-  if (!result) return ['—', '—', '—', '—', '—', '—'];
-  return [...lighthouseCategories.map((c) => pct(result.scores[c])), result.cls.toFixed(3), ms(result.tbtMs)];
+/** One audit of a page on a device, and how many runs it took (the median of three when the first missed). */
+interface Audited {
+  result: LighthouseResult;
+  runs: LighthouseResult[];
+}
+
+const meetsFloors = (r: LighthouseResult) => lighthouseCategories.every((c) => r.scores[c] >= floors.lighthouseScore) && r.cls < floors.clsBelow;
+
+/**
+ * Audits a page; a miss is confirmed by two more runs, and the run of median performance counts.
+ * A busy machine only ever lowers a score (its long tasks are multiplied by the simulated slowdown),
+ * so a first run that holds the floors is conclusive, and a miss deserves a second look.
+ */
+async function auditConfirmed(url: string, formFactor: FormFactor): Promise<Audited> {
+  const first = await auditWithLighthouse(url, formFactor);
+  if (meetsFloors(first)) return { result: first, runs: [first] };
+  const runs = [first, await auditWithLighthouse(url, formFactor), await auditWithLighthouse(url, formFactor)];
+  const byPerformance = [...runs].sort((a, b) => a.scores.performance - b.scores.performance);
+  return { result: byPerformance[1]!, runs };
+}
+
+function lighthouseCells(audited: Audited | undefined): string[] {
+  if (!audited) return ['—', '—', '—', '—', '—', '—'];
+  const { result, runs } = audited;
+  // A median of several runs shows every performance score measured.
+  const performance = runs.length > 1 ? `${result.scores.performance} (${runs.map((r) => r.scores.performance).join(', ')})` : pct(result.scores.performance);
+  return [performance, ...lighthouseCategories.slice(1).map((c) => pct(result.scores[c])), result.cls.toFixed(3), ms(result.tbtMs)];
 }
 
 /** Runs the checks; resolves with the report's lines and the floors missed. */
@@ -87,16 +112,17 @@ async function checkSite(options: z.output<typeof argsSchema>): Promise<{ lines:
   };
 
   const site = await serveBuiltSite(siteDir);
-  const lighthouse = new Map<string, Partial<Record<FormFactor, LighthouseResult>>>();
+  const lighthouse = new Map<string, Partial<Record<FormFactor, Audited>>>();
+  const loadBefore = loadavg()[0]!;
   const pa11y = new Map<string, Pa11yIssue[]>();
   try {
     for (const type of types) {
       const url = `${site.url}${type.path}`;
       if (options.only.includes('lighthouse') && type.lighthouse) {
-        const results: Partial<Record<FormFactor, LighthouseResult>> = {};
+        const results: Partial<Record<FormFactor, Audited>> = {};
         for (const formFactor of ['mobile', 'desktop'] as const) {
           console.log(`Lighthouse ${formFactor} : ${type.name} (${type.path})…`);
-          results[formFactor] = await auditWithLighthouse(url, formFactor);
+          results[formFactor] = await auditConfirmed(url, formFactor);
         }
         lighthouse.set(type.name, results);
       }
@@ -121,7 +147,7 @@ async function checkSite(options: z.output<typeof argsSchema>): Promise<{ lines:
     lines.push(
       `| ${type.name} | \`${type.path}\` | ${nuErrorsOf(type.path)} | ${lighthouseCells(results?.mobile).join(' | ')} | ${lighthouseCells(results?.desktop).join(' | ')} | ${pa11yErrors ?? '—'} |`,
     );
-    for (const [formFactor, result] of Object.entries(results ?? {}) as [FormFactor, LighthouseResult][]) {
+    for (const [formFactor, { result }] of Object.entries(results ?? {}) as [FormFactor, Audited][]) {
       for (const category of lighthouseCategories) {
         if (result.scores[category] < floors.lighthouseScore) missed.push(`Lighthouse ${formFactor} ${category} ${result.scores[category]} < ${floors.lighthouseScore} : ${type.name} (${type.path})`);
       }
@@ -142,13 +168,21 @@ async function checkSite(options: z.output<typeof argsSchema>): Promise<{ lines:
   }
 
   const lost = [...lighthouse].flatMap(([name, results]) =>
-    Object.entries(results).flatMap(([formFactor, result]) =>
+    Object.entries(results).flatMap(([formFactor, { result }]) =>
       result.failing.filter((f) => f.category !== 'performance').map((f) => `- ${name}, ${formFactor} : ${f.category} ${f.id} (${f.title})`),
     ),
   );
   if (lost.length) lines.push('', 'Audits Lighthouse (hors performance) qui perdent des points :', ...lost);
-  const warnings = [...new Set([...lighthouse.values()].flatMap((r) => Object.values(r).flatMap((x) => x.warnings)))];
+  const allRuns = [...lighthouse.values()].flatMap((r) => Object.values(r).flatMap((x) => x.runs));
+  const warnings = [...new Set(allRuns.flatMap((r) => r.warnings))];
   if (warnings.length) lines.push('', 'Avertissements de Lighthouse :', ...warnings.map((w) => `- ${w}`));
+  if (allRuns.length) {
+    const indexes = allRuns.map((r) => r.benchmarkIndex);
+    lines.push(
+      '',
+      `Machine : indice de performance Lighthouse de ${Math.round(Math.min(...indexes))} à ${Math.round(Math.max(...indexes))} (${allRuns.length} mesures ; Lighthouse attend au moins 1 000), charge moyenne ${loadBefore.toFixed(1)} au début et ${loadavg()[0]!.toFixed(1)} à la fin. Quand une première mesure manque un plancher, deux autres sont faites et la médiane (performance) compte : les trois scores sont entre parenthèses.`,
+    );
+  }
 
   lines.push('', missed.length ? `**${missed.length} plancher(s) manqué(s) :**` : 'Tous les planchers sont tenus.', ...missed.map((m) => `- ${m}`));
   lines.push('', `Durée : ${((performance.now() - started) / 1000).toFixed(0)} s (sans la construction). Relancer : \`npm run check:site\`.`);

@@ -27,6 +27,8 @@ export interface LighthouseResult {
   failing: { id: string; category: LighthouseCategory; score: number; title: string; value?: string }[];
   /** Warnings Lighthouse raised about the run itself (e.g. a slow machine). */
   warnings: string[];
+  /** Lighthouse's measure of the machine's speed during the run (higher is faster; it expects ≥ 1,000). */
+  benchmarkIndex: number;
 }
 
 /** Chromium's path (Debian's), never a downloaded browser. */
@@ -36,6 +38,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? process.env.CHROME_PATH
 const chromeFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface LighthouseJson {
+  environment: { benchmarkIndex: number };
   runtimeError?: { code: string; message: string };
   runWarnings?: string[];
   categories: Record<LighthouseCategory, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
@@ -85,5 +88,6 @@ export async function auditWithLighthouse(url: string, formFactor: FormFactor): 
     fcpMs: numeric('first-contentful-paint'),
     failing,
     warnings: report.runWarnings ?? [],
+    benchmarkIndex: report.environment.benchmarkIndex,
   };
 }
