@@ -75,9 +75,14 @@ const meetsFloors = (r: LighthouseResult) => lighthouseCategories.every((c) => r
  * so a first run that holds the floors is conclusive, and a miss deserves a second look.
  */
 async function auditConfirmed(url: string, formFactor: FormFactor): Promise<Audited> {
-  const first = await auditWithLighthouse(url, formFactor);
+  const audit = async () => {
+    const result = await auditWithLighthouse(url, formFactor);
+    console.log(`  ${lighthouseCategories.map((c) => `${c} ${result.scores[c]}`).join(', ')}, CLS ${result.cls.toFixed(3)}, TBT ${ms(result.tbtMs)} (indice ${Math.round(result.benchmarkIndex)})`);
+    return result;
+  };
+  const first = await audit();
   if (meetsFloors(first)) return { result: first, runs: [first] };
-  const runs = [first, await auditWithLighthouse(url, formFactor), await auditWithLighthouse(url, formFactor)];
+  const runs = [first, await audit(), await audit()];
   const byPerformance = [...runs].sort((a, b) => a.scores.performance - b.scores.performance);
   return { result: byPerformance[1]!, runs };
 }
