@@ -10,6 +10,7 @@
  *   DELETE /api/tokens/:id → 204
  *   GET    /api/health   → { status: "ok", head, documents, connections, site }
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
+ *   GET    /api/document?doc=fiches/x → { doc, exists: true, inCommons } or 404 when no such entry exists
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,8 +20,9 @@ import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts'
 import type { LoginThrottle } from '../accounts/login-throttle.ts';
 import type { AuthConfig } from '../config.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
-import { fileHistory, readHead } from '../git/commons-repo.ts';
+import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
+import type { DocumentStore } from '../storage/document-store.ts';
 import { clientAddress, formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
 
 /** What the API needs from the rest of the server. */
@@ -31,6 +33,7 @@ export interface ApiDependencies {
   repoDir: string;
   hocuspocus: Hocuspocus;
   publisher: SitePublisher;
+  store: DocumentStore;
 }
 
 export const sessionCookie = 'terreau_session';
@@ -105,6 +108,14 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     const address = parseDocumentName(url.searchParams.get('doc') ?? '');
     if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
     return sendJson(response, 200, { doc: address.name, commits: await fileHistory(deps.repoDir, address.path) });
+  }
+  if (pathname === '/api/document' && method === 'GET') {
+    const address = parseDocumentName(url.searchParams.get('doc') ?? '');
+    if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
+    // An entry exists once it is in the commons, or while someone writes it in the editor.
+    const inCommons = (await readFileAt(deps.repoDir, await readHead(deps.repoDir), address.path)) !== undefined;
+    if (!inCommons && !deps.store.hasContent(address.name)) throw new HttpError(404, `entrée introuvable : ${address.name}`);
+    return sendJson(response, 200, { doc: address.name, exists: true, inCommons });
   }
   throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
 }

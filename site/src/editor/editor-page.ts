@@ -4,6 +4,7 @@
  */
 import { collections } from '../../../schemas/collections.ts';
 import { collectionNames, mdxCollections, SLUG_PATTERN, type CollectionName } from '../../../schemas/common.ts';
+import { parseEntryText } from '../../../core/bridge/mdx-yjs.ts';
 import { slugFromTitle } from '../../../core/slug.ts';
 import { openEntry, type EditorElements } from './collab-editor.ts';
 import { canEdit, fetchSession, logIn, logOut, type Session } from './session-api.ts';
@@ -69,6 +70,7 @@ function editorElements(): EditorElements {
     toolbar: byId('editeur-barre'),
     body: byId('editeur-texte'),
     form: byId('editeur-formulaire'),
+    announcer: byId('editeur-annonce'),
   };
 }
 
@@ -90,8 +92,38 @@ function open(session: Session, collection: CollectionName, slug: string, templa
 
 /** A new entry's data and body, from the same template as `npm run new`. */
 async function templateFor(collection: CollectionName, title: string, communes: string[], structure: string) {
-  const [{ createEntryText }, { parseEntryText }] = await Promise.all([import('../../../core/entry-templates.ts'), import('../../../core/bridge/mdx-yjs.ts')]);
+  const { createEntryText } = await import('../../../core/entry-templates.ts');
   return parseEntryText(createEntryText(collection, title, { communes, structure: structure || undefined }), collection);
+}
+
+/** Whether the server knows the entry (in the commons, or being written in the editor); undefined if it does not answer. */
+async function entryExists(collection: CollectionName, slug: string): Promise<boolean | undefined> {
+  try {
+    const response = await fetch(`/api/document?doc=${collection}/${slug}`, { headers: { Accept: 'application/json' } });
+    if (response.status === 404) return false;
+    return response.ok ? true : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Says that an entry does not exist, and offers to create it (or to log in to create it), or to search. */
+function showMissing(session: Session, collection: CollectionName, slug: string): void {
+  const words = slug.replace(/-/g, ' ');
+  byId('introuvable-message').textContent = `Aucune entrée « ${slug} » dans ${collections[collection].label.toLowerCase()}. Elle a peut-être été renommée, ou n’a jamais été créée.`;
+  const link = (href: string, text: string) => {
+    const item = document.createElement('li');
+    item.append(Object.assign(document.createElement('a'), { href, textContent: text }));
+    return item;
+  };
+  const creation = `/editer/?nouveau=${collection}&titre=${encodeURIComponent(words.charAt(0).toUpperCase() + words.slice(1))}`;
+  byId('introuvable-actions').replaceChildren(
+    link(creation, canEdit(session.user) ? `Créer ${collections[collection].singular} « ${words} »` : `Se connecter pour créer ${collections[collection].singular} « ${words} »`),
+    link(`/recherche/?q=${encodeURIComponent(words)}`, `Chercher « ${words} » dans Terreau`),
+    link(`/${collection}/`, `Voir toutes les ${collections[collection].label.toLowerCase()}`),
+  );
+  byId('editeur-titre').textContent = 'Entrée introuvable';
+  show(byId('editeur-introuvable'), true);
 }
 
 function setUpNewEntry(session: Session, collection: CollectionName): void {
@@ -105,9 +137,14 @@ function setUpNewEntry(session: Session, collection: CollectionName): void {
   const message = byId('nouveau-message');
   const titleInput = byId<HTMLInputElement>('nouveau-titre');
   const slugPreview = byId('nouveau-slug');
-  titleInput.addEventListener('input', () => {
+  const showSlug = () => {
     slugPreview.textContent = `/${collection}/${slugFromTitle(titleInput.value) || '…'}/`;
-  });
+  };
+  titleInput.addEventListener('input', showSlug);
+  // Arriving from « Créer… » on a missing entry: its title is already proposed.
+  const proposed = new URLSearchParams(location.search).get('titre');
+  if (proposed && !titleInput.value) titleInput.value = proposed.slice(0, 140);
+  showSlug();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const title = titleInput.value.trim();
@@ -157,6 +194,10 @@ async function start(): Promise<void> {
   if (!target) {
     if (docParam) byId('editeur-accueil-message').textContent = `« ${docParam} » n’est pas une entrée : attendu collection/slug, par exemple fiches/jardin-partage.`;
     show(byId('editeur-accueil'), true);
+    return;
+  }
+  if ((await entryExists(target.collection, target.slug)) === false) {
+    showMissing(session, target.collection, target.slug);
     return;
   }
   if (!session.user) byId('connexion-raison').textContent = 'Vous lisez cette entrée en lecture seule. Connectez-vous pour la modifier.';
