@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { codeIn, communeNameKey, MAX_COMMUNES_PER_FILE, prefixesFor, searchCommunes } from '../site/src/lib/commune-names.ts';
-import { buildCommuneNameFiles } from '../site/src/lib/recommend-catalogue.ts';
+import { buildCommuneNameFiles } from '../site/src/lib/commune-name-files.ts';
 import { readAnswers } from '../site/src/lib/recommend.ts';
 
 const { manifest, files } = buildCommuneNameFiles();
