@@ -36,9 +36,15 @@ export interface AuthConfig {
   sessionMaxAgeMs: number;
   /** Adds `Secure` to the session cookie (set it behind HTTPS). */
   secureCookies: boolean;
-  /** Failed logins allowed per address and email within `loginWindowMs` before waiting. */
-  loginMaxFailures: number;
+  /** Failed logins allowed on one allowance (a known browser; see login-throttle.ts) before the first wait. */
+  loginFreeFailures: number;
+  /** First wait after the free failures; each further failure doubles it, up to `loginMaxDelayMs`. */
+  loginBaseDelayMs: number;
+  loginMaxDelayMs: number;
+  /** Failures older than this are forgotten. */
   loginWindowMs: number;
+  /** Lifetime of the device cookie that keeps a known browser's own allowance. */
+  deviceCookieMaxAgeMs: number;
 }
 
 /** Complete configuration of one editor server. */
@@ -107,8 +113,11 @@ export const defaultConfig: EditorServerConfig = {
   auth: {
     sessionMaxAgeMs: 14 * 24 * 3600 * 1000,
     secureCookies: false,
-    loginMaxFailures: 5,
-    loginWindowMs: 15 * 60 * 1000,
+    loginFreeFailures: 5,
+    loginBaseDelayMs: 60 * 1000,
+    loginMaxDelayMs: 30 * 60 * 1000,
+    loginWindowMs: 24 * 3600 * 1000,
+    deviceCookieMaxAgeMs: 365 * 24 * 3600 * 1000,
   },
   quiet: false,
 };

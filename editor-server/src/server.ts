@@ -73,7 +73,12 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     extensions: [new Authentication({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
   });
 
-  const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
+  const throttle = new LoginThrottle(db, {
+    freeFailures: config.auth.loginFreeFailures,
+    baseDelayMs: config.auth.loginBaseDelayMs,
+    maxDelayMs: config.auth.loginMaxDelayMs,
+    windowMs: config.auth.loginWindowMs,
+  });
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith('/api/')

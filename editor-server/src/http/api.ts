@@ -17,7 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
 import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
-import type { LoginThrottle } from '../accounts/login-throttle.ts';
+import { formatWait, type LoginThrottle } from '../accounts/login-throttle.ts';
 import type { AuthConfig } from '../config.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
@@ -37,6 +37,8 @@ export interface ApiDependencies {
 }
 
 export const sessionCookie = 'terreau_session';
+/** The signed cookie of a browser that logged in before (login-throttle.ts). */
+export const deviceCookie = 'terreau_appareil';
 
 const loginSchema = z.object({
   /** Account email. */
@@ -122,23 +124,27 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
 
 async function login(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { email, password } = await readJsonBody(request, loginSchema);
-  const address = clientAddress(request);
-  const wait = deps.throttle.retryAfterMs(address, email);
+  // A browser that logged in to this account before keeps its own allowance (login-throttle.ts).
+  const device = deps.throttle.verifyDeviceCookie(readCookie(request, deviceCookie), deps.accounts.findByEmail(email)?.id);
+  const attempt = { address: clientAddress(request), email, ...(device ? { device } : {}) };
+  const wait = deps.throttle.retryAfterMs(attempt);
   if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    throw new HttpError(429, `trop d’essais infructueux : réessayez dans ${seconds} s`, { 'Retry-After': String(seconds) });
+    throw new HttpError(429, `trop d’essais infructueux pour ce compte : réessayez dans ${formatWait(wait)}`, { 'Retry-After': String(Math.ceil(wait / 1000)) });
   }
   const user = await deps.accounts.checkPassword(email, password);
   if (!user) {
-    deps.throttle.recordFailure(address, email);
+    deps.throttle.recordFailure(attempt);
     throw new HttpError(401, 'e-mail ou mot de passe incorrect');
   }
-  deps.throttle.recordSuccess(address, email);
+  deps.throttle.recordSuccess(attempt);
   const sessionId = deps.accounts.openSession(user.id, deps.auth.sessionMaxAgeMs);
   const session = deps.accounts.resumeSession(sessionId)!;
-  sendJson(response, 200, { user: toPublicUser(user), token: session.token }, {
-    'Set-Cookie': formatCookie(sessionCookie, sessionId, { maxAgeSeconds: Math.floor(deps.auth.sessionMaxAgeMs / 1000), secure: deps.auth.secureCookies }),
-  });
+  const cookies = [
+    formatCookie(sessionCookie, sessionId, { maxAgeSeconds: Math.floor(deps.auth.sessionMaxAgeMs / 1000), secure: deps.auth.secureCookies }),
+    // Kept after logout: it is what lets this browser in while others are being slowed down.
+    formatCookie(deviceCookie, deps.throttle.issueDeviceCookie(user.id), { maxAgeSeconds: Math.floor(deps.auth.deviceCookieMaxAgeMs / 1000), secure: deps.auth.secureCookies, path: '/api/login' }),
+  ];
+  sendJson(response, 200, { user: toPublicUser(user), token: session.token }, { 'Set-Cookie': cookies });
 }
 
 function bearerUser(deps: ApiDependencies, request: IncomingMessage): User | undefined {
