@@ -146,6 +146,22 @@ export function serializeDocToEntry(doc: Y.Doc, collection: CollectionName): str
   return body ? `---\n${yaml}---\n\n${body}` : `---\n${yaml}---\n`;
 }
 
+/** The text of a new entry file, in canonical form, from its data and the ProseMirror JSON of its body. */
+export function composeEntryText(collection: CollectionName, data: Record<string, unknown>, body: object | null): string {
+  const doc = new Y.Doc();
+  try {
+    const textFields = textFieldsOf(collection);
+    doc.transact(() => {
+      const map = doc.getMap(FRONTMATTER_FIELD);
+      for (const [key, value] of Object.entries(data)) if (value !== undefined) writeField(map, key, value, textFields);
+      if (body) prosemirrorJSONToYXmlFragment(bodySchema, body, doc.getXmlFragment(BODY_FIELD));
+    }, BRIDGE_ORIGIN);
+    return serializeDocToEntry(doc, collection);
+  } finally {
+    doc.destroy();
+  }
+}
+
 /** Rewrites a file's text in canonical form (what the editor would write for it). */
 export function normalizeEntryText(text: string, collection: CollectionName): string {
   const doc = new Y.Doc();

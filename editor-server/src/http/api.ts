@@ -11,6 +11,7 @@
  *   GET    /api/health   → { status: "ok", head, documents, connections, site }
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
  *   GET    /api/document?doc=fiches/x → { doc, exists: true, inCommons } or 404 when no such entry exists
+ *   /api/moderation…, /api/propositions… → moderation of readers' contributions (moderation-api.ts)
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,7 +23,10 @@ import type { AuthConfig } from '../config.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
+import type { ReaderModeration } from '../moderation/reader-moderation.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
+import type { ReaderContributionStore } from '../storage/reader-contributions.ts';
+import { handleModerationRequest } from './moderation-api.ts';
 import { clientAddress, formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
 
 /** What the API needs from the rest of the server. */
@@ -34,6 +38,8 @@ export interface ApiDependencies {
   hocuspocus: Hocuspocus;
   publisher: SitePublisher;
   store: DocumentStore;
+  moderation: ReaderModeration;
+  contributions: ReaderContributionStore;
 }
 
 export const sessionCookie = 'terreau_session';
@@ -119,6 +125,8 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     if (!inCommons && !deps.store.hasContent(address.name)) throw new HttpError(404, `entrée introuvable : ${address.name}`);
     return sendJson(response, 200, { doc: address.name, exists: true, inCommons });
   }
+  const moderation = { moderation: deps.moderation, contributions: deps.contributions, requireUser: (r: IncomingMessage) => requireUser(deps, r) };
+  if (await handleModerationRequest(moderation, request, response, url)) return;
   throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
 }
 
