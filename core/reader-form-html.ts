@@ -55,7 +55,7 @@ ${hidden('entree', options.entry)}${hidden('retour', options.returnPath)}${typeF
 ${experienceFields}
 <p class="lecteur-champ"><label for="${id('texte')}">${textLabel}</label>
 <textarea id="${id('texte')}" name="texte" rows="7" required minlength="20" maxlength="${READER_TEXT_MAX}" aria-describedby="${id('texte-aide')}">${attr(values.texte)}</textarea>
-<span id="${id('texte-aide')}" class="hint">Texte simple, sans mise en forme : il est publié tel quel, jamais comme du HTML. ${options.maxLinks} lien${options.maxLinks > 1 ? 's' : ''} au plus, ${READER_TEXT_MAX.toLocaleString('fr-FR')} caractères au plus.</span></p>
+<span id="${id('texte-aide')}" class="hint">Texte simple, sans mise en forme : il est publié tel quel, jamais comme du HTML. ${options.maxLinks} lien${options.maxLinks > 1 ? 's' : ''} au plus, ${READER_TEXT_MAX.toLocaleString('fr-FR')} caractères au plus.</span></p>
 <p class="lecteur-champ"><label for="${id('nom')}">Nom à citer</label>
 <input id="${id('nom')}" name="nom" type="text" required minlength="2" maxlength="80" autocomplete="name" value="${attr(values.nom)}" aria-describedby="${id('nom-aide')}" />
 <span id="${id('nom-aide')}" class="hint">Publié avec votre contribution si elle est retenue ; un prénom ou un pseudonyme convient.</span></p>
