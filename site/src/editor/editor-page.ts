@@ -86,8 +86,53 @@ function open(session: Session, collection: CollectionName, slug: string, templa
   const publicLink = byId<HTMLAnchorElement>('editeur-page-publique');
   publicLink.href = `/${collection}/${slug}/`;
   const handle = openEntry(editorElements(), { collection, slug, user: session.user, token: session.token, template });
+  if (canEdit(session.user)) void showProposals(`${collection}/${slug}`);
   // Tests and curious people can reach the open entry from the console.
   (window as unknown as { terreauEditor: unknown }).terreauEditor = handle;
+}
+
+interface Proposal {
+  id: string;
+  kind: 'erreur' | 'amelioration';
+  text: string;
+  name: string;
+  receivedAt: string;
+}
+
+/** Readers' reports and proposals accepted for this entry, each to be marked once integrated. */
+async function showProposals(doc: string): Promise<void> {
+  const response = await fetch(`/api/propositions?doc=${doc}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => null);
+  if (!response?.ok) return;
+  const { proposals } = (await response.json()) as { proposals: Proposal[] };
+  const section = byId('editeur-propositions');
+  const list = byId('propositions-liste');
+  list.replaceChildren(
+    ...proposals.map((proposal) => {
+      const item = document.createElement('li');
+      const heading = document.createElement('p');
+      heading.className = 'proposition-entete';
+      heading.textContent = `${proposal.kind === 'erreur' ? 'Erreur signalée' : 'Amélioration proposée'} par ${proposal.name}, le ${new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long' }).format(new Date(proposal.receivedAt))}`;
+      const text = document.createElement('div');
+      text.className = 'texte-lecteur';
+      text.textContent = proposal.text;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'bouton-secondaire';
+      button.textContent = 'Marquer comme intégrée';
+      const status = document.createElement('p');
+      status.setAttribute('role', 'status');
+      button.addEventListener('click', async () => {
+        const answer = await fetch(`/api/propositions/${proposal.id}/integree`, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+        const body = (await answer.json().catch(() => ({}))) as { error?: string };
+        if (!answer.ok) return void (status.textContent = `Impossible : ${body.error ?? answer.status}.`);
+        button.remove();
+        status.textContent = `Intégrée : ${proposal.name} sera crédité·e au prochain enregistrement.`;
+      });
+      item.append(heading, text, button, status);
+      return item;
+    }),
+  );
+  section.hidden = proposals.length === 0;
 }
 
 /** A new entry's data and body, from the same template as `npm run new`. */
@@ -110,7 +155,7 @@ async function entryExists(collection: CollectionName, slug: string): Promise<bo
 /** Says that an entry does not exist, and offers to create it (or to log in to create it), or to search. */
 function showMissing(session: Session, collection: CollectionName, slug: string): void {
   const words = slug.replace(/-/g, ' ');
-  byId('introuvable-message').textContent = `Aucune entrée « ${slug} » dans ${collections[collection].label.toLowerCase()}. Elle a peut-être été renommée, ou n’a jamais été créée.`;
+  byId('introuvable-message').textContent = `Aucune entrée « ${slug} » parmi les ${collections[collection].label.toLowerCase()}. Elle a peut-être été renommée, ou n’a jamais été créée.`;
   const link = (href: string, text: string) => {
     const item = document.createElement('li');
     item.append(Object.assign(document.createElement('a'), { href, textContent: text }));
@@ -118,7 +163,7 @@ function showMissing(session: Session, collection: CollectionName, slug: string)
   };
   const creation = `/editer/?nouveau=${collection}&titre=${encodeURIComponent(words.charAt(0).toUpperCase() + words.slice(1))}`;
   byId('introuvable-actions').replaceChildren(
-    link(creation, canEdit(session.user) ? `Créer ${collections[collection].singular} « ${words} »` : `Se connecter pour créer ${collections[collection].singular} « ${words} »`),
+    link(creation, `${canEdit(session.user) ? 'Créer' : 'Se connecter pour créer'} l’entrée « ${words} » (${collections[collection].singular})`),
     link(`/recherche/?q=${encodeURIComponent(words)}`, `Chercher « ${words} » dans Terreau`),
     link(`/${collection}/`, `Voir toutes les ${collections[collection].label.toLowerCase()}`),
   );
