@@ -38,10 +38,10 @@ describeInChromium('errors in the editor', () => {
     const dialog = page.getByRole('dialog', { name: 'Lien' });
     await dialog.getByLabel('Adresse du lien').fill('javascript:alert(1)');
     await dialog.getByRole('button', { name: 'Appliquer' }).click();
-    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/^Adresse refusée : une adresse complète commençant par https:\/\//);
+    await expect.poll(() => dialog.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/^Adresse refusée : une adresse complète commençant par https:\/\//);
     await dialog.getByLabel('Adresse du lien').fill('https://exemple.org/cantines');
     await dialog.getByRole('button', { name: 'Appliquer' }).click();
-    await expect.poll(() => page.locator('.editeur-prose a[href="https://exemple.org/cantines"]').count()).toBe(1);
+    await expect.poll(() => page.locator('.editeur-prose a[href="https://exemple.org/cantines"]').count(), { timeout: 10_000 }).toBe(1);
     expect(await dialog.isVisible()).toBe(false);
     expect(browserDialogs).toEqual([]);
     await context.close();
@@ -59,7 +59,7 @@ describeInChromium('errors in the editor', () => {
     );
     expect(await page.locator('.editeur-prose').count()).toBe(0);
     await page.getByRole('link', { name: 'Créer l’entrée « verger de quartier » (fiche-action)' }).click();
-    await expect.poll(() => page.getByLabel('Titre').inputValue()).toBe('Verger de quartier');
+    await expect.poll(() => page.getByLabel('Titre').inputValue(), { timeout: 10_000 }).toBe('Verger de quartier');
     expect(await page.locator('#nouveau-slug').textContent()).toBe('/fiches/verger-de-quartier/');
     await context.close();
   });

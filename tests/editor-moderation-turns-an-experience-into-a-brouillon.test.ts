@@ -64,8 +64,8 @@ describeInChromium('the moderation queue', () => {
     const spam = await cardOf('Promo Graines');
     await spam.getByLabel('Raison du refus').fill('Publicité sans rapport avec la fiche.');
     await spam.getByRole('button', { name: 'Refuser' }).click();
-    await expect.poll(() => spam.textContent()).toContain('Refusé : Publicité sans rapport avec la fiche.');
-    await expect.poll(() => page.locator('#moderation-journal-lignes tr').allTextContents()).toEqual([
+    await expect.poll(() => spam.textContent(), { timeout: 10_000 }).toContain('Refusé : Publicité sans rapport avec la fiche.');
+    await expect.poll(() => page.locator('#moderation-journal-lignes tr').allTextContents(), { timeout: 10_000 }).toEqual([
       expect.stringMatching(/RefuséeClaire MartinPublicité sans rapport avec la fiche\.$/),
       expect.stringMatching(/AcceptéeClaire Martinretours\/un-jardin-au-pied-de-l-eglise$/),
     ]);
@@ -88,7 +88,7 @@ describeInChromium('the moderation queue', () => {
     // The brouillon opens in the editor, with the reader's paragraphs as text.
     await page.getByRole('link', { name: 'Ouvrir le brouillon dans l’éditeur' }).click();
     await page.locator('.editeur-prose[contenteditable="true"]').waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.locator('.editeur-prose').textContent()).toContain('Puis l’école a pris deux parcelles <b>et tout a changé</b> {vraiment}.');
+    await expect.poll(() => page.locator('.editeur-prose').textContent(), { timeout: 10_000 }).toContain('Puis l’école a pris deux parcelles <b>et tout a changé</b> {vraiment}.');
     expect(await page.getByLabel('Statut').inputValue()).toBe('brouillon');
     await context.close();
   });

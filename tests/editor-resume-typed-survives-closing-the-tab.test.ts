@@ -34,7 +34,7 @@ describeInChromium('the Résumé field in the editor', () => {
     const again = await context.newPage();
     await again.goto(`${env.server.httpUrl}/editer/?doc=${FICHE}`);
     await again.locator('.editeur-prose[contenteditable="true"]').waitFor({ timeout: 30_000 });
-    await expect.poll(() => again.getByLabel('Résumé *').inputValue()).toBe(`${before}${added}`);
+    await expect.poll(() => again.getByLabel('Résumé *').inputValue(), { timeout: 10_000 }).toBe(`${before}${added}`);
     await context.close();
   });
 });
