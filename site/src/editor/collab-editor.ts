@@ -108,7 +108,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     // Each problem once, named by its field's label: the form's own checks first (they follow every
     // keystroke), then what only the server knows (links, the text of the body).
     const lines: string[] = mayEdit ? localProblems.map((p) => p.text) : [];
-    const local = new Set(mayEdit ? localProblems.map((p) => `${p.field}\n${p.text.slice(p.text.indexOf(' : ') + 3)}`) : []);
+    const local = new Set(mayEdit ? localProblems.map((p) => `${p.field}\n${p.message}`) : []);
     if (serverStatus?.state === 'invalid') {
       for (const problem of serverStatus.problems ?? []) {
         if (local.has(`${problem.field}\n${problem.message}`)) continue;

@@ -401,6 +401,8 @@ function buildObjectList(key: string, label: string, shape: Record<string, z.Zod
 export interface FormProblem {
   /** Path of the field, as the validator writes it (`territoire.communes[0]`). */
   field: string;
+  /** What is wrong, as the schema says it. */
+  message: string;
   /** « Territoire › Codes INSEE des communes › élément 1 : … » */
   text: string;
 }
@@ -461,7 +463,7 @@ export function createFrontmatterForm(
       const text = `${describeFieldPath(problem.path)} : ${problem.message}`;
       if (seen.has(text)) continue;
       seen.add(text);
-      problems.push({ field: formatFieldPath(problem.path), text });
+      problems.push({ field: formatFieldPath(problem.path), message: problem.message, text });
     }
     onProblems(problems);
   };
