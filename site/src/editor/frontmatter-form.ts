@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { readEntryData, readField, writeField } from '../../../core/bridge/mdx-yjs.ts';
 import { formatFieldPath, listProblems } from '../../../core/parse-input.ts';
 import { guideTypes } from '../../../schemas/guides.ts';
+import { sourceTexts } from '../../../schemas/source-texts.ts';
 import { structureRoles, structureTypes } from '../../../schemas/structures.ts';
 import { vocabularies } from '../../../schemas/vocabularies.ts';
 
@@ -61,6 +62,10 @@ export const fieldLabels: Record<string, string> = {
   siege: 'Département du siège',
   site_web: 'Site web',
   nature: 'Nature du territoire',
+  sources: 'Sources des faits',
+  texte: 'Texte source du commun (ou laisser vide et donner titre et adresse)',
+  faits: 'Ce que la source appuie',
+  atteste: 'Structures dont elle atteste le travail (slugs)',
   code: 'Code',
   ordre: 'Ordre',
   corps: 'Texte',
@@ -87,7 +92,7 @@ export function describeFieldPath(path: readonly PropertyKey[] | string): string
 }
 
 /** Fields whose text is long enough to deserve several lines. */
-const longTextFields = new Set(['resume', 'description', 'changements']);
+const longTextFields = new Set(['resume', 'description', 'changements', 'faits']);
 
 type Labels = Record<string, string>;
 const labelTables: Labels[] = [
@@ -97,6 +102,7 @@ const labelTables: Labels[] = [
   guideTypes,
   structureTypes,
   structureRoles,
+  Object.fromEntries(Object.entries(sourceTexts).map(([id, text]) => [id, text.titre])),
 ];
 
 /** French labels for the options of an enum: the vocabulary that holds all of them, or the values. */
