@@ -58,5 +58,5 @@ describe('a reader’s proposal', () => {
     expect(lastCommit()).toMatch(new RegExp(`^Alice Martin\\n[\\s\\S]*Co-authored-by: Yvette Rameau <lecteur-${proposal.id}@`));
     expect((await (await api('/api/propositions?doc=fiches/jardin-partage', alice.token)).json()).proposals).toEqual([]);
     expect((await t.server.contributions.decisions()).map((d) => d.action)).toEqual(['integree', 'acceptee']);
-  });
+  }, 120_000);
 });

@@ -44,20 +44,19 @@ describe('a data field typed through the collaboration protocol', () => {
       const alice = await t.addUser('Alice Martin');
       const writer = await connect(t.wsUrl, FICHE, alice.token);
       await typeInField(writer, 'resume', ' Ouvert à tous le samedi.');
-      const lastKeystroke = Date.now();
-      await acknowledged(writer);
+      // The editor leaves half a second after the last keystroke, acknowledged or not.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       writer.destroy();
-      expect(Date.now() - lastKeystroke).toBeLessThan(1_000);
 
       const reader = await connect(t.wsUrl, FICHE, null);
-      expect(readField(reader.document.getMap('frontmatter'), 'resume')).toMatch(/ Ouvert à tous le samedi\.$/);
+      await waitFor(() => / Ouvert à tous le samedi\.$/.test(String(readField(reader.document.getMap('frontmatter'), 'resume'))), 10_000, 'résumé relu');
       reader.destroy();
       // Its last editor left: the document is committed at once, not after the idle delay.
       await waitFor(() => fileAtHead(join(t.dataDir, 'commons')).includes('Ouvert à tous le samedi.'), 20_000, 'commit au départ');
     } finally {
       await t.close();
     }
-  });
+  }, 150_000);
 
   it('survives kill -9 right after it is acknowledged, and reaches Git after the restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'terreau-champ-kill-'));
@@ -88,5 +87,5 @@ describe('a data field typed through the collaboration protocol', () => {
     const repo = join(dataDir, 'commons');
     await waitFor(() => /titre: ".* au bourg"/.test(fileAtHead(repo)) && fileAtHead(repo).includes('Une parcelle prêtée par la mairie.'), 20_000, 'commit après redémarrage');
     expect(execFileSync('git', ['-C', repo, 'log', '-1', '--format=%an'], { encoding: 'utf8' }).trim()).toBe('Bruno Lefèvre');
-  });
+  }, 150_000);
 });

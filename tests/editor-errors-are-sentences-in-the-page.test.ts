@@ -45,7 +45,7 @@ describeInChromium('errors in the editor', () => {
     expect(await dialog.isVisible()).toBe(false);
     expect(browserDialogs).toEqual([]);
     await context.close();
-  });
+  }, 150_000);
 
   it('say that an entry does not exist, and offer to create it', async () => {
     const chloe = await env.server.addUser('Chloé Petit', 'contributeur', 'motdepasse-chloe-1');
@@ -62,5 +62,5 @@ describeInChromium('errors in the editor', () => {
     await expect.poll(() => page.getByLabel('Titre').inputValue(), { timeout: 10_000 }).toBe('Verger de quartier');
     expect(await page.locator('#nouveau-slug').textContent()).toBe('/fiches/verger-de-quartier/');
     await context.close();
-  });
+  }, 150_000);
 });

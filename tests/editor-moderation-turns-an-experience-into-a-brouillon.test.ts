@@ -91,5 +91,5 @@ describeInChromium('the moderation queue', () => {
     await expect.poll(() => page.locator('.editeur-prose').textContent(), { timeout: 10_000 }).toContain('Puis l’école a pris deux parcelles <b>et tout a changé</b> {vraiment}.');
     expect(await page.getByLabel('Statut').inputValue()).toBe('brouillon');
     await context.close();
-  });
+  }, 180_000);
 });

@@ -36,5 +36,5 @@ describeInChromium('the Résumé field in the editor', () => {
     await again.locator('.editeur-prose[contenteditable="true"]').waitFor({ timeout: 30_000 });
     await expect.poll(() => again.getByLabel('Résumé *').inputValue(), { timeout: 10_000 }).toBe(`${before}${added}`);
     await context.close();
-  });
+  }, 150_000);
 });

@@ -40,5 +40,5 @@ describeInChromium('the save status while typing', () => {
     expect(await page.locator('#editeur-annonce').getAttribute('role')).toBe('status');
     expect(await page.locator('.editeur-etat').getAttribute('aria-live')).toBeNull();
     await context.close();
-  });
+  }, 150_000);
 });

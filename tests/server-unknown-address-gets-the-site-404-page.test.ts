@@ -10,7 +10,7 @@ describe('an unknown address', () => {
   let server: SiteServer;
   beforeAll(async () => {
     server = await serveSite(await builtSeedSite());
-  });
+  }, 600_000);
   afterAll(() => server?.close());
 
   it('gets the 404 page of the site, with search and a link home', async () => {

@@ -19,7 +19,7 @@ describeInChromium('the commune of the guided path', () => {
   beforeAll(async () => {
     server = await serveSite(await builtSeedSite());
     browser = await launchChromium();
-  });
+  }, 600_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -44,7 +44,7 @@ describeInChromium('the commune of the guided path', () => {
     await page.goto(`${server.url}/parcours/?situation=rien&moyens=benevoles&commune=Jazeneul`);
     await expect.poll(() => page.locator('#parcours-notice').textContent(), { timeout: 10_000 }).toMatch(/^Aucune commune actuelle ne s’appelle « Jazeneul » ; vouliez-vous dire Jazeneuil \(Vienne, 86116\) \?/);
     await page.close();
-  });
+  }, 150_000);
 
   it('accepts a name without JavaScript', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
@@ -53,5 +53,5 @@ describeInChromium('the commune of the guided path', () => {
     await page.getByLabel(LABEL).fill('Lunas');
     await Promise.all([page.waitForURL(/commune=Lunas/), page.getByRole('button', { name: 'Voir ma feuille de route' }).click()]);
     await context.close();
-  });
+  }, 150_000);
 });

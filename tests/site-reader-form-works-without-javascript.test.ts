@@ -33,7 +33,7 @@ describeInChromium('the readers’ forms without JavaScript', () => {
     const [stored] = (await env.server.server.contributions.pending()).filter((c) => c.name === 'Jeanne du Verger');
     expect(stored).toMatchObject({ kind: 'amelioration', entry: 'fiches/jardin-partage', email: 'jeanne@exemple.fr' });
     await context.close();
-  });
+  }, 150_000);
 
   it('give a refused experience back filled in, to correct and send again', async () => {
     const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
@@ -60,5 +60,5 @@ describeInChromium('the readers’ forms without JavaScript', () => {
     const [stored] = (await env.server.server.contributions.pending()).filter((c) => c.name === 'Paul Cuisinier');
     expect(stored).toMatchObject({ kind: 'experience', title: 'Une cantine locale à Jazeneuil', territory: 'Jazeneuil', email: null });
     await context.close();
-  });
+  }, 150_000);
 });

@@ -18,10 +18,11 @@ export interface EditorInChromium {
 /** Registers the server and the browser of a test file; returns them for its tests. */
 export function useEditorInChromium(overrides: ConfigOverrides = {}): EditorInChromium {
   const env = {} as EditorInChromium;
+  // The first file to need the seed site builds it (minutes on a loaded machine); others wait for it.
   beforeAll(async () => {
     env.server = await startServerWithSite(overrides);
     env.browser = await launchChromium();
-  });
+  }, 600_000);
   afterAll(async () => {
     await env.browser?.close();
     await env.server?.close();

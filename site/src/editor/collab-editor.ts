@@ -71,6 +71,9 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   let offline = false;
   let mayEdit = false;
   let unsyncedSince = 0;
+  // Set by a local edit, cleared by the server's next status: the acknowledgement of an edit may
+  // arrive before the status it causes, and the line must not say « à jour » in between.
+  let awaitingServer = false;
   let slowTimer: ReturnType<typeof setTimeout> | undefined;
   let lastAnnouncement = '';
 
@@ -83,6 +86,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
 
   const showStatus = () => {
     const unsynced = provider.hasUnsyncedChanges;
+    if (unsynced) awaitingServer = true;
     if (unsynced && !unsyncedSince) {
       unsyncedSince = Date.now();
       // Only a send that lasts is worth showing: each keystroke is acknowledged in milliseconds.
@@ -99,7 +103,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     else if (!provider.isSynced) [text, state] = ['connexion au serveur…', 'attente'];
     else if (unsynced && Date.now() - unsyncedSince >= SLOW_SEND_MS) [text, state] = ['modifications en cours d’envoi… (connexion lente)', 'envoi'];
     // Typing shows the state the server will confirm, so the line holds still while one types.
-    else if (unsynced && serverStatus?.state !== 'invalid') [text, state] = [saveStateLabels.modified, 'modified'];
+    else if ((unsynced || awaitingServer) && serverStatus?.state !== 'invalid') [text, state] = [saveStateLabels.modified, 'modified'];
     else if (serverStatus) [text, state] = [serverStatus.label, serverStatus.state];
     else [text, state] = [mayEdit ? 'à jour' : 'lecture seule', 'calme'];
     if (elements.status.textContent !== text) elements.status.textContent = text;
@@ -218,7 +222,10 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   provider.on('stateless', ({ payload }: { payload: string }) => {
     try {
       const message = JSON.parse(payload) as StatusMessage;
-      if (message.type === 'terreau/status') serverStatus = message;
+      if (message.type === 'terreau/status') {
+        serverStatus = message;
+        awaitingServer = false;
+      }
     } catch {
       // Not a status message: nothing to show.
     }
