@@ -19,10 +19,13 @@ import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
+import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
+import { ReaderModeration } from './moderation/reader-moderation.ts';
 import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
 import { openDatabase } from './storage/database.ts';
 import { DocumentStore } from './storage/document-store.ts';
+import { SqliteReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
 
 /** A running (or ready to run) editor server. */
@@ -33,6 +36,9 @@ export interface EditorServer {
   store: DocumentStore;
   gitSync: GitSync;
   publisher: SitePublisher;
+  /** What readers send through the site's forms, and its moderation. */
+  contributions: ReaderContributionStore;
+  moderation: ReaderModeration;
   httpServer: HttpServer;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
@@ -64,7 +70,10 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
   const validator = await EntryValidator.start(paths.repoDir);
-  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, validator, quiet: config.quiet });
+  const contributions = new SqliteReaderContributions(db);
+  const readerCredits = { owed: (document: string) => contributions.creditsOwed(document), given: (ids: readonly string[]) => contributions.creditsGiven(ids) };
+  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, validator, readerCredits, quiet: config.quiet });
+  const moderation = new ReaderModeration({ contributions, documents: store, gitSync, validator, repoDir: paths.repoDir, git: config.git });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
     quiet: true,
@@ -73,12 +82,19 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     extensions: [new Authentication({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
   });
 
-  const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
+  const throttle = new LoginThrottle(db, {
+    freeFailures: config.auth.loginFreeFailures,
+    baseDelayMs: config.auth.loginBaseDelayMs,
+    maxDelayMs: config.auth.loginMaxDelayMs,
+    windowMs: config.auth.loginWindowMs,
+  });
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
-      : serveStaticSite(paths.siteDir, request, response, url);
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions }, request, response, url)
+      : isReaderFormRequest(request, url)
+        ? handleReaderForm({ store: contributions, config: config.readerForms, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
+        : serveStaticSite(paths.siteDir, request, response, url);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);
@@ -139,6 +155,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     store,
     gitSync,
     publisher,
+    contributions,
+    moderation,
     httpServer,
     paths,
     async listen() {
