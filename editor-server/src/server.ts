@@ -19,6 +19,7 @@ import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
+import { requestUrl } from './http/http-utils.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
 import { openDatabase } from './storage/database.ts';
@@ -75,7 +76,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
 
   const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
   const httpServer = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request);
     const handled = url.pathname.startsWith('/api/')
       ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
       : serveStaticSite(paths.siteDir, request, response, url);

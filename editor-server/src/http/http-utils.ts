@@ -62,6 +62,14 @@ export function readCookie(request: IncomingMessage, name: string): string | und
   return undefined;
 }
 
+/**
+ * The URL of a request, its path kept as sent: `new URL('//x/y', base)` would read `x` as a host
+ * and answer for `/y`.
+ */
+export function requestUrl(request: IncomingMessage): URL {
+  return new URL(`http://localhost${request.url?.startsWith('/') ? '' : '/'}${request.url ?? ''}`);
+}
+
 /** Formats a Set-Cookie header. */
 export function formatCookie(name: string, value: string, options: { maxAgeSeconds: number; secure: boolean }): string {
   return [

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, relative, sep } from 'node:path';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,7 +54,10 @@ export async function serveStaticSite(siteDir: string, request: IncomingMessage,
   let info = await stat(file).catch(() => undefined);
   if (info?.isDirectory()) {
     if (!pathname.endsWith('/')) {
-      response.writeHead(301, { Location: `${url.pathname}/${url.search}` }).end();
+      // From the normalised file, not the request: `/a/..//x` would otherwise give `//x/`, which a
+      // browser reads as another host.
+      const sitePath = relative(root, file).split(sep).map(encodeURIComponent).join('/');
+      response.writeHead(301, { Location: `/${sitePath}/${url.search}` }).end();
       return;
     }
     file = join(file, 'index.html');
