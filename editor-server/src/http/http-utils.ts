@@ -53,11 +53,16 @@ export async function readJsonBody<T extends z.ZodType>(request: IncomingMessage
   }
 }
 
-/** Reads one cookie of a request. */
+/** Reads one cookie of a request; a value that is not valid percent-encoding counts as absent. */
 export function readCookie(request: IncomingMessage, name: string): string | undefined {
   for (const part of String(request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
