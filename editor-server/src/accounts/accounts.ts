@@ -5,11 +5,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
+import { roleSchema, type Role } from '../../../schemas/roles.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-
-/** Roles, from least to most rights. Every role may edit; readers need no account. */
-export const roles = ['contributeur', 'relecteur', 'administrateur'] as const;
-export type Role = (typeof roles)[number];
 
 /** A user as the API and the collaboration layer see it (no email: it stays private). */
 export interface PublicUser {
@@ -29,8 +26,8 @@ export const newUserSchema = z.object({
   email: z.email('adresse e-mail invalide'),
   /** Display name, shown to co-editors and in the Git history. */
   name: z.string().trim().min(1, 'nom obligatoire').max(120),
-  /** Role of the account. */
-  role: z.enum(roles, { message: `rôle inconnu : ${roles.join(', ')}` }),
+  /** Role of the account (what it may do: `schemas/roles.ts`). */
+  role: roleSchema,
   /** Optional password (accounts used only through tokens need none). */
   password: z.string().min(10, 'mot de passe trop court : 10 caractères au moins').optional(),
 });
@@ -172,11 +169,6 @@ export class Accounts {
     this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
     return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string }).value;
   }
-}
-
-/** Whether a role may change content. */
-export function canEdit(user: PublicUser | undefined): boolean {
-  return !!user && (roles as readonly string[]).includes(user.role);
 }
 
 /** Strips the private fields of a user. */

@@ -1,11 +1,13 @@
 /**
  * Who is connecting: resolves the Hocuspocus token (personal token or a session's collaboration
  * token) to an account. No token: a reader, read-only. A token that does not resolve is refused,
- * so an editor whose session expired learns it instead of silently losing the right to write.
+ * so an editor whose session expired learns it instead of silently losing the right to write; so
+ * is an account whose role may not write the document's collection (`schemas/roles.ts`).
  */
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
-import { canEdit, toPublicUser, type Accounts, type PublicUser } from '../accounts/accounts.ts';
+import { toPublicUser, type Accounts, type PublicUser } from '../accounts/accounts.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
+import { mayWrite, writeRefusal } from '../../../schemas/roles.ts';
 
 /** Context attached to every collaboration connection. */
 export interface CollabContext {
@@ -39,7 +41,7 @@ export class Authentication implements Extension {
     }
     const user = this.config.accounts.userForToken(token);
     if (!user) throw { reason: 'jeton invalide ou expiré : reconnectez-vous' };
-    connectionConfig.readOnly = !canEdit(user);
+    if (!mayWrite(user.role, address.collection)) throw { reason: writeRefusal(user.role, address.collection) };
     return { user: toPublicUser(user) };
   }
 }

@@ -34,6 +34,8 @@ export interface OpenOptions {
   slug: string;
   user: SessionUser | null;
   token: string | null;
+  /** Why the entry opens read-only for a logged-in person (their role may not write it). */
+  readOnlyReason?: string;
   /** Text of a new entry, written into the document if it is still empty once synced. */
   template?: () => Promise<{ data: Record<string, unknown>; body: object | null }>;
 }
@@ -69,7 +71,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     else if (!provider.isSynced) [text, state] = ['connexion au serveur…', 'attente'];
     else if (unsynced) [text, state] = ['modifications en cours d’envoi…', 'envoi'];
     else if (serverStatus) [text, state] = [serverStatus.label, serverStatus.state];
-    else [text, state] = [mayEdit ? 'à jour' : 'lecture seule', 'calme'];
+    else [text, state] = [mayEdit ? 'à jour' : options.readOnlyReason ? `lecture seule : ${options.readOnlyReason}` : 'lecture seule', 'calme'];
     elements.status.textContent = text;
     elements.status.dataset.etat = state;
     const lines = [
