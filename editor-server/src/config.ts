@@ -34,6 +34,11 @@ export interface GitConfig {
 export interface AuthConfig {
   /** Lifetime of a login session. */
   sessionMaxAgeMs: number;
+  /**
+   * How long a collaboration token handed out by /api/session opens connections (a connection
+   * already open lives on with its session). Short, so a token leaked from a page is soon useless.
+   */
+  collabTokenLifetimeMs: number;
   /** Adds `Secure` to the session cookie (set it behind HTTPS). */
   secureCookies: boolean;
   /** Failed logins allowed per address and email within `loginWindowMs` before waiting. */
@@ -106,6 +111,7 @@ export const defaultConfig: EditorServerConfig = {
   },
   auth: {
     sessionMaxAgeMs: 14 * 24 * 3600 * 1000,
+    collabTokenLifetimeMs: 5 * 60 * 1000,
     secureCookies: false,
     loginMaxFailures: 5,
     loginWindowMs: 15 * 60 * 1000,

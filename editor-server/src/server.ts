@@ -13,6 +13,7 @@ import { Accounts } from './accounts/accounts.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import type { EditorServerConfig } from './config.ts';
 import { StatusBoard } from './documents/status.ts';
+import { AccessRevocation } from './extensions/access-revocation.ts';
 import { Authentication, type CollabContext } from './extensions/authentication.ts';
 import { DurableJournal } from './extensions/durable-journal.ts';
 import { GitSync } from './extensions/git-sync.ts';
@@ -54,7 +55,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
-  const accounts = new Accounts(db);
+  const accounts = new Accounts(db, { collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs });
   const store = new DocumentStore(db);
   const builder = config.siteBuild
     ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
@@ -71,7 +72,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: config.storeMaxDebounceMs,
-    extensions: [new Authentication({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
+    extensions: [new Authentication({ accounts }), new AccessRevocation({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
   });
 
   const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
@@ -100,7 +101,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
           peer.close(closeCodes.tooManyConnections, `trop de connexions depuis votre adresse (${config.limits.maxConnectionsPerIp} au plus)`);
           return;
         }
-        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null });
+        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null, credential: null } satisfies CollabContext);
         (peer as unknown as { hocuspocus: typeof connection }).hocuspocus = connection;
       },
       message(peer, message) {

@@ -5,7 +5,7 @@
  * is an account whose role may not write the document's collection (`schemas/roles.ts`).
  */
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
-import { toPublicUser, type Accounts, type PublicUser } from '../accounts/accounts.ts';
+import { toPublicUser, type Accounts, type Credential, type PublicUser } from '../accounts/accounts.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { mayWrite, writeRefusal } from '../../../schemas/roles.ts';
 
@@ -13,6 +13,8 @@ import { mayWrite, writeRefusal } from '../../../schemas/roles.ts';
 export interface CollabContext {
   /** The account behind the token; null for readers. */
   user: PublicUser | null;
+  /** The token or session the connection was opened with; null for readers. */
+  credential: Credential | null;
 }
 
 /** Configuration of `Authentication`. */
@@ -37,11 +39,12 @@ export class Authentication implements Extension {
     if ('refused' in address) throw { reason: address.refused };
     if (!token) {
       connectionConfig.readOnly = true;
-      return { user: null };
+      return { user: null, credential: null };
     }
-    const user = this.config.accounts.userForToken(token);
-    if (!user) throw { reason: 'jeton invalide ou expiré : reconnectez-vous' };
+    const resolved = this.config.accounts.resolveToken(token);
+    if (!resolved) throw { reason: 'jeton invalide ou expiré : reconnectez-vous' };
+    const { user, credential } = resolved;
     if (!mayWrite(user.role, address.collection)) throw { reason: writeRefusal(user.role, address.collection) };
-    return { user: toPublicUser(user) };
+    return { user: toPublicUser(user), credential };
   }
 }

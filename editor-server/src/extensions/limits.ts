@@ -13,6 +13,7 @@ export const closeCodes = {
   documentTooLarge: 4413,
   invalidUpdate: 4400,
   tooManyConnections: 4430,
+  accessRevoked: 4401,
 } as const;
 
 /** Hocuspocus extension enforcing clients-per-document and document-size limits. */

@@ -14,7 +14,7 @@ import { collections } from '../../../schemas/collections.ts';
 import type { CollectionName } from '../../../schemas/common.ts';
 import { createComponentViewExtensions } from './component-views.ts';
 import { createFrontmatterForm } from './frontmatter-form.ts';
-import type { SessionUser } from './session-api.ts';
+import { fetchSession, type SessionUser } from './session-api.ts';
 import { createToolbar } from './toolbar.ts';
 
 /** Where the open entry shows itself in the page. */
@@ -56,7 +56,18 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   const definition = collections[options.collection];
   const doc = new Y.Doc();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const provider = new HocuspocusProvider({ url: `${scheme}://${location.host}/collab`, name, document: doc, token: options.token ?? '' });
+  // A session's collaboration token opens connections for a few minutes only: the first
+  // connection uses the one the page has, every reconnection asks the session for a fresh one.
+  let pageToken = options.token;
+  const token = async () => {
+    if (pageToken) {
+      const current = pageToken;
+      pageToken = null;
+      return current;
+    }
+    return options.token ? ((await fetchSession()).token ?? '') : '';
+  };
+  const provider = new HocuspocusProvider({ url: `${scheme}://${location.host}/collab`, name, document: doc, token });
   const frontmatter = doc.getMap<unknown>('frontmatter');
   let serverStatus: StatusMessage | null = null;
   let localProblems: string[] = [];
