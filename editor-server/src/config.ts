@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
+import { isProxyEntry } from './http/client-address.ts';
 
 /** Limits that protect the server and the other documents from one client. */
 export interface LimitsConfig {
@@ -51,6 +52,11 @@ export interface EditorServerConfig {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client for the
+   * per-address limits; empty (the default) believes no header (`http/client-address.ts`).
+   */
+  trustProxy: string[];
   /** SQLite database, commons repository and built site live here. */
   dataDir: string;
   /** Content copied into the commons repository on first start when no remote is set. */
@@ -88,6 +94,7 @@ const codeDir = resolve(import.meta.dirname, '../..');
 export const defaultConfig: EditorServerConfig = {
   host: '127.0.0.1',
   port: 4321,
+  trustProxy: [],
   dataDir: resolve('data'),
   seedContentDir: resolve(codeDir, 'content'),
   commonsRemote: undefined,
@@ -127,6 +134,14 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).optional(),
   /** Port to listen on. */
   PORT: positiveInt.max(65535).optional(),
+  /** `off`, or the reverse proxies whose X-Forwarded-For is believed, comma-separated (`127.0.0.1,10.0.0.0/8`). */
+  TRUST_PROXY: z
+    .string()
+    .transform((value) => (value.trim() === 'off' ? [] : value.split(',').map((entry) => entry.trim()).filter(Boolean)))
+    .refine((entries) => entries.every(isProxyEntry), {
+      message: 'attendu « off » ou des adresses IP ou plages CIDR séparées par des virgules, par exemple « 127.0.0.1,10.0.0.0/8 »',
+    })
+    .optional(),
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
   /** Git URL to clone as the commons on first start. */
@@ -151,6 +166,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {} };
   if (e.HOST) overrides.host = e.HOST;
   if (e.PORT !== undefined) overrides.port = e.PORT;
+  if (e.TRUST_PROXY !== undefined) overrides.trustProxy = e.TRUST_PROXY;
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
   if (e.COMMONS_REMOTE) overrides.commonsRemote = e.COMMONS_REMOTE;
   if (e.SITE_BUILD !== undefined) overrides.siteBuild = e.SITE_BUILD;

@@ -20,6 +20,7 @@ import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
+import { clientAddress, trustedProxies } from './http/client-address.ts';
 import { requestUrl } from './http/http-utils.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
@@ -76,10 +77,11 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   });
 
   const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
+  const proxies = trustedProxies(config.trustProxy);
   const httpServer = createServer((request, response) => {
     const url = requestUrl(request);
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, trustedProxies: proxies, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
       : serveStaticSite(paths.siteDir, request, response, url);
     handled.catch((error) => {
       console.error(error);
@@ -93,7 +95,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     serverOptions: { maxPayload: config.limits.maxMessageBytes },
     hooks: {
       open(peer) {
-        const address = peer.remoteAddress ?? 'inconnue';
+        const address = clientAddress(peer.remoteAddress, peer.request.headers.get('x-forwarded-for'), proxies);
         const count = (connectionsPerAddress.get(address) ?? 0) + 1;
         connectionsPerAddress.set(address, count);
         (peer as unknown as { terreauAddress: string }).terreauAddress = address;
@@ -101,7 +103,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
           peer.close(closeCodes.tooManyConnections, `trop de connexions depuis votre adresse (${config.limits.maxConnectionsPerIp} au plus)`);
           return;
         }
-        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null, credential: null } satisfies CollabContext);
+        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null, credential: null, address } satisfies CollabContext);
         (peer as unknown as { hocuspocus: typeof connection }).hocuspocus = connection;
       },
       message(peer, message) {

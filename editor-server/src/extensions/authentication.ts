@@ -15,6 +15,8 @@ export interface CollabContext {
   user: PublicUser | null;
   /** The token or session the connection was opened with; null for readers. */
   credential: Credential | null;
+  /** The client's address (`http/client-address.ts`), for the per-address limits. */
+  address: string;
 }
 
 /** Configuration of `Authentication`. */
@@ -34,7 +36,7 @@ export class Authentication implements Extension {
     this.config = config;
   }
 
-  async onAuthenticate({ token, documentName, connectionConfig }: onAuthenticatePayload<CollabContext>): Promise<CollabContext> {
+  async onAuthenticate({ token, documentName, connectionConfig }: onAuthenticatePayload<CollabContext>): Promise<Pick<CollabContext, 'user' | 'credential'>> {
     const address = parseDocumentName(documentName);
     if ('refused' in address) throw { reason: address.refused };
     if (!token) {

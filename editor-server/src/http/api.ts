@@ -22,13 +22,16 @@ import type { AuthConfig } from '../config.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
-import { clientAddress, formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
+import { requestClientAddress, type TrustedProxies } from './client-address.ts';
+import { formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
 
 /** What the API needs from the rest of the server. */
 export interface ApiDependencies {
   accounts: Accounts;
   throttle: LoginThrottle;
   auth: AuthConfig;
+  /** Proxies whose X-Forwarded-For names the client (login throttling is per address). */
+  trustedProxies: TrustedProxies;
   repoDir: string;
   hocuspocus: Hocuspocus;
   publisher: SitePublisher;
@@ -112,7 +115,7 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
 
 async function login(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { email, password } = await readJsonBody(request, loginSchema);
-  const address = clientAddress(request);
+  const address = requestClientAddress(request, deps.trustedProxies);
   const wait = deps.throttle.retryAfterMs(address, email);
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);

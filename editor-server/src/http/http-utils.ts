@@ -1,6 +1,6 @@
 /**
  * Small helpers for the node:http handlers: JSON bodies read with a size cap and parsed with the
- * project's friendly parse wrapper, JSON responses, cookies, and the caller's address.
+ * project's friendly parse wrapper, JSON responses, cookies, and the request's URL.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
@@ -85,9 +85,4 @@ export function formatCookie(name: string, value: string, options: { maxAgeSecon
     `Max-Age=${options.maxAgeSeconds}`,
     ...(options.secure ? ['Secure'] : []),
   ].join('; ');
-}
-
-/** The caller's address (the socket's: no proxy header is trusted). */
-export function clientAddress(request: IncomingMessage): string {
-  return request.socket.remoteAddress ?? 'inconnue';
 }
