@@ -13,9 +13,15 @@ export interface LimitsConfig {
   maxMessageBytes: number;
   /** Largest Yjs document, in bytes of encoded updates; larger closes that document's connection. */
   maxDocumentBytes: number;
-  /** Most simultaneous connections to one document. */
-  maxClientsPerDocument: number;
-  /** Most simultaneous WebSockets from one IP address. */
+  /** Most people editing one document at once (connections with an account; readers never count). */
+  maxWritersPerDocument: number;
+  /** Most readers (read-only connections, no account) of one document at once. */
+  maxReadersPerDocument: number;
+  /** Most read-only document connections from one client address, all documents together. */
+  maxReadersPerAddress: number;
+  /** Most documents one WebSocket opens at once. */
+  maxDocumentsPerSocket: number;
+  /** Most simultaneous WebSockets from one client address (`http/client-address.ts`). */
   maxConnectionsPerIp: number;
 }
 
@@ -107,7 +113,10 @@ export const defaultConfig: EditorServerConfig = {
   limits: {
     maxMessageBytes: 1024 * 1024,
     maxDocumentBytes: 4 * 1024 * 1024,
-    maxClientsPerDocument: 100,
+    maxWritersPerDocument: 100,
+    maxReadersPerDocument: 30,
+    maxReadersPerAddress: 10,
+    maxDocumentsPerSocket: 10,
     maxConnectionsPerIp: 50,
   },
   git: {
@@ -156,7 +165,10 @@ const environmentSchema = z.object({
   IDLE_COMMIT_SECONDS: z.coerce.number().positive().optional(),
   MAX_MESSAGE_BYTES: positiveInt.optional(),
   MAX_DOCUMENT_BYTES: positiveInt.optional(),
-  MAX_CLIENTS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_WRITERS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_READERS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_READERS_PER_ADDRESS: positiveInt.optional(),
+  MAX_DOCUMENTS_PER_SOCKET: positiveInt.min(1).optional(),
   MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
 });
 
@@ -175,7 +187,10 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (e.IDLE_COMMIT_SECONDS !== undefined) overrides.git!.idleCommitMs = e.IDLE_COMMIT_SECONDS * 1000;
   if (e.MAX_MESSAGE_BYTES !== undefined) overrides.limits!.maxMessageBytes = e.MAX_MESSAGE_BYTES;
   if (e.MAX_DOCUMENT_BYTES !== undefined) overrides.limits!.maxDocumentBytes = e.MAX_DOCUMENT_BYTES;
-  if (e.MAX_CLIENTS_PER_DOCUMENT !== undefined) overrides.limits!.maxClientsPerDocument = e.MAX_CLIENTS_PER_DOCUMENT;
+  if (e.MAX_WRITERS_PER_DOCUMENT !== undefined) overrides.limits!.maxWritersPerDocument = e.MAX_WRITERS_PER_DOCUMENT;
+  if (e.MAX_READERS_PER_DOCUMENT !== undefined) overrides.limits!.maxReadersPerDocument = e.MAX_READERS_PER_DOCUMENT;
+  if (e.MAX_READERS_PER_ADDRESS !== undefined) overrides.limits!.maxReadersPerAddress = e.MAX_READERS_PER_ADDRESS;
+  if (e.MAX_DOCUMENTS_PER_SOCKET !== undefined) overrides.limits!.maxDocumentsPerSocket = e.MAX_DOCUMENTS_PER_SOCKET;
   if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
   return overrides;
 }

@@ -73,6 +73,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: config.storeMaxDebounceMs,
+    // Documents still authenticating on one socket: no more than it may open at all.
+    maxPendingDocuments: config.limits.maxDocumentsPerSocket,
     extensions: [new Authentication({ accounts }), new AccessRevocation({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
   });
 
