@@ -23,6 +23,10 @@ export interface LimitsConfig {
   maxDocumentsPerSocket: number;
   /** Most simultaneous WebSockets from one client address (`http/client-address.ts`). */
   maxConnectionsPerIp: number;
+  /** Largest presence (awareness) message; larger closes the connection. */
+  maxPresenceBytes: number;
+  /** Presence updates one connection may send per second (twice that in a burst); more are dropped. */
+  maxPresenceUpdatesPerSecond: number;
 }
 
 /** How and when the Git writer commits. */
@@ -118,6 +122,8 @@ export const defaultConfig: EditorServerConfig = {
     maxReadersPerAddress: 10,
     maxDocumentsPerSocket: 10,
     maxConnectionsPerIp: 50,
+    maxPresenceBytes: 4 * 1024,
+    maxPresenceUpdatesPerSecond: 20,
   },
   git: {
     idleCommitMs: 4_000,

@@ -18,6 +18,7 @@ import { Authentication, type CollabContext } from './extensions/authentication.
 import { DurableJournal } from './extensions/durable-journal.ts';
 import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
+import { Presence } from './extensions/presence.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
 import { clientAddress, trustedProxies } from './http/client-address.ts';
@@ -75,7 +76,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     maxDebounce: config.storeMaxDebounceMs,
     // Documents still authenticating on one socket: no more than it may open at all.
     maxPendingDocuments: config.limits.maxDocumentsPerSocket,
-    extensions: [new Authentication({ accounts }), new AccessRevocation({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
+    extensions: [new Authentication({ accounts }), new AccessRevocation({ accounts }), new Limits(config.limits), new Presence(config.limits), new DurableJournal({ store }), gitSync],
   });
 
   const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);

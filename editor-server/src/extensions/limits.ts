@@ -29,6 +29,7 @@ export const closeCodes = {
   invalidUpdate: 4400,
   tooManyConnections: 4430,
   accessRevoked: 4401,
+  presenceTooLarge: 4414,
 } as const;
 
 /** Hocuspocus extension enforcing the client budgets and the document-size limit. */

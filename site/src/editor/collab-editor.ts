@@ -12,9 +12,11 @@ import { componentNames, createBodyExtensions } from '../../../core/bridge/body-
 import type { StatusMessage } from '../../../core/collab-protocol.ts';
 import { collections } from '../../../schemas/collections.ts';
 import type { CollectionName } from '../../../schemas/common.ts';
+import { presenceColourOf } from '../../../core/presence.ts';
 import { createComponentViewExtensions } from './component-views.ts';
 import { createFrontmatterForm } from './frontmatter-form.ts';
 import { fetchSession, type SessionUser } from './session-api.ts';
+import { renderCaret, renderPresenceList, selectionAttributes } from './presence-view.ts';
 import { createToolbar } from './toolbar.ts';
 
 /** Where the open entry shows itself in the page. */
@@ -38,16 +40,6 @@ export interface OpenOptions {
   readOnlyReason?: string;
   /** Text of a new entry, written into the document if it is still empty once synced. */
   template?: () => Promise<{ data: Record<string, unknown>; body: object | null }>;
-}
-
-/** Colours for carets and names, dark enough for white text on them (WCAG AA). */
-const palette = ['#1f5a86', '#8a3b12', '#2f5d3a', '#6b2d7b', '#9a2142', '#0b6e69', '#5b4a0a', '#3d4aa3'];
-
-/** The colour of a person, the same on every screen. */
-export function colourOf(id: string | number): string {
-  let hash = 0;
-  for (const char of String(id)) hash = (hash * 31 + char.charCodeAt(0)) | 0;
-  return palette[Math.abs(hash) % palette.length]!;
 }
 
 /** Opens an entry in the page; returns a handle to close it. */
@@ -100,7 +92,15 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     Collaboration.configure({ document: doc }),
   ];
   if (options.user) {
-    extensions.push(CollaborationCaret.configure({ provider, user: { name: options.user.name, color: colourOf(options.user.id) } }));
+    // The server rewrites name and colour from the account; these are what this screen shows first.
+    extensions.push(
+      CollaborationCaret.configure({
+        provider,
+        user: { name: options.user.name, color: presenceColourOf(options.user.id) },
+        render: (user) => renderCaret(user),
+        selectionRender: (user) => selectionAttributes(user),
+      }),
+    );
   }
   const hasBody = definition.format === 'mdx';
   const editor = hasBody
@@ -139,26 +139,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   };
   frontmatter.observe(showTitle);
 
-  const showPresent = () => {
-    const people = [...provider.awareness!.getStates().values()]
-      .map((state) => state.user as { name?: string; color?: string } | undefined)
-      .filter((user): user is { name: string; color: string } => !!user?.name);
-    const list = document.createElement('ul');
-    list.className = 'presents-liste';
-    for (const person of people) {
-      const item = document.createElement('li');
-      const dot = document.createElement('span');
-      dot.className = 'presents-pastille';
-      dot.style.background = person.color;
-      dot.setAttribute('aria-hidden', 'true');
-      item.append(dot, document.createTextNode(person.name));
-      list.append(item);
-    }
-    const label = document.createElement('span');
-    label.className = 'presents-titre';
-    label.textContent = people.length > 1 ? `${people.length} personnes ici :` : people.length === 1 ? 'Ici :' : 'Personne d’autre ici';
-    elements.present.replaceChildren(label, list);
-  };
+  const showPresent = () => elements.present.replaceChildren(...renderPresenceList(provider.awareness!.getStates() as Map<number, Record<string, unknown>>));
   provider.awareness?.on('change', showPresent);
 
   provider.on('synced', async () => {
