@@ -23,6 +23,7 @@ import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import { requestClientAddress, type TrustedProxies } from './client-address.ts';
+import { apiSecurityHeaders } from './security-headers.ts';
 import { formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
 
 /** What the API needs from the rest of the server. */
@@ -53,6 +54,7 @@ const newTokenSchema = z.object({
 
 /** Handles one /api/ request. */
 export async function handleApiRequest(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  for (const [name, value] of Object.entries(apiSecurityHeaders)) response.setHeader(name, value);
   try {
     await route(deps, request, response, url);
   } catch (error) {

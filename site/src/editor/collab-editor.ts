@@ -107,6 +107,8 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     ? new Editor({
         element: elements.body,
         extensions,
+        // Its base styles come as files (editer/index.astro): no <style> element under the CSP.
+        injectCSS: false,
         editable: false,
         editorProps: {
           attributes: { class: 'editeur-prose', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Texte de l’entrée' },
