@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileAt, readHead } from '../editor-server/src/git/commons-repo.ts';
 import { editorAccess } from '../site/src/editor/session-api.ts';
 import { collectionNames } from '../schemas/common.ts';
-import { mayWrite, roles, type Role } from '../schemas/roles.ts';
+import { abilityRefusal, mayDo, mayWrite, roles, type Role } from '../schemas/roles.ts';
 import { acknowledged, connect, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
 
 const entryOf: Record<(typeof collectionNames)[number], string> = {
@@ -100,6 +100,15 @@ describe('who may write what', () => {
     await acknowledged(provider);
     provider.destroy();
     await waitFor(async () => (await readFileAt(t.dataDir + '/commons', await readHead(t.dataDir + '/commons'), 'referentiel/resilience-alimentaire.yaml'))?.includes('(revu)') ?? false, 20_000, 'commit');
+  });
+
+  it('states who validates, moderates and manages accounts', () => {
+    expect(roles.map((role) => ['validation', 'moderation', 'comptes'].filter((a) => mayDo(role, a as 'validation')))).toEqual([
+      [],
+      ['validation', 'moderation'],
+      ['validation', 'moderation', 'comptes'],
+    ]);
+    expect(abilityRefusal('contributeur', 'validation')).toBe('votre rôle (contributeur) ne permet pas de valider une entrée (statut « validé ») : réservé aux rôles relecteur et administrateur');
   });
 
   it('opens read-only in the editor what the role may not write, and says why', () => {
