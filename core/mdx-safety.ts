@@ -21,7 +21,24 @@ export interface BodyReference {
   ref: string;
 }
 
-const UNSAFE_URL = /^\s*(javascript|data|vbscript|file):/i;
+const UNSAFE_SCHEMES = new Set(['javascript', 'data', 'vbscript', 'file']);
+
+/**
+ * The scheme a browser would read in a URL, or undefined for a relative one. Browsers drop leading
+ * and trailing controls and spaces and every tab or line break before parsing, so
+ * `java&#9;script:` (its reference decoded by the parser) is `javascript:` to them: do the same.
+ */
+export function urlScheme(url: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- the C0 controls are exactly what browsers strip
+  const cleaned = url.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+  return /^([a-z][a-z0-9+.-]*):/i.exec(cleaned)?.[1]!.toLowerCase();
+}
+
+/** The scheme of a URL when it is one a contributed link may never use. */
+function unsafeScheme(url: string): string | undefined {
+  const scheme = urlScheme(url);
+  return scheme && UNSAFE_SCHEMES.has(scheme) ? scheme : undefined;
+}
 const INTERNAL_ENTRY_URL = /^\/(fiches|guides|retours|structures|territoires)\/([^/#?]+)\/?(?:[#?].*)?$/;
 /** Checks a body against the safe subset; returns the problems and the entry references found. */
 export function checkMdxBody(body: string): { problems: BodyProblem[]; references: BodyReference[] } {
@@ -70,8 +87,9 @@ export function checkMdxTree(tree: Root): { problems: BodyProblem[]; references:
         return false;
       case 'link':
       case 'definition': {
-        if (UNSAFE_URL.test(node.url)) {
-          problems.push({ line, field: 'lien', message: `adresse de lien interdite (${node.url.split(':')[0]}:) : utilisez une adresse https:// ou un chemin du site` });
+        const scheme = unsafeScheme(node.url);
+        if (scheme) {
+          problems.push({ line, field: 'lien', message: `adresse de lien interdite (${scheme}:) : utilisez une adresse https:// ou un chemin du site` });
         } else {
           const internal = INTERNAL_ENTRY_URL.exec(node.url);
           if (internal) references.push({ line, field: 'lien', ref: `${internal[1]}/${internal[2]}` });
@@ -125,7 +143,7 @@ function checkElement(node: JsxElement, line: number, problems: BodyProblem[], r
       problems.push({ line, field, message: `attribut inconnu ; attributs admis : ${Object.keys(definition.attributes).join(', ')}` });
       continue;
     }
-    if (UNSAFE_URL.test(attribute.value)) {
+    if (unsafeScheme(attribute.value)) {
       problems.push({ line, field, message: 'adresse interdite (javascript:, data:…) : utilisez une adresse https:// ou un chemin du site' });
       continue;
     }

@@ -18,6 +18,9 @@ export interface ComponentDefinition {
   required: string[];
 }
 
+/** A path on this site: exactly one leading `/` (browsers read `//host/x` as another host). */
+const sitePath = /^\/(?!\/)[a-z0-9/_.-]+$/;
+
 export const mdxComponents: Record<string, ComponentDefinition> = {
   Encadre: {
     kind: 'block',
@@ -43,7 +46,7 @@ export const mdxComponents: Record<string, ComponentDefinition> = {
     kind: 'atom',
     description: 'Un document à télécharger ou à consulter (questionnaire, affiche, modèle).',
     attributes: {
-      href: z.union([httpUrl, z.string().regex(/^\/[a-z0-9/_.-]+$/, 'href : chemin absolu du site, par exemple /fichiers/questionnaire.pdf')], {
+      href: z.union([httpUrl, z.string().regex(sitePath, 'href : chemin absolu du site, commençant par un seul /, par exemple /fichiers/questionnaire.pdf')], {
         error: 'href : une URL https:// ou un chemin du site commençant par /',
       }),
       titre: z.string().min(2).max(160),

@@ -40,6 +40,8 @@ const refused: Record<string, { body: string; line: number }> = {
   'composant inconnu': { body: '<Carte />\n', line: 1 },
   'attribut inconnu': { body: '<Encadre type="info" couleur="rouge">\n\nx\n\n</Encadre>\n', line: 1 },
   'lien javascript': { body: '[clic](javascript:alert(1))\n', line: 1 },
+  'lien javascript caché par une tabulation': { body: 'Texte.\n\n[clic](java&#9;script:alert(1))\n', line: 3 },
+  'ressource hors du site': { body: '<Ressource href="//evil.example/x" titre="Questionnaire" />\n', line: 1 },
   script: { body: '<script>alert(1)</script>\n', line: 1 },
 };
 

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
+import { isProxyEntry } from './http/client-address.ts';
 
 /** Limits that protect the server and the other documents from one client. */
 export interface LimitsConfig {
@@ -12,10 +13,20 @@ export interface LimitsConfig {
   maxMessageBytes: number;
   /** Largest Yjs document, in bytes of encoded updates; larger closes that document's connection. */
   maxDocumentBytes: number;
-  /** Most simultaneous connections to one document. */
-  maxClientsPerDocument: number;
-  /** Most simultaneous WebSockets from one IP address. */
+  /** Most people editing one document at once (connections with an account; readers never count). */
+  maxWritersPerDocument: number;
+  /** Most readers (read-only connections, no account) of one document at once. */
+  maxReadersPerDocument: number;
+  /** Most read-only document connections from one client address, all documents together. */
+  maxReadersPerAddress: number;
+  /** Most documents one WebSocket opens at once. */
+  maxDocumentsPerSocket: number;
+  /** Most simultaneous WebSockets from one client address (`http/client-address.ts`). */
   maxConnectionsPerIp: number;
+  /** Largest presence (awareness) message; larger closes the connection. */
+  maxPresenceBytes: number;
+  /** Presence updates one connection may send per second (twice that in a burst); more are dropped. */
+  maxPresenceUpdatesPerSecond: number;
 }
 
 /** How and when the Git writer commits. */
@@ -34,6 +45,11 @@ export interface GitConfig {
 export interface AuthConfig {
   /** Lifetime of a login session. */
   sessionMaxAgeMs: number;
+  /**
+   * How long a collaboration token handed out by /api/session opens connections (a connection
+   * already open lives on with its session). Short, so a token leaked from a page is soon useless.
+   */
+  collabTokenLifetimeMs: number;
   /** Adds `Secure` to the session cookie (set it behind HTTPS). */
   secureCookies: boolean;
   /** Failed logins allowed on one allowance (a known browser; see login-throttle.ts) before the first wait. */
@@ -69,6 +85,11 @@ export interface EditorServerConfig {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client for the
+   * per-address limits; empty (the default) believes no header (`http/client-address.ts`).
+   */
+  trustProxy: string[];
   /** SQLite database, commons repository and built site live here. */
   dataDir: string;
   /** Content copied into the commons repository on first start when no remote is set. */
@@ -108,6 +129,7 @@ const codeDir = resolve(import.meta.dirname, '../..');
 export const defaultConfig: EditorServerConfig = {
   host: '127.0.0.1',
   port: 4321,
+  trustProxy: [],
   dataDir: resolve('data'),
   seedContentDir: resolve(codeDir, 'content'),
   commonsRemote: undefined,
@@ -120,8 +142,13 @@ export const defaultConfig: EditorServerConfig = {
   limits: {
     maxMessageBytes: 1024 * 1024,
     maxDocumentBytes: 4 * 1024 * 1024,
-    maxClientsPerDocument: 100,
+    maxWritersPerDocument: 100,
+    maxReadersPerDocument: 30,
+    maxReadersPerAddress: 10,
+    maxDocumentsPerSocket: 10,
     maxConnectionsPerIp: 50,
+    maxPresenceBytes: 4 * 1024,
+    maxPresenceUpdatesPerSecond: 20,
   },
   git: {
     idleCommitMs: 4_000,
@@ -131,6 +158,7 @@ export const defaultConfig: EditorServerConfig = {
   },
   auth: {
     sessionMaxAgeMs: 14 * 24 * 3600 * 1000,
+    collabTokenLifetimeMs: 5 * 60 * 1000,
     secureCookies: false,
     loginFreeFailures: 5,
     loginBaseDelayMs: 60 * 1000,
@@ -158,6 +186,14 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).optional(),
   /** Port to listen on. */
   PORT: positiveInt.max(65535).optional(),
+  /** `off`, or the reverse proxies whose X-Forwarded-For is believed, comma-separated (`127.0.0.1,10.0.0.0/8`). */
+  TRUST_PROXY: z
+    .string()
+    .transform((value) => (value.trim() === 'off' ? [] : value.split(',').map((entry) => entry.trim()).filter(Boolean)))
+    .refine((entries) => entries.every(isProxyEntry), {
+      message: 'attendu « off » ou des adresses IP ou plages CIDR séparées par des virgules, par exemple « 127.0.0.1,10.0.0.0/8 »',
+    })
+    .optional(),
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
   /** Git URL to clone as the commons on first start. */
@@ -172,7 +208,10 @@ const environmentSchema = z.object({
   IDLE_COMMIT_SECONDS: z.coerce.number().positive().optional(),
   MAX_MESSAGE_BYTES: positiveInt.optional(),
   MAX_DOCUMENT_BYTES: positiveInt.optional(),
-  MAX_CLIENTS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_WRITERS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_READERS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_READERS_PER_ADDRESS: positiveInt.optional(),
+  MAX_DOCUMENTS_PER_SOCKET: positiveInt.min(1).optional(),
   MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
   /** Where the readers' forms post, when the static site is hosted elsewhere (also read by the site build). */
   READER_FORMS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -186,6 +225,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {}, readerForms: {} };
   if (e.HOST) overrides.host = e.HOST;
   if (e.PORT !== undefined) overrides.port = e.PORT;
+  if (e.TRUST_PROXY !== undefined) overrides.trustProxy = e.TRUST_PROXY;
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
   if (e.COMMONS_REMOTE) overrides.commonsRemote = e.COMMONS_REMOTE;
   if (e.SITE_BUILD !== undefined) overrides.siteBuild = e.SITE_BUILD;
@@ -194,7 +234,10 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (e.IDLE_COMMIT_SECONDS !== undefined) overrides.git!.idleCommitMs = e.IDLE_COMMIT_SECONDS * 1000;
   if (e.MAX_MESSAGE_BYTES !== undefined) overrides.limits!.maxMessageBytes = e.MAX_MESSAGE_BYTES;
   if (e.MAX_DOCUMENT_BYTES !== undefined) overrides.limits!.maxDocumentBytes = e.MAX_DOCUMENT_BYTES;
-  if (e.MAX_CLIENTS_PER_DOCUMENT !== undefined) overrides.limits!.maxClientsPerDocument = e.MAX_CLIENTS_PER_DOCUMENT;
+  if (e.MAX_WRITERS_PER_DOCUMENT !== undefined) overrides.limits!.maxWritersPerDocument = e.MAX_WRITERS_PER_DOCUMENT;
+  if (e.MAX_READERS_PER_DOCUMENT !== undefined) overrides.limits!.maxReadersPerDocument = e.MAX_READERS_PER_DOCUMENT;
+  if (e.MAX_READERS_PER_ADDRESS !== undefined) overrides.limits!.maxReadersPerAddress = e.MAX_READERS_PER_ADDRESS;
+  if (e.MAX_DOCUMENTS_PER_SOCKET !== undefined) overrides.limits!.maxDocumentsPerSocket = e.MAX_DOCUMENTS_PER_SOCKET;
   if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
   if (e.READER_FORMS_URL) overrides.readerForms!.action = e.READER_FORMS_URL;
   if (e.SITE_URL) overrides.readerForms!.siteUrl = e.SITE_URL;

@@ -13,12 +13,16 @@ import { Accounts } from './accounts/accounts.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import type { EditorServerConfig } from './config.ts';
 import { StatusBoard } from './documents/status.ts';
+import { AccessRevocation } from './extensions/access-revocation.ts';
 import { Authentication, type CollabContext } from './extensions/authentication.ts';
 import { DurableJournal } from './extensions/durable-journal.ts';
 import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
+import { Presence } from './extensions/presence.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
+import { clientAddress, trustedProxies } from './http/client-address.ts';
+import { requestUrl } from './http/http-utils.ts';
 import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { ReaderModeration } from './moderation/reader-moderation.ts';
@@ -59,7 +63,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
-  const accounts = new Accounts(db);
+  const accounts = new Accounts(db, { collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs });
   const store = new DocumentStore(db);
   const builder = config.siteBuild
     ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
@@ -79,7 +83,9 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: config.storeMaxDebounceMs,
-    extensions: [new Authentication({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
+    // Documents still authenticating on one socket: no more than it may open at all.
+    maxPendingDocuments: config.limits.maxDocumentsPerSocket,
+    extensions: [new Authentication({ accounts }), new AccessRevocation({ accounts }), new Limits(config.limits), new Presence(config.limits), new DurableJournal({ store }), gitSync],
   });
 
   const throttle = new LoginThrottle(db, {
@@ -88,12 +94,13 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     maxDelayMs: config.auth.loginMaxDelayMs,
     windowMs: config.auth.loginWindowMs,
   });
+  const proxies = trustedProxies(config.trustProxy);
   const httpServer = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request);
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions }, request, response, url)
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, trustedProxies: proxies, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions }, request, response, url)
       : isReaderFormRequest(request, url)
-        ? handleReaderForm({ store: contributions, config: config.readerForms, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
+        ? handleReaderForm({ store: contributions, config: config.readerForms, trustedProxies: proxies, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
         : serveStaticSite(paths.siteDir, request, response, url);
     handled.catch((error) => {
       console.error(error);
@@ -107,7 +114,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     serverOptions: { maxPayload: config.limits.maxMessageBytes },
     hooks: {
       open(peer) {
-        const address = peer.remoteAddress ?? 'inconnue';
+        const address = clientAddress(peer.remoteAddress, peer.request.headers.get('x-forwarded-for'), proxies);
         const count = (connectionsPerAddress.get(address) ?? 0) + 1;
         connectionsPerAddress.set(address, count);
         (peer as unknown as { terreauAddress: string }).terreauAddress = address;
@@ -115,7 +122,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
           peer.close(closeCodes.tooManyConnections, `trop de connexions depuis votre adresse (${config.limits.maxConnectionsPerIp} au plus)`);
           return;
         }
-        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null });
+        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null, credential: null, address } satisfies CollabContext);
         (peer as unknown as { hocuspocus: typeof connection }).hocuspocus = connection;
       },
       message(peer, message) {

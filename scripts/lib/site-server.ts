@@ -1,6 +1,7 @@
 /** Serves a built site on 127.0.0.1 (port 0) with the production static server, counting the bytes each path sends. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requestUrl } from '../../editor-server/src/http/http-utils.ts';
 import { serveStaticSite } from '../../editor-server/src/http/static-site.ts';
 
 /** A running static server; `close()` stops it. */
@@ -15,7 +16,7 @@ export interface SiteServer {
 export async function serveSite(root: string): Promise<SiteServer> {
   const bytesSent = new Map<string, number>();
   const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request);
     response.on('finish', () => {
       const length = Number(response.getHeader('content-length') ?? 0);
       if (request.method === 'GET') bytesSent.set(url.pathname, (bytesSent.get(url.pathname) ?? 0) + length);

@@ -185,7 +185,7 @@ export class GitSync implements Extension {
   private async commitLeftovers(): Promise<void> {
     for (const name of this.config.store.documentsWithPendingEdits()) {
       if (this.stopped || !this.instance || 'refused' in parseDocumentName(name)) continue;
-      const connection = await this.instance.openDirectConnection(name, { user: null } satisfies CollabContext);
+      const connection = await this.instance.openDirectConnection(name, { user: null, credential: null, address: 'serveur' } satisfies CollabContext);
       try {
         if (connection.document) await this.commitDocument(name, connection.document);
       } finally {

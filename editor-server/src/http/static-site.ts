@@ -1,11 +1,13 @@
 /**
  * Serves the built site (DATA_DIR/site) as static files: `/x/` → `/x/index.html`, the site's
- * 404.html for unknown paths, and no path can leave the site directory.
+ * 404.html for unknown paths, and no path can leave the site directory. Every response carries the
+ * security headers (security-headers.ts).
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, relative, sep } from 'node:path';
+import { pageSecurityHeaders } from './security-headers.ts';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,6 +36,8 @@ const contentTypes: Record<string, string> = {
 
 /** Serves one GET/HEAD request from `siteDir`. */
 export async function serveStaticSite(siteDir: string, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  // Every answer, redirects and errors included, carries them.
+  for (const [name, value] of Object.entries(pageSecurityHeaders)) response.setHeader(name, value);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
@@ -55,7 +59,10 @@ export async function serveStaticSite(siteDir: string, request: IncomingMessage,
   let info = await stat(file).catch(() => undefined);
   if (info?.isDirectory()) {
     if (!pathname.endsWith('/')) {
-      response.writeHead(301, { Location: `${url.pathname}/${url.search}` }).end();
+      // From the normalised file, not the request: `/a/..//x` would otherwise give `//x/`, which a
+      // browser reads as another host.
+      const sitePath = relative(root, file).split(sep).map(encodeURIComponent).join('/');
+      response.writeHead(301, { Location: `/${sitePath}/${url.search}` }).end();
       return;
     }
     file = join(file, 'index.html');
@@ -76,7 +83,7 @@ export async function serveStaticSite(siteDir: string, request: IncomingMessage,
   const type = contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream';
   // Hashed assets never change; pages do at every publication.
   const cache = url.pathname.startsWith('/_astro/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-  response.writeHead(status, { 'Content-Type': type, 'Content-Length': String(info.size), 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
+  response.writeHead(status, { 'Content-Type': type, 'Content-Length': String(info.size), 'Cache-Control': cache });
   if (request.method === 'HEAD') {
     response.end();
     return;

@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS users (
   name TEXT NOT NULL,
   role TEXT NOT NULL,
   password_hash TEXT,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  disabled_at TEXT
 );
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY,
@@ -75,7 +76,14 @@ export function openDatabase(file: string, sync: 'normal' | 'full' = 'normal'): 
   const db = new DatabaseSync(file);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
   db.exec(schema);
+  migrate(db);
   return db;
+}
+
+/** Brings a database made by an earlier version up to the current schema. */
+function migrate(db: DatabaseSync): void {
+  const userColumns = (db.prepare('PRAGMA table_info(users)').all() as { name: string }[]).map((c) => c.name);
+  if (!userColumns.includes('disabled_at')) db.exec('ALTER TABLE users ADD COLUMN disabled_at TEXT');
 }
 
 /** Runs `fn` inside one committed transaction (rolled back if it throws). */
