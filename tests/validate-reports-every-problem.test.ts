@@ -21,7 +21,7 @@ describe('npm run validate', () => {
         "fiches/lien-inconnu.mdx:16: lien: « fiches/valid » n’existe pas ; vouliez-vous dire « valide » ?",
         "fiches/Mauvais Nom.mdx:1: slug: nom de fichier invalide : renommez-le en « mauvais-nom.mdx » (minuscules sans accents, chiffres, tirets)",
         "fiches/mdx-attribut-expression.mdx:14: <Encadre type>: valeur non littérale interdite : écrivez la valeur entre guillemets, par exemple titre="Étape 1"",
-        "fiches/mdx-composant-inconnu.mdx:14: <Carte>: composant <Carte> non autorisé (composants autorisés : Encadre, Etape, Ressource, VoirAussi)",
+        "fiches/mdx-composant-inconnu.mdx:14: <Carte>: composant <Carte> non autorisé (composants autorisés : Encadre, Etape, Ressource, Tableau, VoirAussi)",
         "fiches/mdx-evenement.mdx:14: <Encadre onMouseOver>: gestionnaire d’événement interdit : retirez cet attribut",
         "fiches/mdx-expression.mdx:14: expression: expression {…} interdite : écrivez le texte tel quel (pour une accolade, écrivez \\{ )",
         "fiches/mdx-iframe.mdx:14: <iframe>: balise <iframe> interdite dans un contenu contribué",
