@@ -32,7 +32,7 @@ describe('npm run validate', () => {
         "fiches/mdx-url-data.mdx:14: <Ressource href>: adresse interdite (javascript:, data:…) : utilisez une adresse https:// ou un chemin du site",
         "fiches/mdx-url-javascript.mdx:14: lien: adresse de lien interdite (javascript:) : utilisez une adresse https:// ou un chemin du site",
         "fiches/yaml-illisible.mdx:3: frontmatter: YAML illisible : Flow sequence in block collection must be sufficiently indented and end with a ]",
-        "fichess/:1: collection: dossier inconnu (collections : referentiel, fiches, guides, retours, structures, territoires, autodiagnostic) ; vouliez-vous dire « fiches » ?",
+        "fichess/:1: collection: dossier inconnu (collections : referentiel, fiches, guides, retours, structures, territoires, autodiagnostic ; images : medias) ; vouliez-vous dire « fiches » ?",
         "guides/cycle-a.mdx:13: derive_de.source: cycle de dérivation : guides/cycle-a → guides/cycle-b → guides/cycle-a ; une entrée ne peut pas dériver d’elle-même",
         "guides/cycle-b.mdx:13: derive_de.source: cycle de dérivation : guides/cycle-b → guides/cycle-a → guides/cycle-b ; une entrée ne peut pas dériver d’elle-même",
         "retours/insee-inconnu.mdx:6: territoire.communes[0]: code INSEE 86999 inconnu (commune inexistante ou fusionnée) ; pour « Migné-Auxances », codes possibles : 86158 (Migné-Auxances, 86)",

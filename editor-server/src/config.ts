@@ -16,6 +16,12 @@ export interface LimitsConfig {
   maxClientsPerDocument: number;
   /** Most simultaneous WebSockets from one IP address. */
   maxConnectionsPerIp: number;
+  /** Largest image accepted by `POST /api/medias`, in bytes. */
+  maxMediaBytes: number;
+  /** Most pixels (width × height) of an uploaded image: a small file may decode to gigabytes. */
+  maxMediaPixels: number;
+  /** Most images one account may upload per hour. */
+  maxMediaUploadsPerHour: number;
 }
 
 /** How and when the Git writer commits. */
@@ -97,6 +103,9 @@ export const defaultConfig: EditorServerConfig = {
     maxDocumentBytes: 4 * 1024 * 1024,
     maxClientsPerDocument: 100,
     maxConnectionsPerIp: 50,
+    maxMediaBytes: 10 * 1024 * 1024,
+    maxMediaPixels: 40_000_000,
+    maxMediaUploadsPerHour: 60,
   },
   git: {
     idleCommitMs: 4_000,
@@ -137,6 +146,10 @@ const environmentSchema = z.object({
   MAX_DOCUMENT_BYTES: positiveInt.optional(),
   MAX_CLIENTS_PER_DOCUMENT: positiveInt.optional(),
   MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
+  /** Largest uploaded image, in bytes. */
+  MAX_MEDIA_BYTES: positiveInt.optional(),
+  /** Most pixels of an uploaded image. */
+  MAX_MEDIA_PIXELS: positiveInt.optional(),
 });
 
 /** Reads the configuration from environment variables; errors name the variable. */
@@ -155,6 +168,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (e.MAX_DOCUMENT_BYTES !== undefined) overrides.limits!.maxDocumentBytes = e.MAX_DOCUMENT_BYTES;
   if (e.MAX_CLIENTS_PER_DOCUMENT !== undefined) overrides.limits!.maxClientsPerDocument = e.MAX_CLIENTS_PER_DOCUMENT;
   if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
+  if (e.MAX_MEDIA_BYTES !== undefined) overrides.limits!.maxMediaBytes = e.MAX_MEDIA_BYTES;
+  if (e.MAX_MEDIA_PIXELS !== undefined) overrides.limits!.maxMediaPixels = e.MAX_MEDIA_PIXELS;
   return overrides;
 }
 

@@ -77,8 +77,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
-      : serveStaticSite(paths.siteDir, request, response, url);
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, gitSync, limits: config.limits }, request, response, url)
+      : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);

@@ -26,8 +26,8 @@ import { formatProblem, ProblemError } from '../../../core/problem.ts';
 import type { Accounts } from '../accounts/accounts.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
-import { CommitPipeline, type CommitOutcome } from '../git/commit-pipeline.ts';
-import { readFileAt, readHead } from '../git/commons-repo.ts';
+import { authorIdentity, CommitPipeline, type CommitOutcome } from '../git/commit-pipeline.ts';
+import { commitFiles, fileExistsAt, readFileAt, readHead, type FileToCommit } from '../git/commons-repo.ts';
 import { OutsideCommits } from '../git/outside-commits.ts';
 import { SerialQueue } from '../git/serial-queue.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
@@ -155,6 +155,33 @@ export class GitSync implements Extension {
         this.config.status.set(documentName, 'error');
         return { state: 'nothing' } as const;
       });
+  }
+
+  /**
+   * Commits files that are not documents (an uploaded image and its credits) through the same
+   * queue, authored by `userId`, on top of whatever was committed from outside. When the first
+   * file is already there (the same image uploaded again), nothing is committed.
+   */
+  commitFiles(files: readonly FileToCommit[], message: string, userId: string): Promise<{ commit: string; created: boolean }> {
+    const { repoDir, git, accounts, validator } = this.config;
+    return this.queue.run(async () => {
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const head = await readHead(repoDir);
+        // Outside commits are merged into live documents first, as before any other commit.
+        if (head !== this.outside.knownHead) {
+          await this.outside.absorb();
+          continue;
+        }
+        if (await fileExistsAt(repoDir, head, files[0]!.path)) return { commit: head, created: false };
+        const commit = await commitFiles(repoDir, head, files, message, authorIdentity(accounts, git, userId), git.committer);
+        if (!commit) continue;
+        this.outside.knownHead = commit;
+        for (const file of files) validator.update(file.path, typeof file.content === 'string' ? file.content : '');
+        this.log(`commit ${commit.slice(0, 8)} ${files.map((f) => f.path).join(', ')}`);
+        return { commit, created: true };
+      }
+      throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
+    });
   }
 
   /** Commits documents whose edits were journaled but never committed (crash, shutdown). */

@@ -10,18 +10,21 @@
  *   DELETE /api/tokens/:id → 204
  *   GET    /api/health   → { status: "ok", head, documents, connections, site }
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
+ *   POST   /api/medias?doc=fiches/x&auteur=…&licence=… (image bytes) → { src, width, height }
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
-import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
+import { canEdit, toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
 import type { LoginThrottle } from '../accounts/login-throttle.ts';
-import type { AuthConfig } from '../config.ts';
+import type { AuthConfig, LimitsConfig } from '../config.ts';
+import type { GitSync } from '../extensions/git-sync.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import { clientAddress, formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
+import { uploadMedia } from './media-upload.ts';
 
 /** What the API needs from the rest of the server. */
 export interface ApiDependencies {
@@ -31,6 +34,8 @@ export interface ApiDependencies {
   repoDir: string;
   hocuspocus: Hocuspocus;
   publisher: SitePublisher;
+  gitSync: GitSync;
+  limits: LimitsConfig;
 }
 
 export const sessionCookie = 'terreau_session';
@@ -105,6 +110,11 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     const address = parseDocumentName(url.searchParams.get('doc') ?? '');
     if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
     return sendJson(response, 200, { doc: address.name, commits: await fileHistory(deps.repoDir, address.path) });
+  }
+  if (pathname === '/api/medias' && method === 'POST') {
+    const user = requireUser(deps, request);
+    if (!canEdit(user)) throw new HttpError(403, 'votre compte ne permet pas de modifier le commun');
+    return uploadMedia(deps, user, request, response, url);
   }
   throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
 }
