@@ -229,3 +229,42 @@ export function linkCrossReferences(html: string, lookup: (ref: string) => { url
       : `<span>${ref}</span>`;
   });
 }
+
+/** What a page knows of an image of the commons when it is built. */
+export interface PlacedMedia {
+  /** Size of the image, upright, in pixels. */
+  width: number;
+  height: number;
+  /** WebP variants, smallest first. */
+  variants: { src: string; width: number }[];
+  credit: { author: string; licence: { name: string; url: string }; source?: string };
+}
+
+const MEDIA_MARKER = /<img src="([^"]*)" alt="([^"]*)" data-media="(haut|bas)">/g;
+
+/** The body column is the page's width less its margins on a phone, 46rem at most. */
+const MEDIA_SIZES = '(min-width: 48rem) 46rem, calc(100vw - 2rem)';
+
+/**
+ * Completes the images of a rendered body: variants to choose from (`srcset`/`sizes`), the size
+ * (no layout shift while it loads), lazy loading unless it is near the top, and its credits as the
+ * figure's caption. An image the lookup does not know is left as it is.
+ */
+export function placeMedias(html: string, lookup: (src: string) => PlacedMedia | undefined): string {
+  return html.replace(MEDIA_MARKER, (marker, src: string, alt: string, place: string) => {
+    const media = lookup(src);
+    if (!media) return marker;
+    const fallback = media.variants.find((variant) => variant.width >= 720) ?? media.variants.at(-1);
+    const srcset = media.variants.map((variant) => `${variant.src} ${variant.width}w`).join(', ');
+    const { author, licence, source } = media.credit;
+    const caption = [
+      `Image : <span class="media__auteur">${escapeHtml(author)}</span>`,
+      `<a rel="license" href="${escapeHtml(licence.url)}">${escapeHtml(licence.name)}</a>`,
+      ...(source ? [`<a href="${escapeHtml(source)}">source</a>`] : []),
+    ].join(' · ');
+    return (
+      `<img src="${escapeHtml(fallback?.src ?? src)}" srcset="${escapeHtml(srcset)}" sizes="${MEDIA_SIZES}" width="${media.width}" height="${media.height}" alt="${alt}"` +
+      `${place === 'haut' ? '' : ' loading="lazy"'} decoding="async"><figcaption class="media__credits">${caption}</figcaption>`
+    );
+  });
+}
