@@ -172,7 +172,8 @@ function convertTable(node: JSONContent): BlockContent[] {
   const body = hasHeaderRow ? grid.slice(1) : grid;
   const rowHeaders = body.length > 0 && body.every((row) => isHeader(row[0]));
   const align: AlignType[] = Array.from({ length: columns }, (_, column) => {
-    const value = grid.map((row) => row[column]).find((cell) => cell)?.attrs?.align;
+    // Cells added in the editor have no alignment of their own: the column's is the first one set.
+    const value = grid.map((row) => row[column]).find((cell) => cell?.attrs?.align)?.attrs?.align;
     return value === 'left' || value === 'right' || value === 'center' ? value : null;
   });
   const toRow = (cells: (JSONContent | null | undefined)[]): TableRow => ({
