@@ -14,7 +14,9 @@ import { collections } from '../../../schemas/collections.ts';
 import type { CollectionName } from '../../../schemas/common.ts';
 import { createComponentViewExtensions } from './component-views.ts';
 import { createFrontmatterForm } from './frontmatter-form.ts';
+import { imageFiles, insertImage, type ImageContext } from './image-insertion.ts';
 import type { SessionUser } from './session-api.ts';
+import { createTableViewExtension } from './table-tools.ts';
 import { createToolbar } from './toolbar.ts';
 
 /** Where the open entry shows itself in the page. */
@@ -81,28 +83,41 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     elements.problems.hidden = lines.length === 0;
   };
 
+  const withViews = [...componentNames, 'table'];
   const extensions: AnyExtension[] = [
-    ...createBodyExtensions().filter((extension) => !componentNames.includes(extension.name)),
+    ...createBodyExtensions().filter((extension) => !withViews.includes(extension.name)),
     ...createComponentViewExtensions(),
+    createTableViewExtension(),
     Collaboration.configure({ document: doc }),
   ];
   if (options.user) {
     extensions.push(CollaborationCaret.configure({ provider, user: { name: options.user.name, color: colourOf(options.user.id) } }));
   }
   const hasBody = definition.format === 'mdx';
-  const editor = hasBody
+  const imageContext: ImageContext | null = options.user ? { doc: name, author: options.user.name } : null;
+  // Images pasted or dropped are described, credited and uploaded before they are inserted.
+  const takeImages = (files: FileList | null | undefined, position?: number) => {
+    const [file] = imageFiles(files);
+    if (!file || !editor?.isEditable || !imageContext) return false;
+    void insertImage(editor, imageContext, file, position);
+    return true;
+  };
+  const editor: Editor | null = hasBody
     ? new Editor({
         element: elements.body,
         extensions,
         editable: false,
         editorProps: {
           attributes: { class: 'editeur-prose', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Texte de l’entrée' },
+          handlePaste: (_view, event) => takeImages(event.clipboardData?.files),
+          handleDrop: (view, event, _slice, moved) =>
+            !moved && takeImages(event.dataTransfer?.files, view.posAtCoords({ left: event.clientX, top: event.clientY })?.pos),
         },
       })
     : null;
   elements.toolbar.hidden = !hasBody;
   elements.body.hidden = !hasBody;
-  const toolbar = editor ? createToolbar(elements.toolbar, editor) : null;
+  const toolbar = editor ? createToolbar(elements.toolbar, editor, imageContext) : null;
   const form = createFrontmatterForm(elements.form, frontmatter, definition.schema, (problems) => {
     localProblems = problems;
     showStatus();
