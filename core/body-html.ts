@@ -179,7 +179,7 @@ function plainText(node: Nodes): string {
   return 'children' in node ? (node.children as Nodes[]).map(plainText).join('') : '';
 }
 
-/** Typographic apostrophes, dashes and ellipses in prose (never in code). */
+/** Typographic apostrophes, dashes, ellipses and unit spaces in prose (never in code). */
 function typeset(node: Nodes): void {
   if (node.type === 'text') {
     node.value = node.value
@@ -187,7 +187,9 @@ function typeset(node: Nodes): void {
       .replace(/'(?=\p{L})/gu, '’')
       .replace(/---/g, '—')
       .replace(/ -- /g, ' – ')
-      .replace(/\.\.\./g, '…');
+      .replace(/\.\.\./g, '…')
+      // « 800 € », « 25 % »: the unit never goes to the next line (a narrow table cell showed it).
+      .replace(/(\d) (?=[€%])/g, '$1\u00a0');
     return;
   }
   if ('children' in node) for (const child of node.children) typeset(child);

@@ -82,7 +82,7 @@ describeInChromium('a fiche with tables and a credited image', () => {
     expect(html).toContain('<th scope="row" class="aligne-gauche">Bacs en bois de mélèze</th>');
     expect(html).toContain('aria-label="Tableau : Tâche, Mars, Avril, Mai, Juin, Juillet, Août, Septembre, Octobre"');
     expect(html).toContain('<span class="visually-hidden">Fait : </span>Trouver un terrain');
-    expect(html).toContain('<del>1 200 €</del>');
+    expect(html).toContain('<del>1 200\u00a0€</del>');
   });
 
   it('shows the image in variants, with its size, lazily, and credits it under it and in the attribution', async () => {

@@ -79,8 +79,13 @@ export function askImage(file: Blob, defaults: { auteur: string }, send: (alt: s
   const auteur = Object.assign(document.createElement('input'), { type: 'text', name: 'auteur', required: true, minLength: 2, maxLength: 160, value: defaults.auteur });
   field(form, 'Auteur ou autrice de l’image *', auteur);
   const licence = Object.assign(document.createElement('select'), { name: 'licence', required: true });
-  for (const [value, term] of Object.entries(licencesMedias)) licence.append(new Option(`${term.label} — ${term.definition}`, value));
+  for (const [value, term] of Object.entries(licencesMedias)) licence.append(new Option(term.label, value));
   field(form, 'Licence *', licence, 'Seules les licences compatibles avec CC BY-SA sont possibles.');
+  // The chosen licence says what it allows, in words.
+  const definition = form.querySelector<HTMLElement>(`#${licence.id}-aide`)!;
+  const explain = () => (definition.textContent = `${licencesMedias[licence.value as LicenceMedia].definition} Seules les licences compatibles avec CC BY-SA sont possibles.`);
+  licence.addEventListener('change', explain);
+  explain();
   const source = Object.assign(document.createElement('input'), { type: 'url', name: 'source', placeholder: 'https://…' });
   field(form, 'Source (si l’image a été publiée ailleurs)', source);
   form.append(message);
