@@ -52,6 +52,8 @@ export async function uploadMedia(deps: MediaUploadDependencies, user: User, req
   }
   takeUploadSlot(user.id, deps.limits.maxMediaUploadsPerHour);
   const type = String(request.headers['content-type'] ?? '');
+  // No HTML form can send these types, and a script on another site needs CORS consent to: a
+  // session cookie cannot be used to upload from elsewhere.
   if (!/^(image\/|application\/octet-stream)/i.test(type)) {
     throw new HttpError(415, 'corps attendu : les octets d’une image JPEG, PNG ou WebP (Content-Type: image/jpeg, image/png ou image/webp)');
   }

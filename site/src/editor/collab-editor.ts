@@ -16,7 +16,7 @@ import { createComponentViewExtensions } from './component-views.ts';
 import { createFrontmatterForm } from './frontmatter-form.ts';
 import { imageFiles, insertImage, type ImageContext } from './image-insertion.ts';
 import type { SessionUser } from './session-api.ts';
-import { createTableViewExtension } from './table-tools.ts';
+import { createTableLineBreakGuard, createTableViewExtension } from './table-tools.ts';
 import { createToolbar } from './toolbar.ts';
 
 /** Where the open entry shows itself in the page. */
@@ -88,6 +88,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     ...createBodyExtensions().filter((extension) => !withViews.includes(extension.name)),
     ...createComponentViewExtensions(),
     createTableViewExtension(),
+    createTableLineBreakGuard(),
     Collaboration.configure({ document: doc }),
   ];
   if (options.user) {

@@ -3,7 +3,7 @@
  * the toolbar asks here whether the selection is in a table and which headers it has. Only the
  * view is added: the schema stays the bridge's.
  */
-import type { AnyExtension, Editor } from '@tiptap/core';
+import { Extension, type AnyExtension, type Editor } from '@tiptap/core';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { EditorView, NodeView } from '@tiptap/pm/view';
 import { TableView } from '@tiptap/extension-table';
@@ -88,6 +88,19 @@ export function createTableViewExtension(): AnyExtension {
   return BodyTable.extend({
     addNodeView() {
       return ({ node, view }) => new CaptionedTableView(node, view);
+    },
+  });
+}
+
+/** A table cell is one line of Markdown: the line-break keys do nothing there (Tab moves on). */
+export function createTableLineBreakGuard(): AnyExtension {
+  return Extension.create({
+    name: 'tableLineBreakGuard',
+    // Before the hard break's own shortcuts.
+    priority: 1000,
+    addKeyboardShortcuts() {
+      const inCell = () => currentTable(this.editor) !== undefined;
+      return { 'Shift-Enter': inCell, 'Mod-Enter': inCell };
     },
   });
 }
