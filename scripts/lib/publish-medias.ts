@@ -10,8 +10,14 @@ import { dirname, join, relative, sep } from 'node:path';
 import sharp from 'sharp';
 import { MEDIA_FOLDER, parseMediaFile, variantSrc, variantWidths } from '../../core/medias.ts';
 
-/** WebP quality of the variants: a detailed 720 px photo stays near 60 KB. */
-export const VARIANT_QUALITY = 70;
+/**
+ * WebP quality of a variant: 70 up to 720 px (a detailed photo stays near 60 KB); less for the
+ * wider ones, which are shown on screens of two or three pixels per point, where the finer
+ * grain hides the coarser compression (so a phone of density 3 still gets about 100 KB at most).
+ */
+export function variantQuality(width: number): number {
+  return width <= 720 ? 70 : 55;
+}
 
 /** How many images are resized at once (sharp also uses several threads for each). */
 const CONCURRENCY = 2;
@@ -38,10 +44,11 @@ export async function publishMedias(contentDir: string, outDir: string, cacheDir
       const upright = orientation >= 5 ? height : width;
       await placeFile(source, join(outDir, media.file));
       for (const variantWidth of variantWidths(upright)) {
-        const cached = join(cacheDir, `${digest}.${variantWidth}.${VARIANT_QUALITY}.webp`);
+        const quality = variantQuality(variantWidth);
+        const cached = join(cacheDir, `${digest}.${variantWidth}.${quality}.webp`);
         if (!(await stat(cached).catch(() => undefined))) {
           const temporary = `${cached}.${process.pid}.tmp`;
-          await sharp(bytes).rotate().resize({ width: variantWidth }).webp({ quality: VARIANT_QUALITY }).toFile(temporary);
+          await sharp(bytes).rotate().resize({ width: variantWidth }).webp({ quality }).toFile(temporary);
           await rename(temporary, cached);
           variantsMade++;
         }
