@@ -23,6 +23,7 @@ import type { mdxComponents } from '../schemas/mdx-components.ts';
 import { parseMdxBody } from './mdx-parse.ts';
 import { checkMdxTree, type BodyImage, type BodyReference } from './mdx-safety.ts';
 import { ProblemError } from './problem.ts';
+import { typesetFrench } from './typography.ts';
 import { escapeHtml } from './escape-html.ts';
 
 /** A heading of the body, for a table of contents. */
@@ -179,17 +180,10 @@ function plainText(node: Nodes): string {
   return 'children' in node ? (node.children as Nodes[]).map(plainText).join('') : '';
 }
 
-/** Typographic apostrophes, dashes, ellipses and unit spaces in prose (never in code). */
+/** French typography in prose text nodes; code, inline code and link targets are other node types. */
 function typeset(node: Nodes): void {
   if (node.type === 'text') {
-    node.value = node.value
-      .replace(/(\p{L})'/gu, '$1’')
-      .replace(/'(?=\p{L})/gu, '’')
-      .replace(/---/g, '—')
-      .replace(/ -- /g, ' – ')
-      .replace(/\.\.\./g, '…')
-      // « 800 € », « 25 % »: the unit never goes to the next line (a narrow table cell showed it).
-      .replace(/(\d) (?=[€%])/g, '$1\u00a0');
+    node.value = typesetFrench(node.value);
     return;
   }
   if ('children' in node) for (const child of node.children) typeset(child);
