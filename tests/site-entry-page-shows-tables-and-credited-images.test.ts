@@ -116,7 +116,7 @@ describeInChromium('a fiche with tables and a credited image', () => {
   it('finds a word that only a table cell holds', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/recherche/?q=mélèze`);
-    await expect.poll(() => page.locator('pagefind-results').innerText(), { timeout: 20_000 }).toContain('jardin partagé');
+    await expect.poll(() => page.locator('#resultats').innerText(), { timeout: 20_000 }).toContain('jardin partagé');
     await page.close();
   });
 
