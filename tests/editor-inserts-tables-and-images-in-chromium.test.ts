@@ -150,7 +150,7 @@ describeInChromium('a contributor inserts a table and images in Chromium', () =>
     expect(publicPage).toContain('<td>Fer à souder</td><td>Lucie</td><td>à réparer</td>');
     expect(publicPage).toContain('<td>Multimètre</td>');
     for (const [alt, licence] of [['Des bénévoles réparent un grille-pain', 'CC BY-SA 4.0'], ['La vitrine du repair café', 'CC0 1.0']] as const) {
-      const figure = new RegExp(`<figure class="media"><img [^>]*alt="${alt}"[^>]*><figcaption class="media__credits">Image : <span class="media__auteur">Alice Martin</span> · <a rel="license" [^>]*>${licence}</a>`);
+      const figure = new RegExp(`<figure class="media"><img [^>]*alt="${alt}"[^>]*><figcaption class="media__credits">Image\u202f: <span class="media__auteur">Alice Martin</span> · <a rel="license" [^>]*>${licence}</a>`);
       expect(publicPage).toMatch(figure);
     }
     const variant = /srcset="([^" ]+) 360w/.exec(publicPage)![1]!;

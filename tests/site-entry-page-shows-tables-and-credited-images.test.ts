@@ -81,8 +81,9 @@ describeInChromium('a fiche with tables and a credited image', () => {
     expect(html).toContain('<th scope="col" class="aligne-droite">Quantité</th>');
     expect(html).toContain('<th scope="row" class="aligne-gauche">Bacs en bois de mélèze</th>');
     expect(html).toContain('aria-label="Tableau : Tâche, Mars, Avril, Mai, Juin, Juillet, Août, Septembre, Octobre"');
-    expect(html).toContain('<span class="visually-hidden">Fait : </span>Trouver un terrain');
-    expect(html).toContain('<del>1 200\u00a0€</del>');
+    expect(html).toContain('<span class="visually-hidden">Fait\u202f: </span>Trouver un terrain');
+    // Pages are typeset: a narrow no-break space groups thousands, a no-break space holds the unit.
+    expect(html).toContain('<del>1\u202f200\u00a0€</del>');
   });
 
   it('shows the image in variants, with its size, lazily, and credits it under it and in the attribution', async () => {
@@ -94,11 +95,11 @@ describeInChromium('a fiche with tables and a credited image', () => {
     for (const variant of variants) expect((await stat(join(outDir, variant))).size).toBeGreaterThan(0);
     expect((await stat(join(outDir, IMAGE))).size).toBeGreaterThan(0);
     expect(figure).toContain('width="2000" height="1333" alt="Des bacs de légumes devant la mairie" loading="lazy" decoding="async"');
-    expect(figure).toContain('<figcaption class="media__credits">Image : <span class="media__auteur">Mairie de Migné-Auxances</span> · <a rel="license" href="https://creativecommons.org/licenses/by/4.0/deed.fr">CC BY 4.0</a></figcaption>');
+    expect(figure).toContain('<figcaption class="media__credits">Image\u202f: <span class="media__auteur">Mairie de Migné-Auxances</span> · <a rel="license" href="https://creativecommons.org/licenses/by/4.0/deed.fr">CC BY 4.0</a></figcaption>');
 
     const attribution = /<section class="attribution"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
     expect(attribution).toContain('Des bacs de légumes devant la mairie</a> — Mairie de Migné-Auxances');
-    expect(attribution).toMatch(/Image : Mairie de Migné-Auxances \(CC BY 4\.0\)\./);
+    expect(attribution).toMatch(/Image\u202f: Mairie de Migné-Auxances \(CC BY 4\.0\)\./);
     const jsonLd = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)![1]!) as { associatedMedia: unknown[] };
     expect(jsonLd.associatedMedia).toEqual([
       expect.objectContaining({ '@type': 'ImageObject', contentUrl: expect.stringMatching(/\/medias\/fiches\/jardin-partage\/bacs-devant-la-mairie\.jpg$/), creator: { name: 'Mairie de Migné-Auxances' } }),
