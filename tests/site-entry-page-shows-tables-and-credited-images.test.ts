@@ -132,7 +132,7 @@ describeInChromium('a fiche with tables and a credited image', () => {
     // Keyboard: the region takes focus, and the arrow keys scroll it.
     await wide.focus();
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => wide.evaluate((region) => region.scrollLeft)).toBeGreaterThan(0);
+    await expect.poll(() => wide.evaluate((region) => region.scrollLeft), { timeout: 5_000 }).toBeGreaterThan(0);
 
     const image = page.locator('figure.media img');
     await image.scrollIntoViewIfNeeded();

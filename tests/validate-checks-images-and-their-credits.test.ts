@@ -57,11 +57,11 @@ describe('images in a content tree', () => {
     const lines = (await validateContentTree(root)).map(formatProblem);
     expect(lines).toMatchInlineSnapshot(`
       [
-        "fiches/jardin-partage.mdx:51: image: texte alternatif manquant : décrivez l’image entre les crochets, par exemple ![Le jardin partagé au printemps](…)",
-        "fiches/jardin-partage.mdx:53: image: image externe refusée : téléversez l’image depuis l’éditeur (bouton « Image »), elle sera publiée avec son auteur et sa licence",
-        "fiches/jardin-partage.mdx:55: image: image introuvable : medias/fiches/jardin-partage/absente.png n’est pas dans le commun avec ses crédits ; téléversez l’image depuis l’éditeur",
-        "fiches/jardin-partage.mdx:57: image: image introuvable : medias/fiches/jardin-partage/schema.png n’est pas dans le commun avec ses crédits ; téléversez l’image depuis l’éditeur",
-        "fiches/jardin-partage.mdx:59: image: image introuvable : medias/fiches/jardin-partage/sans-credits.jpg n’est pas dans le commun avec ses crédits ; téléversez l’image depuis l’éditeur",
+        "fiches/jardin-partage.mdx:66: image: texte alternatif manquant : décrivez l’image entre les crochets, par exemple ![Le jardin partagé au printemps](…)",
+        "fiches/jardin-partage.mdx:68: image: image externe refusée : téléversez l’image depuis l’éditeur (bouton « Image »), elle sera publiée avec son auteur et sa licence",
+        "fiches/jardin-partage.mdx:70: image: image introuvable : medias/fiches/jardin-partage/absente.png n’est pas dans le commun avec ses crédits ; téléversez l’image depuis l’éditeur",
+        "fiches/jardin-partage.mdx:72: image: image introuvable : medias/fiches/jardin-partage/schema.png n’est pas dans le commun avec ses crédits ; téléversez l’image depuis l’éditeur",
+        "fiches/jardin-partage.mdx:74: image: image introuvable : medias/fiches/jardin-partage/sans-credits.jpg n’est pas dans le commun avec ses crédits ; téléversez l’image depuis l’éditeur",
         "medias/fiches/jardin-partage/non-commerciale.yaml:2: licence: valeur "CC-BY-NC-4.0" inconnue pour « licence » ; valeurs admises : CC-BY-SA-4.0, CC-BY-4.0, etalab-2.0, CC0-1.0, CC-PDM-1.0",
         "medias/fiches/jardin-partage/non-commerciale.yaml:3: photographe: champ inconnu : vérifiez l’orthographe ou retirez-le",
         "medias/fiches/jardin-partage/orpheline.yaml:1: image: crédits sans image : placez l’image à côté, sous le même nom (.jpg, .png ou .webp), ou retirez ce fichier",
