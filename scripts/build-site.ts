@@ -8,10 +8,11 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { cp, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
+import { publishMedias } from './lib/publish-medias.ts';
 import { ProblemError, type Problem } from '../core/problem.ts';
 import { validateContentTree } from '../core/validate-tree.ts';
 
@@ -76,6 +77,10 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
       throw error;
     }
 
+    // Images after Astro, which empties its output first; their variants come from a cache.
+    await publishMedias(contentDir, staging, mediaCacheDir());
+    lap('images');
+
     const failures = (await Promise.all(indexing)).flatMap((added) => added.errors);
     if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
     const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
@@ -88,6 +93,15 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
 
   await moveInto(staging, outDir);
   return { indexedPages, seconds };
+}
+
+/**
+ * Where image variants are kept between builds: beside Astro's cache when one is given (the
+ * editor server keeps both under DATA_DIR/cache). Variants are named by the content of their
+ * image, so builds of different trees may share them.
+ */
+function mediaCacheDir(): string {
+  return process.env.ASTRO_CACHE_DIR ? resolve(dirname(process.env.ASTRO_CACHE_DIR), 'medias') : resolve(siteRoot, '.astro/medias');
 }
 
 /** Validates the content tree in a worker thread; resolves with the validator's problems (none if valid). */
@@ -155,7 +169,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const { indexedPages, seconds } = await buildSite({ contentDir, outDir });
-    const order = ['démarrage', 'attente', 'validation', 'astro', 'pagefind'];
+    const order = ['démarrage', 'attente', 'validation', 'astro', 'images', 'pagefind'];
     const phases = Object.entries(seconds)
       .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
       .map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');

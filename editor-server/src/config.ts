@@ -27,6 +27,12 @@ export interface LimitsConfig {
   maxPresenceBytes: number;
   /** Presence updates one connection may send per second (twice that in a burst); more are dropped. */
   maxPresenceUpdatesPerSecond: number;
+  /** Largest image accepted by `POST /api/medias`, in bytes. */
+  maxMediaBytes: number;
+  /** Most pixels (width × height) of an uploaded image: a small file may decode to gigabytes. */
+  maxMediaPixels: number;
+  /** Most images one account may upload per hour. */
+  maxMediaUploadsPerHour: number;
 }
 
 /** How and when the Git writer commits. */
@@ -149,6 +155,9 @@ export const defaultConfig: EditorServerConfig = {
     maxConnectionsPerIp: 50,
     maxPresenceBytes: 4 * 1024,
     maxPresenceUpdatesPerSecond: 20,
+    maxMediaBytes: 10 * 1024 * 1024,
+    maxMediaPixels: 40_000_000,
+    maxMediaUploadsPerHour: 60,
   },
   git: {
     idleCommitMs: 4_000,
@@ -217,6 +226,10 @@ const environmentSchema = z.object({
   READER_FORMS_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Public address of the site (links back from the forms' answer pages). */
   SITE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Largest uploaded image, in bytes. */
+  MAX_MEDIA_BYTES: positiveInt.optional(),
+  /** Most pixels of an uploaded image. */
+  MAX_MEDIA_PIXELS: positiveInt.optional(),
 });
 
 /** Reads the configuration from environment variables; errors name the variable. */
@@ -241,6 +254,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
   if (e.READER_FORMS_URL) overrides.readerForms!.action = e.READER_FORMS_URL;
   if (e.SITE_URL) overrides.readerForms!.siteUrl = e.SITE_URL;
+  if (e.MAX_MEDIA_BYTES !== undefined) overrides.limits!.maxMediaBytes = e.MAX_MEDIA_BYTES;
+  if (e.MAX_MEDIA_PIXELS !== undefined) overrides.limits!.maxMediaPixels = e.MAX_MEDIA_PIXELS;
   return overrides;
 }
 

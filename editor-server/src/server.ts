@@ -98,10 +98,10 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const httpServer = createServer((request, response) => {
     const url = requestUrl(request);
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, trustedProxies: proxies, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions }, request, response, url)
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, trustedProxies: proxies, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions, gitSync, limits: config.limits }, request, response, url)
       : isReaderFormRequest(request, url)
         ? handleReaderForm({ store: contributions, config: config.readerForms, trustedProxies: proxies, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
-        : serveStaticSite(paths.siteDir, request, response, url);
+        : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);

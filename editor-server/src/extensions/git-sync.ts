@@ -26,8 +26,8 @@ import { formatProblem, ProblemError } from '../../../core/problem.ts';
 import type { Accounts } from '../accounts/accounts.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
-import { CommitPipeline, type CommitOutcome, type CommitPipelineConfig } from '../git/commit-pipeline.ts';
-import { commitEntry, readFileAt, readHead, type GitIdentity } from '../git/commons-repo.ts';
+import { authorIdentity, CommitPipeline, type CommitOutcome, type CommitPipelineConfig } from '../git/commit-pipeline.ts';
+import { commitFiles, fileExistsAt, readFileAt, readHead, type FileToCommit, type GitIdentity } from '../git/commons-repo.ts';
 import { OutsideCommits } from '../git/outside-commits.ts';
 import { SerialQueue } from '../git/serial-queue.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
@@ -163,19 +163,46 @@ export class GitSync implements Extension {
    * Commits a new entry written outside the editor (a reader's experience a moderator accepted)
    * through the one Git queue, authored by `author`; refuses if the file exists. Publishes after.
    */
-  commitNewEntry(address: EntryAddress, text: string, author: GitIdentity, message: string): Promise<string> {
+  async commitNewEntry(address: EntryAddress, text: string, author: GitIdentity, message: string): Promise<string> {
+    const { commit } = await this.commitOnTop([{ path: address.path, content: text }], message, author, 'refuse');
+    void this.config.publisher.publish().catch((error) => this.log(`publication : ${error}`));
+    return commit;
+  }
+
+  /**
+   * Commits files that are not documents (an uploaded image and its credits) through the same
+   * queue, authored by `userId`. When the first file is already there (the same image uploaded
+   * again), nothing is committed.
+   */
+  commitFiles(files: readonly FileToCommit[], message: string, userId: string): Promise<{ commit: string; created: boolean }> {
+    const { git, accounts } = this.config;
+    return this.commitOnTop(files, message, authorIdentity(accounts, git, userId), 'skip');
+  }
+
+  /**
+   * Commits files through the one Git queue, on top of whatever was committed from outside (merged
+   * into live documents first, as before any other commit). `ifFirstExists` says what to do when
+   * the first file is already in the commons: leave it (`skip`) or fail (`refuse`).
+   */
+  private commitOnTop(files: readonly FileToCommit[], message: string, author: GitIdentity, ifFirstExists: 'skip' | 'refuse'): Promise<{ commit: string; created: boolean }> {
+    const { repoDir, git, validator } = this.config;
     return this.queue.run(async () => {
       for (let attempt = 1; attempt <= 5; attempt++) {
-        const head = await readHead(this.config.repoDir);
-        if (head !== this.outside.knownHead) await this.outside.absorb();
-        if ((await readFileAt(this.config.repoDir, head, address.path)) !== undefined) throw new Error(`${address.path} existe déjà`);
-        const commit = await commitEntry(this.config.repoDir, head, address.path, text, message, author, this.config.git.committer);
+        const head = await readHead(repoDir);
+        if (head !== this.outside.knownHead) {
+          await this.outside.absorb();
+          continue;
+        }
+        if (await fileExistsAt(repoDir, head, files[0]!.path)) {
+          if (ifFirstExists === 'refuse') throw new Error(`${files[0]!.path} existe déjà`);
+          return { commit: head, created: false };
+        }
+        const commit = await commitFiles(repoDir, head, files, message, author, git.committer);
         if (!commit) continue;
         this.outside.knownHead = commit;
-        this.config.validator.update(address.path, text);
-        this.log(`commit ${commit.slice(0, 8)} ${address.name} par ${author.name}`);
-        void this.config.publisher.publish().catch((error) => this.log(`publication : ${error}`));
-        return commit;
+        for (const file of files) validator.update(file.path, typeof file.content === 'string' ? file.content : '');
+        this.log(`commit ${commit.slice(0, 8)} ${files.map((f) => f.path).join(', ')} par ${author.name}`);
+        return { commit, created: true };
       }
       throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
     });

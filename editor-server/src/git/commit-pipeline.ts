@@ -15,7 +15,7 @@ import type { StatusBoard } from '../documents/status.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
 import type { EntryValidator } from '../validation/entry-validator.ts';
-import { commitEntry, readFileAt, readHead } from './commons-repo.ts';
+import { commitEntry, readFileAt, readHead, type GitIdentity } from './commons-repo.ts';
 import type { OutsideCommits } from './outside-commits.ts';
 
 /** What a commit is made of, captured from a document at one instant. */
@@ -154,13 +154,18 @@ export class CommitPipeline {
     return document;
   }
 
-  private identityOf(userId: string): { name: string; email: string } {
-    const user = this.config.accounts.findById(userId);
-    return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${this.config.git.authorEmailDomain}` };
+  private identityOf(userId: string): GitIdentity {
+    return authorIdentity(this.config.accounts, this.config.git, userId);
   }
 }
 
 /** The Git identity of a reader credited for a contribution sent through the site's forms. */
 export function readerIdentity(reader: { id: string; name: string }, git: GitConfig): { name: string; email: string } {
   return { name: reader.name, email: `lecteur-${reader.id}@${git.authorEmailDomain}` };
+}
+
+/** How an account signs the commits it authors: its name, and a pseudonymous address. */
+export function authorIdentity(accounts: Accounts, git: GitConfig, userId: string): GitIdentity {
+  const user = accounts.findById(userId);
+  return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${git.authorEmailDomain}` };
 }

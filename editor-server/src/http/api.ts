@@ -13,6 +13,7 @@
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
  *   GET    /api/document?doc=fiches/x → { doc, exists: true, inCommons } or 404 when no such entry exists
  *   /api/moderation…, /api/propositions… → moderation of readers' contributions (moderation-api.ts)
+ *   POST   /api/medias?doc=fiches/x&auteur=…&licence=… (image bytes) → { src, width, height }
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,7 +21,8 @@ import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
 import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
 import { formatWait, type LoginThrottle } from '../accounts/login-throttle.ts';
-import type { AuthConfig } from '../config.ts';
+import type { AuthConfig, LimitsConfig } from '../config.ts';
+import type { GitSync } from '../extensions/git-sync.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
@@ -31,6 +33,7 @@ import { requestClientAddress, type TrustedProxies } from './client-address.ts';
 import { handleModerationRequest } from './moderation-api.ts';
 import { apiSecurityHeaders } from './security-headers.ts';
 import { formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
+import { uploadMedia } from './media-upload.ts';
 
 /** What the API needs from the rest of the server. */
 export interface ApiDependencies {
@@ -45,6 +48,8 @@ export interface ApiDependencies {
   store: DocumentStore;
   moderation: ReaderModeration;
   contributions: ReaderContributionStore;
+  gitSync: GitSync;
+  limits: LimitsConfig;
 }
 
 export const sessionCookie = 'terreau_session';
@@ -133,6 +138,10 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
   }
   const moderation = { moderation: deps.moderation, contributions: deps.contributions, requireUser: (r: IncomingMessage) => requireUser(deps, r) };
   if (await handleModerationRequest(moderation, request, response, url)) return;
+  if (pathname === '/api/medias' && method === 'POST') {
+    // Who may add an image to an entry is who may write it (checked once the entry is read).
+    return uploadMedia(deps, requireUser(deps, request), request, response, url);
+  }
   throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
 }
 

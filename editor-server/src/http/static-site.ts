@@ -1,13 +1,15 @@
 /**
  * Serves the built site (DATA_DIR/site) as static files: `/x/` → `/x/index.html`, the site's
- * 404.html for unknown paths, and no path can leave the site directory. Every response carries the
- * security headers (security-headers.ts).
+ * 404.html for unknown paths, and no path can leave the site directory. An image of the commons
+ * uploaded since the last build is served from the commons itself, so the editor shows it at once.
+ * Every response carries the security headers (security-headers.ts).
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, relative, sep } from 'node:path';
 import { pageSecurityHeaders } from './security-headers.ts';
+import { parseMediaSrc } from '../../../core/medias.ts';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,8 +36,8 @@ const contentTypes: Record<string, string> = {
   '.pagefind': 'application/octet-stream',
 };
 
-/** Serves one GET/HEAD request from `siteDir`. */
-export async function serveStaticSite(siteDir: string, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+/** Serves one GET/HEAD request from `siteDir` (and images not built yet from `commonsDir`). */
+export async function serveStaticSite(siteDir: string, request: IncomingMessage, response: ServerResponse, url: URL, commonsDir?: string): Promise<void> {
   // Every answer, redirects and errors included, carries them.
   for (const [name, value] of Object.entries(pageSecurityHeaders)) response.setHeader(name, value);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -69,6 +71,12 @@ export async function serveStaticSite(siteDir: string, request: IncomingMessage,
     info = await stat(file).catch(() => undefined);
   }
   let status = 200;
+  // Only a path an image may have, checked by the one pattern: nothing else of the commons is served.
+  const media = commonsDir && !info?.isFile() ? parseMediaSrc(pathname) : undefined;
+  if (media) {
+    file = join(commonsDir!, ...media.file.split('/'));
+    info = await stat(file).catch(() => undefined);
+  }
   if (!info?.isFile()) {
     status = 404;
     file = join(root, '404.html');

@@ -16,8 +16,10 @@ import type { CollectionName } from '../../../schemas/common.ts';
 import { presenceColourOf } from '../../../core/presence.ts';
 import { createComponentViewExtensions } from './component-views.ts';
 import { createFrontmatterForm, describeFieldPath, type FormProblem } from './frontmatter-form.ts';
-import { fetchSession, type SessionUser } from './session-api.ts';
+import { imageFiles, insertImage, type ImageContext } from './image-insertion.ts';
 import { renderCaret, renderPresenceList, selectionAttributes } from './presence-view.ts';
+import { fetchSession, type SessionUser } from './session-api.ts';
+import { createTableLineBreakGuard, createTableViewExtension } from './table-tools.ts';
 import { createToolbar } from './toolbar.ts';
 
 /** Where the open entry shows itself in the page. */
@@ -140,9 +142,12 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     } else if (provider.isSynced && lastAnnouncement === 'hors-ligne') announce('reconnecte', 'Connexion rétablie.');
   };
 
+  const withViews = [...componentNames, 'table'];
   const extensions: AnyExtension[] = [
-    ...createBodyExtensions().filter((extension) => !componentNames.includes(extension.name)),
+    ...createBodyExtensions().filter((extension) => !withViews.includes(extension.name)),
     ...createComponentViewExtensions(),
+    createTableViewExtension(),
+    createTableLineBreakGuard(),
     Collaboration.configure({ document: doc }),
   ];
   if (options.user) {
@@ -157,7 +162,15 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     );
   }
   const hasBody = definition.format === 'mdx';
-  const editor = hasBody
+  const imageContext: ImageContext | null = options.user ? { doc: name, author: options.user.name } : null;
+  // Images pasted or dropped are described, credited and uploaded before they are inserted.
+  const takeImages = (files: FileList | null | undefined, position?: number) => {
+    const [file] = imageFiles(files);
+    if (!file || !editor?.isEditable || !imageContext) return false;
+    void insertImage(editor, imageContext, file, position);
+    return true;
+  };
+  const editor: Editor | null = hasBody
     ? new Editor({
         element: elements.body,
         extensions,
@@ -166,12 +179,15 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
         editable: false,
         editorProps: {
           attributes: { class: 'editeur-prose', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Texte de l’entrée' },
+          handlePaste: (_view, event) => takeImages(event.clipboardData?.files),
+          handleDrop: (view, event, _slice, moved) =>
+            !moved && takeImages(event.dataTransfer?.files, view.posAtCoords({ left: event.clientX, top: event.clientY })?.pos),
         },
       })
     : null;
   elements.toolbar.hidden = !hasBody;
   elements.body.hidden = !hasBody;
-  const toolbar = editor ? createToolbar(elements.toolbar, editor) : null;
+  const toolbar = editor ? createToolbar(elements.toolbar, editor, imageContext) : null;
   const form = createFrontmatterForm(elements.form, frontmatter, definition.schema, textFieldsOf(options.collection), (problems) => {
     localProblems = problems;
     showStatus();
