@@ -74,7 +74,7 @@ describeInChromium('a strict Content-Security-Policy', () => {
   it('is sent with the other security headers on pages, files and the API', async () => {
     for (const path of ['/', '/fiches/jardin-partage/', '/_astro/', '/donnees/entrees.csv', '/cette-page-n-existe-pas/']) {
       const headers = (await fetch(`${t.httpUrl}${path}`, { redirect: 'manual' })).headers;
-      expect(headers.get('content-security-policy'), path).toMatch(/default-src 'self'.*script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:.*connect-src 'self'.*frame-ancestors 'none'/);
+      expect(headers.get('content-security-policy'), path).toMatch(/default-src 'self'.*script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:.*connect-src 'self'.*frame-ancestors 'none'/);
       expect(headers.get('x-frame-options'), path).toBe('DENY');
       expect(headers.get('referrer-policy'), path).toBe('same-origin');
       expect(headers.get('x-content-type-options'), path).toBe('nosniff');
