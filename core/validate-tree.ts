@@ -67,6 +67,15 @@ export function validateEntryText(tree: readonly CheckedEntry[], collection: Col
   return sortProblems(problems);
 }
 
+/**
+ * Checks a tree of entries that each passed their own checks (`checkEntryFile`) against each
+ * other: duplicate slugs and codes, links, lineage cycles. With `inspectContentTree`'s own-file
+ * problems, the same list as validating the whole tree again.
+ */
+export function checkEntriesTogether(entries: readonly CheckedEntry[]): Problem[] {
+  return sortProblems([...findDuplicates(entries), ...checkCrossReferences(entries, entries)]);
+}
+
 async function listContentFiles(dir: string): Promise<{ files: string[]; problems: Problem[] }> {
   const files: string[] = [];
   const problems: Problem[] = [];
