@@ -1,15 +1,27 @@
-/** At build time, hands every page meant for search (it carries `data-pagefind-body`) to the index. */
+/**
+ * At build time, hands every page to the search indexer (with its HTML when it carries
+ * `data-pagefind-body`) and, under the incremental publisher, records what each page reads.
+ */
 import { defineMiddleware } from 'astro:middleware';
+import { incrementalHooks } from './lib/incremental-hooks.ts';
 import { registeredPageIndexer } from './lib/page-indexer.ts';
 
 // The attribute on the page's own <main> (BaseLayout), not the words inside some contributed text.
 const INDEXED_MAIN = /<main\b[^>]*\sdata-pagefind-body[\s=>]/;
 
-export const onRequest = defineMiddleware(async (context, next) => {
-  const response = await next();
-  const indexer = registeredPageIndexer();
-  if (!indexer || !response.headers.get('content-type')?.startsWith('text/html')) return response;
-  const html = await response.text();
-  if (INDEXED_MAIN.test(html)) indexer.add(context.url.pathname, html);
-  return new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+export const onRequest = defineMiddleware((context, next) => {
+  const render = async () => {
+    const response = await next();
+    const indexer = registeredPageIndexer();
+    if (!indexer) return response;
+    if (!response.headers.get('content-type')?.startsWith('text/html')) {
+      indexer.rendered(context.url.pathname, undefined);
+      return response;
+    }
+    const html = await response.text();
+    indexer.rendered(context.url.pathname, INDEXED_MAIN.test(html) ? html : undefined);
+    return new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  const hooks = incrementalHooks();
+  return hooks?.tracking ? hooks.renderPage(context.url.pathname, render) : render();
 });
