@@ -4,6 +4,10 @@
  * tree is valid. The validator runs in a worker thread alongside Astro (Astro renders on one
  * core); invalid content stops the build with the validator's lines and leaves the previous site
  * in place, so a half-built site never replaces a good one.
+ *
+ * Pages reach Pagefind in the order of the site's paths (lib/search-index.ts), so that a build
+ * always makes the same index, and the incremental publisher (lib/incremental-site.ts), which
+ * starts from a full build made here, can make it again from its cache.
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -14,6 +18,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
 import { ProblemError, type Problem } from '../core/problem.ts';
 import { validateContentTree } from '../core/validate-tree.ts';
+import { prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
+import { OrderedPages, type SearchPage } from './lib/search-index.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteRoot = resolve(repoRoot, 'site');
@@ -22,10 +28,14 @@ const siteRoot = resolve(repoRoot, 'site');
 export interface BuildOptions {
   contentDir: string;
   outDir: string;
+  /** Receives the compiled site once every page is rendered, to render pages again (incremental publisher). */
+  keepRenderer?: (renderer: SiteRenderer, paths: SitePath[]) => void;
+  /** Receives every page handed to the search index, in the order it is added. */
+  onSearchPage?: (page: SearchPage) => void;
 }
 
 /** Validates, builds and indexes the site; resolves with the number of pages indexed and phase durations. */
-export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
+export async function buildSite({ contentDir, outDir, keepRenderer, onSearchPage }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
   const seconds: Record<string, number> = {};
   let indexedPages = 0;
   const started = performance.now();
@@ -55,14 +65,27 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
   lap('démarrage');
   try {
-    // Astro's middleware (site/src/middleware.ts) hands over each page that carries
-    // `data-pagefind-body` as soon as it is rendered.
+    // Astro's middleware (site/src/middleware.ts) reports each page as soon as it is rendered,
+    // with its HTML when it carries `data-pagefind-body`; they go to Pagefind in path order.
     const indexing: Promise<{ errors: string[] }>[] = [];
-    registerPageIndexer({ add: (url, content) => indexing.push(index.addHTMLFile({ url, content })) });
+    const ordered = new OrderedPages((page) => {
+      indexing.push(index.addHTMLFile({ url: page.url, content: page.html }));
+      onSearchPage?.(page);
+    });
+    let paths: SitePath[] = [];
+    registerPageIndexer({ rendered: (url, html) => ordered.rendered(url, html) });
+    const prerenderer = prerendererIntegration({
+      onPaths(listed) {
+        paths = listed;
+        ordered.setOrder(listed.map((path) => path.pathname));
+      },
+      ...(keepRenderer ? { keep: (renderer: SiteRenderer) => keepRenderer(renderer, paths) } : {}),
+    });
     const astro = withBuildLock(async () => {
       lap('attente');
       await rm(staging, { recursive: true, force: true });
-      await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' });
+      await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn', integrations: [prerenderer] });
+      ordered.flush();
       lap('astro');
     }).finally(() => registerPageIndexer(undefined));
     // If the validator wins the race, the abandoned Astro build must not surface as an unhandled error.
