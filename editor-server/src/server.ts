@@ -20,7 +20,8 @@ import { closeCodes, Limits } from './extensions/limits.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
 import { serveStaticSite } from './http/static-site.ts';
-import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
+import { SitePublisher } from './publish/site-publisher.ts';
+import { SiteWorkerBuilder } from './publish/site-worker-builder.ts';
 import { openDatabase } from './storage/database.ts';
 import { DocumentStore } from './storage/document-store.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
@@ -56,7 +57,14 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const accounts = new Accounts(db);
   const store = new DocumentStore(db);
   const builder = config.siteBuild
-    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
+    ? new SiteWorkerBuilder({
+        command: config.siteWorkerCommand,
+        cwd: config.codeDir,
+        contentDir: paths.repoDir,
+        cacheDir: join(config.dataDir, 'cache', 'astro'),
+        quiet: config.quiet,
+        ...(config.quiet ? {} : { onStep: (step, reply) => console.log(`[site] ${step === 'publish' ? (reply.full ? 'construction complète' : 'publié') : 'indexé'} ${reply.commit?.slice(0, 8) ?? ''} ${JSON.stringify(reply.timings ?? {})}`) }),
+      })
     : undefined;
   const publisher = new SitePublisher(paths.siteDir, builder);
   // eslint-disable-next-line prefer-const -- the status board needs the instance created below
@@ -167,6 +175,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         httpServer.closeAllConnections();
         // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+        await publisher.close();
         await validator.close();
         db.close();
       })();

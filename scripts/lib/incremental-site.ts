@@ -56,6 +56,8 @@ export interface StepResult {
   written: string[];
   /** Files deleted. */
   removed: string[];
+  /** Folders replaced whole (the search index). */
+  replaced: string[];
   /** Whether `finish` has work left (deferred pages or the search index). */
   pending: boolean;
   /** Milliseconds per phase. */
@@ -205,7 +207,7 @@ export class IncrementalSite {
     };
     const { contentDir, hooks } = this;
     const head = (await git(contentDir, ['rev-parse', 'HEAD'])).trim();
-    if (head === this.commit) return { commit: head, rendered: 0, written: [], removed: [], pending: this.pending, timings };
+    if (head === this.commit) return { commit: head, rendered: 0, written: [], removed: [], replaced: [], pending: this.pending, timings };
     const files = await this.changedFiles(this.commit, head);
     lap('git');
     let touchedFiles = new Set<string>();
@@ -279,7 +281,7 @@ export class IncrementalSite {
     const written = await this.renderPages(dir, urgent);
     lap('rendu');
     this.commit = head;
-    return { commit: head, rendered: urgent.size, written, removed, pending: this.pending, timings };
+    return { commit: head, rendered: urgent.size, written, removed, replaced: [], pending: this.pending, timings };
   }
 
   /** Step 2: the pages left for later, then the search index, into `dir` (a copy of the last output). */
@@ -292,24 +294,19 @@ export class IncrementalSite {
     const written = await this.renderPages(dir, pages);
     timings.rendu = Math.round(performance.now() - mark);
     mark = performance.now();
-    const removed: string[] = [];
+    const replaced: string[] = [];
     if (this.indexPending) {
       this.indexPending = false;
       const index = [...this.paths.keys()].map((key) => this.searchable.get(key)).filter((page): page is SearchPage => page !== undefined);
       const next = join(dir, 'pagefind.next');
       await rm(next, { recursive: true, force: true });
-      const pagefind = await import('pagefind');
-      await writeSearchIndex(pagefind, index, next);
-      const before = await listFiles(join(dir, 'pagefind'));
-      const after = await listFiles(next);
+      await writeSearchIndex(await import('pagefind'), index, next);
       await rm(join(dir, 'pagefind'), { recursive: true, force: true });
       await rename(next, join(dir, 'pagefind'));
-      const kept = new Set(after);
-      removed.push(...before.filter((file) => !kept.has(file)).map((file) => `pagefind/${file}`));
-      written.push(...after.map((file) => `pagefind/${file}`));
+      replaced.push('pagefind');
       timings.pagefind = Math.round(performance.now() - mark);
     }
-    return { commit: this.commit, rendered: pages.size, written, removed, pending: this.pending, timings };
+    return { commit: this.commit, rendered: pages.size, written, removed: [], replaced, pending: this.pending, timings };
   }
 
   /** The indexed pages in path order (the order Pagefind takes them in). */
@@ -462,12 +459,4 @@ async function removeFile(dir: string, file: string): Promise<void> {
     if (!empty) break;
     await rmdir(join(dir, folder)).catch(() => undefined);
   }
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    if (entry.isFile()) files.push(relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'));
-  }
-  return files;
 }

@@ -8,7 +8,8 @@
  * - Commit: when a document has been idle `idleCommitMs`, or its last editor leaves, it is
  *   committed (`git/commit-pipeline.ts`); what a previous run left uncommitted is committed at start.
  * - Commits from outside: HEAD is polled and changed files are merged into live documents.
- * - After each commit the site is republished; editors see « enregistré » then « publié ».
+ * - After each commit the site is republished; editors see « enregistré », « publié », then
+ *   « indexé pour la recherche ».
  */
 import type {
   connectedPayload,
