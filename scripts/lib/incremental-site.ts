@@ -24,10 +24,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import isomorphicGit from 'isomorphic-git';
 import { collections as definitions } from '../../schemas/collections.ts';
 import { mdxCollections, type CollectionName } from '../../schemas/common.ts';
 import { appendHistory, readContentHistory, type ContentHistory } from '../../core/git-history.ts';
@@ -62,6 +64,10 @@ export interface StepResult {
   pending: boolean;
   /** Milliseconds per phase. */
   timings: Record<string, number>;
+  /** The pages that took longest to render, with milliseconds (`/path 12`). */
+  slowest: string[];
+  /** Why pages were rendered: the changes that selected most pages, with how many (`e:fiches/x 12`). */
+  reasons: string[];
 }
 
 /** Pages rendered at once. */
@@ -129,6 +135,9 @@ function hashOf(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value) ?? '').digest('base64');
 }
 
+// Read in-process: a `git` process costs tens of milliseconds to start, hundreds on a busy machine.
+const readHead = async (contentDir: string) => isomorphicGit.resolveRef({ fs, dir: await isomorphicGit.findRoot({ fs, filepath: contentDir }), ref: 'HEAD' });
+
 const git = async (contentDir: string, args: string[]) => (await run('git', ['-C', contentDir, '-c', 'core.quotePath=false', ...args], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' })).stdout;
 
 /** The site of one content tree, published incrementally after one full build. */
@@ -172,7 +181,7 @@ export class IncrementalSite {
 
   private async fullBuild(outDir: string): Promise<Record<string, number>> {
     const { hooks, contentDir } = this;
-    this.commit = (await git(contentDir, ['rev-parse', 'HEAD'])).trim();
+    this.commit = await readHead(contentDir);
     hooks.currentHistory = readContentHistory(contentDir);
     const [history, tree] = await Promise.all([hooks.currentHistory, inspectContentTree(contentDir)]);
     hooks.currentHistory = Promise.resolve(history);
@@ -206,20 +215,20 @@ export class IncrementalSite {
       mark = now;
     };
     const { contentDir, hooks } = this;
-    const head = (await git(contentDir, ['rev-parse', 'HEAD'])).trim();
-    if (head === this.commit) return { commit: head, rendered: 0, written: [], removed: [], replaced: [], pending: this.pending, timings };
-    const files = await this.changedFiles(this.commit, head);
-    lap('git');
-    let touchedFiles = new Set<string>();
+    const head = await readHead(contentDir);
+    if (head === this.commit) return { commit: head, rendered: 0, written: [], removed: [], replaced: [], pending: this.pending, timings, slowest: [], reasons: [] };
+    let touchedFiles: Set<string>;
     try {
-      await this.validate(files);
+      const { history, touched } = await this.readHistory(head);
+      const files = await this.readChangedFiles(touched);
+      lap('git');
+      this.validate(files);
       lap('validation');
       await this.loadEntries(files);
       hooks.generation++;
-      const { history, touched } = await this.readHistory(head);
       hooks.currentHistory = Promise.resolve(history);
       touchedFiles = touched;
-      lap('historique');
+      lap('contenu');
     } catch (error) {
       // The publisher's copy of the content no longer matches a published state.
       this.broken = `publication incrémentale interrompue : ${error instanceof Error ? error.message : String(error)}`;
@@ -248,22 +257,25 @@ export class IncrementalSite {
     lap('empreintes');
 
     const urgent = new Set<string>();
+    const reasons = new Map<string, number>();
+    const because = (reason: string) => reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     for (const [key, path] of this.paths) {
       const before = previous.paths.get(key);
-      if (!before || before.props !== path.props) urgent.add(key);
+      if (!before || before.props !== path.props) urgent.add(key), because(before ? 'props' : 'nouvelle page');
     }
     for (const [key, reads] of hooks.reads) {
-      if (!this.paths.has(key)) continue;
-      let affected: 'no' | 'now' | 'later' = 'no';
+      if (!this.paths.has(key) || urgent.has(key)) continue;
+      let affected: string | undefined;
+      let later: string | undefined;
       for (const read of reads) {
         if (changed.has(read)) {
-          affected = 'now';
+          affected = read;
           break;
         }
-        if (changedMemos.has(read)) affected = 'later';
+        if (changedMemos.has(read)) later = read;
       }
-      if (affected === 'now') urgent.add(key);
-      else if (affected === 'later') this.deferred.add(key);
+      if (affected) urgent.add(key), because(affected);
+      else if (later) this.deferred.add(key), because(`${later} (plus tard)`);
     }
     for (const key of urgent) this.deferred.delete(key);
 
@@ -278,10 +290,11 @@ export class IncrementalSite {
       if (this.searchable.delete(key)) this.indexPending = true;
     }
     lap('sélection');
-    const written = await this.renderPages(dir, urgent);
+    const { written, slowest } = await this.renderPages(dir, urgent);
     lap('rendu');
     this.commit = head;
-    return { commit: head, rendered: urgent.size, written, removed, replaced: [], pending: this.pending, timings };
+    const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([reason, count]) => `${reason} ${count}`);
+    return { commit: head, rendered: urgent.size, written, removed, replaced: [], pending: this.pending, timings, slowest, reasons: top };
   }
 
   /** Step 2: the pages left for later, then the search index, into `dir` (a copy of the last output). */
@@ -291,7 +304,7 @@ export class IncrementalSite {
     let mark = performance.now();
     const pages = new Set(this.deferred);
     this.deferred.clear();
-    const written = await this.renderPages(dir, pages);
+    const { written, slowest } = await this.renderPages(dir, pages);
     timings.rendu = Math.round(performance.now() - mark);
     mark = performance.now();
     const replaced: string[] = [];
@@ -306,7 +319,7 @@ export class IncrementalSite {
       replaced.push('pagefind');
       timings.pagefind = Math.round(performance.now() - mark);
     }
-    return { commit: this.commit, rendered: pages.size, written, removed: [], replaced, pending: this.pending, timings };
+    return { commit: this.commit, rendered: pages.size, written, removed: [], replaced, pending: this.pending, timings, slowest, reasons: [] };
   }
 
   /** The indexed pages in path order (the order Pagefind takes them in). */
@@ -315,15 +328,18 @@ export class IncrementalSite {
   }
 
   /** Renders pages into `dir`, writing only files whose bytes changed; returns the files written. */
-  private async renderPages(dir: string, keys: Set<string>): Promise<string[]> {
+  private async renderPages(dir: string, keys: Set<string>): Promise<{ written: string[]; slowest: string[] }> {
     const written: string[] = [];
+    const durations: [string, number][] = [];
     const queue = [...keys].map((key) => this.paths.get(key)).filter((path): path is ListedPath => path !== undefined);
     registerPageIndexer({ rendered: (url, html) => this.renderedNow.set(normalizePathname(url), { url, html }) });
     try {
       const worker = async () => {
         for (let path = queue.shift(); path; path = queue.shift()) {
           const key = normalizePathname(path.pathname);
+          const started = performance.now();
           const file = await this.renderer.render(path);
+          durations.push([key, performance.now() - started]);
           this.noteSearchable(key);
           if (!file) continue;
           if (await writeIfChanged(dir, file.file, file.body)) written.push(file.file);
@@ -333,7 +349,8 @@ export class IncrementalSite {
     } finally {
       registerPageIndexer(undefined);
     }
-    return written;
+    const slowest = durations.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([key, ms]) => `${key} ${Math.round(ms)}`);
+    return { written, slowest };
   }
 
   /** Keeps the searchable HTML a page just rendered with (or its absence), and whether the index must change. */
@@ -354,11 +371,10 @@ export class IncrementalSite {
     this.indexPending = true;
   }
 
-  /** Content files changed between two commits; a change only a full build can follow throws. */
-  private async changedFiles(from: string, to: string): Promise<{ file: string; text: string | undefined }[]> {
-    const output = await git(this.contentDir, ['diff', '--no-renames', '--name-only', '-z', from, to, '--relative', '--', '.']);
+  /** The content files among those the new commits touched, with their text now; a change only a full build can follow throws. */
+  private async readChangedFiles(touched: Set<string>): Promise<{ file: string; text: string | undefined }[]> {
     const files: { file: string; text: string | undefined }[] = [];
-    for (const file of output.split('\0').filter(Boolean)) {
+    for (const file of [...touched].sort()) {
       const parts = file.split('/');
       if (parts.length === 1) continue; // README, .mailmap…: only the history sees them.
       const [collection, name] = parts as [string, string];
@@ -371,18 +387,24 @@ export class IncrementalSite {
     return files;
   }
 
-  /** Checks the changed files on their own, then the whole tree's links, as a full build's validation would. */
-  private async validate(files: { file: string; text: string | undefined }[]): Promise<void> {
+  /**
+   * Checks the changed files on their own, then against the tree: duplicates, their links and
+   * lineage, and, when an entry is gone, every entry's links (as a full build's validation would).
+   */
+  private validate(files: { file: string; text: string | undefined }[]): void {
     const problems: Problem[] = [];
     const next = new Map(this.checked);
+    const subjects: CheckedEntry[] = [];
+    let removed = false;
     for (const { file, text } of files) {
-      next.delete(file);
+      removed ||= next.delete(file) && text === undefined;
       if (text === undefined) continue;
       const checked = checkEntryFile(file, text);
       problems.push(...checked.problems);
-      if (checked.entry) next.set(file, checked.entry);
+      if (checked.entry) next.set(file, checked.entry), subjects.push(checked.entry);
     }
-    problems.push(...checkEntriesTogether([...next.values()]));
+    const all = [...next.values()];
+    problems.push(...checkEntriesTogether(all, removed ? all : subjects));
     if (problems.length) throw new ProblemError(problems);
     this.checked = next;
   }
@@ -419,21 +441,24 @@ export class IncrementalSite {
    */
   private async readHistory(head: string): Promise<{ history: ContentHistory; touched: Set<string> }> {
     const known = (await this.hooks.currentHistory)!;
-    const linear = await git(this.contentDir, ['merge-base', '--is-ancestor', this.commit, head]).then(
-      () => true,
-      () => false,
-    );
-    const merges = linear ? (await git(this.contentDir, ['rev-list', '--merges', `${this.commit}..${head}`])).trim() : 'x';
-    if (linear && !merges) {
-      const newer = await readContentHistory(this.contentDir, `${this.commit}..${head}`);
+    const range = `${this.commit}..${head}`;
+    const [chain, newer] = await Promise.all([git(this.contentDir, ['rev-list', '--parents', range]), readContentHistory(this.contentDir, range)]);
+    // In a line: each new commit has one parent, the one listed after it, and the oldest one's is the last published commit.
+    const commits = chain.trim().split('\n').map((line) => line.split(' '));
+    const linear = commits.every((ids, i) => ids.length === 2 && ids[1] === (commits[i + 1]?.[0] ?? this.commit));
+    if (linear) {
       const touched = new Set([...newer.changes.map((change) => change.file), ...newer.renames.flatMap((r) => [r.from, r.to])]);
       return { history: appendHistory(known, newer), touched };
     }
-    const history = await readContentHistory(this.contentDir);
+    // A merge's own changes are not in the log's patches: the files that differ come from a diff.
+    const [history, diff] = await Promise.all([
+      readContentHistory(this.contentDir),
+      git(this.contentDir, ['diff', '--no-renames', '--name-only', '-z', this.commit, head, '--relative', '--', '.']),
+    ]);
+    const touched = new Set(diff.split('\0').filter(Boolean));
     const commitsOf = (h: ContentHistory, file: string) => (h.byFile.get(file)?.changes ?? []).map((change) => change.commit).join();
-    const touched = new Set<string>();
     for (const file of new Set([...known.byFile.keys(), ...history.byFile.keys()])) if (commitsOf(known, file) !== commitsOf(history, file)) touched.add(file);
-    if (JSON.stringify(known.renames) !== JSON.stringify(history.renames)) touched.add('.');
+    if (JSON.stringify(known.renames) !== JSON.stringify(history.renames)) touched.add('(renommages)');
     return { history, touched };
   }
 }

@@ -167,26 +167,27 @@ async function loadCommons(): Promise<Commons> {
   return trackCommons(commons);
 }
 
+// The data of an unchanged file is the same object from one generation to the next: hash it once.
+const dataHashes = new WeakMap<object, string>();
+const hash = (value: unknown) => createHash('sha1').update(JSON.stringify(value) ?? '').digest('base64');
+
 /**
- * What pages can read of each entry and collection, as fingerprints: an entry's file (its digest
- * covers frontmatter and body), what the site derives from it and its links in both directions;
- * a collection's members in order.
+ * What pages can read of each entry and collection, as fingerprints (read-tracking.ts): an
+ * entry's data with what the site derives from it (`e:`), its file as written, body included
+ * (`b:`, what `entry.source` gives), the links leaving it (`o:`), arriving at it (`i:`), its
+ * adaptations (`a:`); a collection's members in order (`c:`).
  */
 function fingerprintContent(commons: Commons): Map<string, string> {
   const fingerprints = new Map<string, string>();
-  const hash = (value: unknown) => createHash('sha1').update(JSON.stringify(value) ?? '').digest('base64');
   for (const entry of commons.entries) {
-    fingerprints.set(
-      `e:${entry.ref}`,
-      hash([
-        entry.source.digest ?? entry.source.body,
-        entry.axes,
-        entry.territory ?? null,
-        commons.outgoing.get(entry.ref) ?? [],
-        commons.incoming.get(entry.ref) ?? [],
-        (commons.adaptations.get(entry.ref) ?? []).map((e) => e.ref),
-      ]),
-    );
+    let data = dataHashes.get(entry.source);
+    if (data === undefined) dataHashes.set(entry.source, (data = hash(entry.data)));
+    const { ref } = entry;
+    fingerprints.set(`e:${ref}`, hash([data, entry.axes, entry.territory ?? null]));
+    fingerprints.set(`b:${ref}`, entry.source.digest ?? hash(entry.source.body));
+    fingerprints.set(`o:${ref}`, hash(commons.outgoing.get(ref) ?? []));
+    fingerprints.set(`i:${ref}`, hash(commons.incoming.get(ref) ?? []));
+    fingerprints.set(`a:${ref}`, hash((commons.adaptations.get(ref) ?? []).map((e) => e.ref)));
   }
   for (const collection of mdxCollections) fingerprints.set(`c:${collection}`, hash(commons.byCollection[collection].map((e) => e.ref)));
   return fingerprints;

@@ -1,8 +1,10 @@
 /**
  * The commons and the history as pages read them under the incremental publisher: every read of
  * an entry, of a collection's list, of a file's history is recorded on the page being rendered
- * (incremental-hooks.ts). Keys: `e:<ref>` an entry (and its links), `c:<collection>` which entries
- * a collection holds and in what order, `h:<file>` a file's history, `h:*` the whole history.
+ * (incremental-hooks.ts). Keys: `e:<ref>` an entry's data, `b:<ref>` its file with the body,
+ * `o:`/`i:`/`a:<ref>` the links leaving it, arriving at it and its adaptations, `c:<collection>`
+ * which entries a collection holds and in what order, `h:<file>` a file's history, `h:*` the
+ * whole history.
  * Only used when the publisher tracks pages: a plain build reads the objects themselves.
  */
 import { mdxCollections } from '../../../schemas/common.ts';
@@ -77,12 +79,16 @@ function trackedList<T>(items: T[], keys: readonly string[]): T[] {
   });
 }
 
-/** An entry whose every property read records `e:<ref>`. */
+/**
+ * An entry whose every property read records `e:<ref>`, except `source` (the file as written, with
+ * the body), which records `b:<ref>`: a page that shows titles is not rendered again when a body changes.
+ */
 function trackedEntry<E extends Entry>(entry: E): E {
   const key = `e:${entry.ref}`;
+  const bodyKey = `b:${entry.ref}`;
   return new Proxy(entry, {
     get(target, property, receiver) {
-      trackRead(key);
+      trackRead(property === 'source' ? bodyKey : key);
       return Reflect.get(target, property, receiver);
     },
   });
@@ -95,15 +101,15 @@ export function trackCommons(commons: Commons): Commons {
   const byCollection = Object.fromEntries(
     mdxCollections.map((collection) => [collection, trackedList(commons.byCollection[collection].map(wrap), [`c:${collection}`])]),
   ) as unknown as Commons['byCollection'];
-  const entryKey = (ref: string) => `e:${ref}`;
+  const keyed = (prefix: string) => (ref: string) => `${prefix}:${ref}`;
   return {
     ...commons,
     entries: trackedList(commons.entries.map(wrap), everyCollection),
     byCollection,
-    byRef: new TrackedMap(new Map([...commons.byRef].map(([ref, entry]) => [ref, wrap(entry)])), entryKey, everyCollection),
-    outgoing: new TrackedMap<string, Link[]>(commons.outgoing, entryKey, everyCollection),
-    incoming: new TrackedMap<string, Link[]>(commons.incoming, entryKey, everyCollection),
-    adaptations: new TrackedMap(new Map([...commons.adaptations].map(([ref, list]) => [ref, list.map(wrap)])), entryKey, everyCollection),
+    byRef: new TrackedMap(new Map([...commons.byRef].map(([ref, entry]) => [ref, wrap(entry)])), keyed('e'), everyCollection),
+    outgoing: new TrackedMap<string, Link[]>(commons.outgoing, keyed('o'), everyCollection),
+    incoming: new TrackedMap<string, Link[]>(commons.incoming, keyed('i'), everyCollection),
+    adaptations: new TrackedMap(new Map([...commons.adaptations].map(([ref, list]) => [ref, list.map(wrap)])), keyed('a'), everyCollection),
   };
 }
 
