@@ -87,7 +87,9 @@ export async function readContentHistory(contentDir: string, range?: string): Pr
       log(['-M', '--diff-filter=R', '--name-status', `--format=${RECORD}%H${FIELD}%aI${FIELD}`]),
     ]);
     return { ...parseGitLog(patches), renames: parseRenames(renames) };
-  } catch {
+  } catch (error) {
+    // A tree outside Git has no history; a range that cannot be read is an error.
+    if (range) throw error;
     return EMPTY;
   }
 }
