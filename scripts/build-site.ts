@@ -14,12 +14,11 @@ import { rmSync } from 'node:fs';
 import { cp, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
-import { ProblemError, type Problem } from '../core/problem.ts';
-import { validateContentTree } from '../core/validate-tree.ts';
+import { ProblemError } from '../core/problem.ts';
 import { prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
 import { OrderedPages, type SearchPage } from './lib/search-index.ts';
+import { startTreeChecker, type TreeChecker } from './lib/tree-checker.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteRoot = resolve(repoRoot, 'site');
@@ -32,10 +31,12 @@ export interface BuildOptions {
   keepRenderer?: (renderer: SiteRenderer, paths: SitePath[]) => void;
   /** Receives every page handed to the search index, in the order it is added. */
   onSearchPage?: (page: SearchPage) => void;
+  /** Receives the validation thread, kept to check later commits (else it stops after the tree). */
+  keepTreeChecker?: (checker: TreeChecker) => void;
 }
 
 /** Validates, builds and indexes the site; resolves with the number of pages indexed and phase durations. */
-export async function buildSite({ contentDir, outDir, keepRenderer, onSearchPage }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
+export async function buildSite({ contentDir, outDir, keepRenderer, onSearchPage, keepTreeChecker }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
   const seconds: Record<string, number> = {};
   let indexedPages = 0;
   const started = performance.now();
@@ -45,7 +46,10 @@ export async function buildSite({ contentDir, outDir, keepRenderer, onSearchPage
     seconds[name] = (now - mark) / 1000;
     mark = now;
   };
-  const validation = validateInWorker(contentDir).then((problems) => {
+  const checker = startTreeChecker(contentDir);
+  if (keepTreeChecker) keepTreeChecker(checker);
+  else void checker.problems.finally(() => checker.close()).catch(() => undefined);
+  const validation = checker.problems.then((problems) => {
     seconds.validation = (performance.now() - started) / 1000;
     return problems;
   });
@@ -111,16 +115,6 @@ export async function buildSite({ contentDir, outDir, keepRenderer, onSearchPage
 
   await moveInto(staging, outDir);
   return { indexedPages, seconds };
-}
-
-/** Validates the content tree in a worker thread; resolves with the validator's problems (none if valid). */
-function validateInWorker(contentDir: string): Promise<Problem[]> {
-  return new Promise((done, fail) => {
-    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { validate: contentDir } });
-    worker.once('message', (problems: Problem[]) => done(problems));
-    worker.once('error', fail);
-    worker.once('exit', (code) => code !== 0 && fail(new Error(`la validation s’est arrêtée (code ${code})`)));
-  });
 }
 
 /** Runs `task` while holding site/.astro/build.lock; a lock left by a dead process is taken over. */
@@ -196,9 +190,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (!isMainThread && (workerData as { validate?: string } | null)?.validate) {
-  const problems = await validateContentTree((workerData as { validate: string }).validate);
-  parentPort!.postMessage(problems);
-} else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await main();
 }

@@ -34,13 +34,13 @@ import { collections as definitions } from '../../schemas/collections.ts';
 import { mdxCollections, type CollectionName } from '../../schemas/common.ts';
 import { appendHistory, readContentHistory, type ContentHistory } from '../../core/git-history.ts';
 import { ProblemError, type Problem } from '../../core/problem.ts';
-import { checkEntriesTogether, checkEntryFile, inspectContentTree, type CheckedEntry } from '../../core/validate-tree.ts';
 import { loadEntry } from '../../site/src/lib/entry-loader.ts';
 import { registerIncrementalHooks, type IncrementalHooks } from '../../site/src/lib/incremental-hooks.ts';
 import { registerPageIndexer } from '../../site/src/lib/page-indexer.ts';
 import { buildSite } from '../build-site.ts';
 import { normalizePathname, type ListedPath, type SitePath, type SiteRenderer } from './astro-renderer.ts';
 import { searchableHtml, writeSearchIndex, type SearchPage } from './search-index.ts';
+import type { ChangedFile, TreeChecker } from './tree-checker.ts';
 
 const run = promisify(execFile);
 const siteRoot = fileURLToPath(new URL('../../site/', import.meta.url));
@@ -149,8 +149,8 @@ export class IncrementalSite {
   private paths = new Map<string, ListedPath>();
   /** Searchable HTML of every indexed page, by normalized pathname. */
   private readonly searchable = new Map<string, SearchPage>();
-  /** Checked entries of the tree, to validate a commit's files against the rest. */
-  private checked = new Map<string, CheckedEntry>();
+  /** The validation thread, which keeps the tree's checked entries to check a commit's files against. */
+  private checker!: TreeChecker;
   private commit = '';
   private readonly deferred = new Set<string>();
   private indexPending = false;
@@ -183,9 +183,6 @@ export class IncrementalSite {
     const { hooks, contentDir } = this;
     this.commit = await readHead(contentDir);
     hooks.currentHistory = readContentHistory(contentDir);
-    const [history, tree] = await Promise.all([hooks.currentHistory, inspectContentTree(contentDir)]);
-    hooks.currentHistory = Promise.resolve(history);
-    this.checked = new Map(tree.entries.map((entry) => [entry.file, entry]));
     registerIncrementalHooks(hooks);
     let kept: { renderer: SiteRenderer; paths: SitePath[] } | undefined;
     const { seconds } = await buildSite({
@@ -193,6 +190,7 @@ export class IncrementalSite {
       outDir,
       keepRenderer: (renderer, paths) => (kept = { renderer, paths }),
       onSearchPage: (page) => this.searchable.set(normalizePathname(page.url), page),
+      keepTreeChecker: (checker) => (this.checker = checker),
     });
     if (!kept) throw new Error('le site compilé n’a pas été gardé après la construction');
     this.renderer = kept.renderer;
@@ -222,7 +220,7 @@ export class IncrementalSite {
       const { history, touched } = await this.readHistory(head);
       const files = await this.readChangedFiles(touched);
       lap('git');
-      this.validate(files);
+      await this.validate(files);
       lap('validation');
       await this.loadEntries(files);
       hooks.generation++;
@@ -372,8 +370,8 @@ export class IncrementalSite {
   }
 
   /** The content files among those the new commits touched, with their text now; a change only a full build can follow throws. */
-  private async readChangedFiles(touched: Set<string>): Promise<{ file: string; text: string | undefined }[]> {
-    const files: { file: string; text: string | undefined }[] = [];
+  private async readChangedFiles(touched: Set<string>): Promise<ChangedFile[]> {
+    const files: ChangedFile[] = [];
     for (const file of [...touched].sort()) {
       const parts = file.split('/');
       if (parts.length === 1) continue; // README, .mailmap…: only the history sees them.
@@ -387,26 +385,15 @@ export class IncrementalSite {
     return files;
   }
 
-  /**
-   * Checks the changed files on their own, then against the tree: duplicates, their links and
-   * lineage, and, when an entry is gone, every entry's links (as a full build's validation would).
-   */
-  private validate(files: { file: string; text: string | undefined }[]): void {
-    const problems: Problem[] = [];
-    const next = new Map(this.checked);
-    const subjects: CheckedEntry[] = [];
-    let removed = false;
-    for (const { file, text } of files) {
-      removed ||= next.delete(file) && text === undefined;
-      if (text === undefined) continue;
-      const checked = checkEntryFile(file, text);
-      problems.push(...checked.problems);
-      if (checked.entry) next.set(file, checked.entry), subjects.push(checked.entry);
-    }
-    const all = [...next.values()];
-    problems.push(...checkEntriesTogether(all, removed ? all : subjects));
+  /** Checks the changed files against the tree, as a full build's validation would (in the validation thread). */
+  private async validate(files: ChangedFile[]): Promise<void> {
+    const problems = await this.checker.check(files);
     if (problems.length) throw new ProblemError(problems);
-    this.checked = next;
+  }
+
+  /** Stops the validation thread. */
+  async close(): Promise<void> {
+    await this.checker?.close();
   }
 
   /** Loads the changed files into the collections the site reads, as Astro's loader does. */
