@@ -23,6 +23,7 @@ import { serveStaticSite } from './http/static-site.ts';
 import { SitePublisher } from './publish/site-publisher.ts';
 import { SiteWorkerBuilder } from './publish/site-worker-builder.ts';
 import { openDatabase } from './storage/database.ts';
+import { checkpointInBackground } from './storage/wal-checkpoints.ts';
 import { DocumentStore } from './storage/document-store.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
 
@@ -54,6 +55,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
+  const checkpoints = checkpointInBackground(db, paths.database);
   const accounts = new Accounts(db);
   const store = new DocumentStore(db);
   const builder = config.siteBuild
@@ -177,6 +179,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
         await publisher.close();
         await validator.close();
+        await checkpoints.close();
         db.close();
       })();
       return closing;
