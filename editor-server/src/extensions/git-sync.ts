@@ -20,8 +20,8 @@ import type {
   onDisconnectPayload,
   onLoadDocumentPayload,
 } from '@hocuspocus/server';
-import type * as Y from 'yjs';
-import { loadEntryIntoDoc } from '../../../core/bridge/mdx-yjs.ts';
+import * as Y from 'yjs';
+import { BRIDGE_ORIGIN } from '../../../core/bridge/mdx-yjs.ts';
 import { parseDocumentName, type EntryAddress } from '../../../core/document-name.ts';
 import { formatProblem, ProblemError } from '../../../core/problem.ts';
 import type { Accounts } from '../accounts/accounts.ts';
@@ -102,7 +102,7 @@ export class GitSync implements Extension {
       const stored = this.config.store.load(documentName);
       if (stored.state === undefined) {
         if (text === null && connectionConfig.readOnly) throw { reason: `entrée introuvable : ${documentName}` };
-        if (text !== null) loadIntoEditor(document, text, address);
+        if (text !== null) await this.loadIntoEditor(document, text, address);
         this.config.store.saveSnapshot(documentName, document, { text });
       } else if (text !== null && text !== stored.baseText) {
         this.outside.merge(document, stored.baseState, text, address);
@@ -171,6 +171,21 @@ export class GitSync implements Extension {
     }
   }
 
+  /**
+   * Loads a file into a new document, converted in the validation thread (its garbage stays out of
+   * this thread's heap); a file the editor cannot hold is refused with its lines.
+   */
+  private async loadIntoEditor(document: Y.Doc, text: string, address: EntryAddress): Promise<void> {
+    let update: Uint8Array;
+    try {
+      update = await this.config.validator.loadEntry(address.collection, text);
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      throw { reason: `${address.path} ne peut pas s’ouvrir dans l’éditeur : ${error.problems.map(formatProblem).join(' ; ')}` };
+    }
+    Y.applyUpdate(document, update, BRIDGE_ORIGIN);
+  }
+
   private log(message: string): void {
     if (!this.config.quiet) console.log(`[git] ${message}`);
   }
@@ -182,12 +197,4 @@ function entryAddress(documentName: string): EntryAddress {
   return address;
 }
 
-/** Loads a file into a new document; a file the editor cannot hold is refused with its lines. */
-function loadIntoEditor(document: Y.Doc, text: string, address: EntryAddress): void {
-  try {
-    loadEntryIntoDoc(document, text, address.collection);
-  } catch (error) {
-    if (!(error instanceof ProblemError)) throw error;
-    throw { reason: `${address.path} ne peut pas s’ouvrir dans l’éditeur : ${error.problems.map(formatProblem).join(' ; ')}` };
-  }
-}
+

@@ -3,7 +3,7 @@
  * over a limit is told why (the reason reaches the provider) and the other documents go on.
  * Message size and connections per address are enforced by the WebSocket layer (server.ts).
  */
-import type { afterStoreDocumentPayload, beforeSyncPayload, Document, Extension, onConnectPayload } from '@hocuspocus/server';
+import type { afterLoadDocumentPayload, afterStoreDocumentPayload, beforeSyncPayload, Document, Extension, onConnectPayload } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import type { LimitsConfig } from '../config.ts';
 
@@ -43,15 +43,24 @@ export class Limits implements Extension {
     } catch {
       throw { code: closeCodes.invalidUpdate, reason: 'mise à jour illisible : rechargez la page' };
     }
-    const size = (this.sizes.get(document) ?? Y.encodeStateAsUpdate(document).byteLength) + payload.byteLength;
+    const size = (this.sizes.get(document) ?? measure(document)) + payload.byteLength;
     if (size > this.limits.maxDocumentBytes) {
       throw { code: closeCodes.documentTooLarge, reason: `document trop volumineux (limite ${Math.round(this.limits.maxDocumentBytes / 1024)} Kio) : scindez-le en plusieurs entrées` };
     }
     this.sizes.set(document, size);
   }
 
-  async afterStoreDocument({ document }: afterStoreDocumentPayload): Promise<void> {
-    // Deleted content shrinks the encoded state: measure it again from the next update on.
-    this.sizes.delete(document);
+  // Measured when the document is loaded or stored, not while an update waits to be fanned out.
+  async afterLoadDocument({ document }: afterLoadDocumentPayload): Promise<void> {
+    this.sizes.set(document, measure(document));
   }
+
+  async afterStoreDocument({ document }: afterStoreDocumentPayload): Promise<void> {
+    // Deleted content shrinks the encoded state: measure it again.
+    this.sizes.set(document, measure(document));
+  }
+}
+
+function measure(document: Document): number {
+  return Y.encodeStateAsUpdate(document).byteLength;
 }
