@@ -76,6 +76,17 @@ export function validateEntryText(tree: readonly CheckedEntry[], medias: Showabl
   return sortProblems(problems);
 }
 
+/**
+ * Checks a tree of entries that each passed their own checks (`checkEntryFile`) against each
+ * other: duplicate slugs and codes, links, images, lineage cycles. With `inspectContentTree`'s own-file
+ * problems, the same list as validating the whole tree again. Links and lineage are checked for
+ * `subjects` only (by default all): after a commit, the entries it changed, or all of them when it
+ * removed one that others may link to.
+ */
+export function checkEntriesTogether(entries: readonly CheckedEntry[], medias: ShowableMedias, subjects: readonly CheckedEntry[] = entries): Problem[] {
+  return sortProblems([...findDuplicates(entries), ...checkCrossReferences(entries, subjects, medias)]);
+}
+
 async function listContentFiles(dir: string): Promise<{ files: string[]; mediaFiles: string[]; problems: Problem[] }> {
   const files: string[] = [];
   const mediaFiles: string[] = [];
@@ -268,11 +279,18 @@ function walkCodes(entry: CheckedEntry, visit: (code: string, path: PropertyKey[
 
 /** Checks the links and images of `subjects` against every entry of `all` and the images, and lineage cycles. */
 function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly CheckedEntry[], medias: ShowableMedias): Problem[] {
-  const slugs = new Map<string, string[]>();
-  for (const entry of all) slugs.set(entry.collection, [...(slugs.get(entry.collection) ?? []), entry.slug]);
-  const objectifs = all
-    .filter((e) => e.collection === 'referentiel')
-    .flatMap((e) => (e.data.orientations as { objectifs: { code: string }[] }[]).flatMap((o) => o.objectifs.map((x) => x.code)));
+  // Sets: a tree of 10,000 entries has tens of thousands of links to look up.
+  const slugs = new Map<string, Set<string>>();
+  for (const entry of all) {
+    const known = slugs.get(entry.collection);
+    if (known) known.add(entry.slug);
+    else slugs.set(entry.collection, new Set([entry.slug]));
+  }
+  const objectifs = new Set(
+    all
+      .filter((e) => e.collection === 'referentiel')
+      .flatMap((e) => (e.data.orientations as { objectifs: { code: string }[] }[]).flatMap((o) => o.objectifs.map((x) => x.code))),
+  );
   const problems: Problem[] = [];
 
   // `target` is a collection, `objectifs`, or `ref` when the value is a whole `collection/slug`.
@@ -280,9 +298,9 @@ function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly C
     let collection = target;
     let slug = value;
     if (target === 'ref') [collection, slug] = value.split('/') as [string, string];
-    const known = target === 'objectifs' ? objectifs : (slugs.get(collection) ?? []);
-    if (known.includes(slug)) return;
-    const nearest = suggestClosest(slug, known);
+    const known = target === 'objectifs' ? objectifs : (slugs.get(collection) ?? new Set<string>());
+    if (known.has(slug)) return;
+    const nearest = suggestClosest(slug, [...known]);
     const what = target === 'objectifs' ? `objectif ${slug} inconnu du référentiel` : `« ${collection}/${slug} » n’existe pas`;
     problems.push({
       file: entry.file,

@@ -102,11 +102,14 @@ export interface EditorServerConfig {
   seedContentDir: string;
   /** Git URL cloned as the commons on first start, instead of the seed content. */
   commonsRemote: string | undefined;
-  /** Whether the static site is built at start (when missing) and after commits. */
+  /** Whether the static site is built at start and published after commits. */
   siteBuild: boolean;
-  /** Command that builds the site; it receives CONTENT_DIR and SITE_OUT_DIR. */
-  siteBuildCommand: string[];
-  /** Directory the build command runs in (the code checkout, which it never writes content to). */
+  /**
+   * Command of the site worker, which builds the site once and then publishes each commit
+   * incrementally; it gets CONTENT_DIR, ASTRO_CACHE_DIR and an IPC channel.
+   */
+  siteWorkerCommand: string[];
+  /** Directory the site worker runs in (the code checkout, which it never writes content to). */
   codeDir: string;
   /** SQLite durability of the journal: `normal` survives a killed process, `full` also power loss. */
   journalSync: 'normal' | 'full';
@@ -140,7 +143,7 @@ export const defaultConfig: EditorServerConfig = {
   seedContentDir: resolve(codeDir, 'content'),
   commonsRemote: undefined,
   siteBuild: true,
-  siteBuildCommand: ['npm', 'run', 'build', '--silent'],
+  siteWorkerCommand: [process.execPath, 'scripts/site-worker.ts'],
   codeDir,
   journalSync: 'normal',
   storeDebounceMs: 2_000,

@@ -26,8 +26,10 @@ import { requestUrl } from './http/http-utils.ts';
 import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { ReaderModeration } from './moderation/reader-moderation.ts';
-import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
+import { SitePublisher } from './publish/site-publisher.ts';
+import { SiteWorkerBuilder } from './publish/site-worker-builder.ts';
 import { openDatabase } from './storage/database.ts';
+import { checkpointInBackground } from './storage/wal-checkpoints.ts';
 import { DocumentStore } from './storage/document-store.ts';
 import { SqliteReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
@@ -63,10 +65,18 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
+  const checkpoints = checkpointInBackground(db, paths.database);
   const accounts = new Accounts(db, { collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs });
   const store = new DocumentStore(db);
   const builder = config.siteBuild
-    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
+    ? new SiteWorkerBuilder({
+        command: config.siteWorkerCommand,
+        cwd: config.codeDir,
+        contentDir: paths.repoDir,
+        cacheDir: join(config.dataDir, 'cache', 'astro'),
+        quiet: config.quiet,
+        ...(config.quiet ? {} : { onStep: (step, reply) => console.log(`[site] ${step === 'publish' ? (reply.full ? 'construction complète' : 'publié') : 'indexé'} ${reply.commit?.slice(0, 8) ?? ''} ${JSON.stringify(reply.timings ?? {})}`) }),
+      })
     : undefined;
   const publisher = new SitePublisher(paths.siteDir, builder);
   // eslint-disable-next-line prefer-const -- the status board needs the instance created below
@@ -192,7 +202,9 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         httpServer.closeAllConnections();
         // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+        await publisher.close();
         await validator.close();
+        await checkpoints.close();
         db.close();
       })();
       return closing;

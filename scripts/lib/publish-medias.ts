@@ -6,9 +6,20 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { MEDIA_FOLDER, parseMediaFile, variantSrc, variantWidths } from '../../core/medias.ts';
+
+/**
+ * Where image variants are kept between builds: beside Astro's cache when one is given (the
+ * editor server keeps both under DATA_DIR/cache). Variants are named by the content of their
+ * image, so builds of different trees may share them.
+ */
+export function mediaCacheDir(): string {
+  const astroCache = process.env.ASTRO_CACHE_DIR;
+  return astroCache ? resolve(dirname(astroCache), 'medias') : fileURLToPath(new URL('../../site/.astro/medias', import.meta.url));
+}
 
 /**
  * WebP quality of a variant: 70 up to 720 px (a detailed photo stays near 60 KB); less for the

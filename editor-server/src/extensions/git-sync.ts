@@ -8,7 +8,8 @@
  * - Commit: when a document has been idle `idleCommitMs`, or its last editor leaves, it is
  *   committed (`git/commit-pipeline.ts`); what a previous run left uncommitted is committed at start.
  * - Commits from outside: HEAD is polled and changed files are merged into live documents.
- * - After each commit the site is republished; editors see « enregistré » then « publié ».
+ * - After each commit the site is republished; editors see « enregistré », « publié », then
+ *   « indexé pour la recherche ».
  */
 import type {
   connectedPayload,
@@ -19,8 +20,8 @@ import type {
   onDisconnectPayload,
   onLoadDocumentPayload,
 } from '@hocuspocus/server';
-import type * as Y from 'yjs';
-import { loadEntryIntoDoc } from '../../../core/bridge/mdx-yjs.ts';
+import * as Y from 'yjs';
+import { BRIDGE_ORIGIN } from '../../../core/bridge/mdx-yjs.ts';
 import { parseDocumentName, type EntryAddress } from '../../../core/document-name.ts';
 import { formatProblem, ProblemError } from '../../../core/problem.ts';
 import type { Accounts } from '../accounts/accounts.ts';
@@ -103,7 +104,7 @@ export class GitSync implements Extension {
       const stored = this.config.store.load(documentName);
       if (stored.state === undefined) {
         if (text === null && connectionConfig.readOnly) throw { reason: `entrée introuvable : ${documentName}` };
-        if (text !== null) loadIntoEditor(document, text, address);
+        if (text !== null) await this.loadIntoEditor(document, text, address);
         this.config.store.saveSnapshot(documentName, document, { text });
       } else if (text !== null && text !== stored.baseText) {
         this.outside.merge(document, stored.baseState, text, address);
@@ -165,7 +166,7 @@ export class GitSync implements Extension {
    */
   async commitNewEntry(address: EntryAddress, text: string, author: GitIdentity, message: string): Promise<string> {
     const { commit } = await this.commitOnTop([{ path: address.path, content: text }], message, author, 'refuse');
-    void this.config.publisher.publish().catch((error) => this.log(`publication : ${error}`));
+    void this.config.publisher.publish().published.catch((error) => this.log(`publication : ${error}`));
     return commit;
   }
 
@@ -221,6 +222,21 @@ export class GitSync implements Extension {
     }
   }
 
+  /**
+   * Loads a file into a new document, converted in the validation thread (its garbage stays out of
+   * this thread's heap); a file the editor cannot hold is refused with its lines.
+   */
+  private async loadIntoEditor(document: Y.Doc, text: string, address: EntryAddress): Promise<void> {
+    let update: Uint8Array;
+    try {
+      update = await this.config.validator.loadEntry(address.collection, text);
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      throw { reason: `${address.path} ne peut pas s’ouvrir dans l’éditeur : ${error.problems.map(formatProblem).join(' ; ')}` };
+    }
+    Y.applyUpdate(document, update, BRIDGE_ORIGIN);
+  }
+
   private log(message: string): void {
     if (!this.config.quiet) console.log(`[git] ${message}`);
   }
@@ -232,12 +248,4 @@ function entryAddress(documentName: string): EntryAddress {
   return address;
 }
 
-/** Loads a file into a new document; a file the editor cannot hold is refused with its lines. */
-function loadIntoEditor(document: Y.Doc, text: string, address: EntryAddress): void {
-  try {
-    loadEntryIntoDoc(document, text, address.collection);
-  } catch (error) {
-    if (!(error instanceof ProblemError)) throw error;
-    throw { reason: `${address.path} ne peut pas s’ouvrir dans l’éditeur : ${error.problems.map(formatProblem).join(' ; ')}` };
-  }
-}
+

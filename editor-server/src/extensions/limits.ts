@@ -10,6 +10,7 @@
  * opens at most `maxDocumentsPerSocket` documents.
  */
 import type {
+  afterLoadDocumentPayload,
   afterStoreDocumentPayload,
   beforeSyncPayload,
   connectedPayload,
@@ -103,15 +104,24 @@ export class Limits implements Extension {
     } catch {
       throw { code: closeCodes.invalidUpdate, reason: 'mise à jour illisible : rechargez la page' };
     }
-    const size = (this.sizes.get(document) ?? Y.encodeStateAsUpdate(document).byteLength) + payload.byteLength;
+    const size = (this.sizes.get(document) ?? measure(document)) + payload.byteLength;
     if (size > this.limits.maxDocumentBytes) {
       throw { code: closeCodes.documentTooLarge, reason: `document trop volumineux (limite ${Math.round(this.limits.maxDocumentBytes / 1024)} Kio) : scindez-le en plusieurs entrées` };
     }
     this.sizes.set(document, size);
   }
 
-  async afterStoreDocument({ document }: afterStoreDocumentPayload): Promise<void> {
-    // Deleted content shrinks the encoded state: measure it again from the next update on.
-    this.sizes.delete(document);
+  // Measured when the document is loaded or stored, not while an update waits to be fanned out.
+  async afterLoadDocument({ document }: afterLoadDocumentPayload): Promise<void> {
+    this.sizes.set(document, measure(document));
   }
+
+  async afterStoreDocument({ document }: afterStoreDocumentPayload): Promise<void> {
+    // Deleted content shrinks the encoded state: measure it again.
+    this.sizes.set(document, measure(document));
+  }
+}
+
+function measure(document: Document): number {
+  return Y.encodeStateAsUpdate(document).byteLength;
 }

@@ -131,13 +131,15 @@ export class CommitPipeline {
     this.config.status.set(address.name, 'saved', { commit });
   }
 
+  /** « publié » once the pages are out, « indexé pour la recherche » once search has them (if nothing newer was saved meanwhile). */
   private publish(address: EntryAddress, commit: string): void {
-    void this.config.publisher.publish().then(
-      () => {
-        if (this.config.status.get(address.name)?.commit === commit) this.config.status.set(address.name, 'published', { commit });
-      },
-      (error) => this.config.log(`publication : ${error}`),
-    );
+    const { published, indexed } = this.config.publisher.publish();
+    const report = (state: 'published' | 'indexed') => () => {
+      if (this.config.status.get(address.name)?.commit === commit) this.config.status.set(address.name, state, { commit });
+    };
+    published.then(report('published'), (error) => this.config.log(`publication : ${error}`));
+    // Reported after « publié », even when both settle at once (a full build).
+    void Promise.all([published, indexed]).then(report('indexed'), () => undefined);
   }
 
   /**

@@ -62,8 +62,11 @@ export function mdxEntries(collection: string, base: string): Loader {
   };
 }
 
-/** Frontmatter checked by the schema, body rendered; errors name the file and the line. */
-async function loadEntry(context: LoaderContext, file: string, path: string, text: string) {
+/**
+ * One entry as the loader stores it: frontmatter checked by the schema, body rendered; errors
+ * name the file and the line. The incremental publisher loads the files a commit changed with it.
+ */
+export async function loadEntry(context: Pick<LoaderContext, 'parseData'>, file: string, path: string, text: string) {
   const raw = readEntry(file, text);
   if (raw.yamlErrors.length) throw new ProblemError(raw.yamlErrors.map((e) => ({ file, line: e.line, field: 'frontmatter', message: e.message })));
   const data = await context.parseData({ id: raw.slug, data: raw.data as Record<string, unknown>, filePath: path });
