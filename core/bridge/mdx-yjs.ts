@@ -93,7 +93,11 @@ export function normalizeEntryText(text: string, collection: CollectionName): st
  * paragraphs and fields keep their identity, so concurrent edits elsewhere survive).
  */
 export function applyEntryToDoc(doc: Y.Doc, text: string, collection: CollectionName, origin: unknown = BRIDGE_ORIGIN): void {
-  const parsed = parseEntryText(text, collection);
+  applyParsedEntryToDoc(doc, parseEntryText(text, collection), origin);
+}
+
+/** `applyEntryToDoc` for an entry already parsed (or assembled, as a merge does). */
+export function applyParsedEntryToDoc(doc: Y.Doc, parsed: ParsedEntry, origin: unknown = BRIDGE_ORIGIN): void {
   doc.transact(() => {
     const map = doc.getMap(FRONTMATTER_FIELD);
     for (const key of [...map.keys()]) if (!(key in parsed.data)) map.delete(key);
