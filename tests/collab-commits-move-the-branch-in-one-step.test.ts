@@ -14,7 +14,7 @@ describe('the branch of the commons', () => {
     root = await mkdtemp(join(tmpdir(), 'terreau-branch-'));
     const dir = join(root, 'commons');
     const identity = { name: 'Camille Martin', email: 'camille@exemple.fr' };
-    await ensureCommonsRepo(dir, join(import.meta.dirname, '../content'), undefined, identity);
+    await ensureCommonsRepo(dir, join(import.meta.dirname, '../content'), { branch: 'main', timeoutMs: 60_000 }, identity);
     // Another process resolves HEAD as fast as it can and counts the failures.
     const reader = spawn('bash', ['-c', `failed=0; for i in $(seq 1 1500); do git -C "$0" rev-parse --verify -q HEAD >/dev/null || failed=$((failed+1)); done; echo $failed`, dir]);
     let output = '';

@@ -9,6 +9,8 @@
  *   committed (`git/commit-pipeline.ts`); what a previous run left uncommitted is committed at start.
  * - Commits from outside: HEAD is polled and changed files are merged into live documents.
  * - After each commit the site is republished; editors see « enregistré » then « publié ».
+ * - Other writers (remote sync) run their work through `write`, and learn that HEAD moved
+ *   through `headMoved`.
  */
 import type {
   connectedPayload,
@@ -45,6 +47,8 @@ export interface GitSyncConfig {
   publisher: SitePublisher;
   validator: EntryValidator;
   quiet: boolean;
+  /** Called whenever HEAD moves (a commit, an outside commit absorbed, a merge). */
+  headMoved?: () => void;
 }
 
 /** Hocuspocus extension: Git seed, idle/departure commits, outside merges, publish. */
@@ -65,8 +69,9 @@ export class GitSync implements Extension {
     this.config = config;
     const findDocument = (name: string) => this.instance?.documents.get(name);
     const log = (message: string) => this.log(message);
-    this.outside = new OutsideCommits({ ...config, findDocument, log });
-    this.pipeline = new CommitPipeline({ ...config, outside: this.outside, findDocument, log });
+    const headMoved = () => this.config.headMoved?.();
+    this.outside = new OutsideCommits({ ...config, findDocument, log, headMoved });
+    this.pipeline = new CommitPipeline({ ...config, outside: this.outside, findDocument, log, headMoved });
   }
 
   /** Knows HEAD, starts polling it, and commits what a previous run left uncommitted. */
@@ -91,6 +96,41 @@ export class GitSync implements Extension {
   /** Resolves when every queued Git operation has finished (tests, benchmarks). */
   idle(): Promise<void> {
     return this.queue.idle();
+  }
+
+  /**
+   * Runs a task that writes the commons in the single writer's queue; whatever it changed at HEAD
+   * is merged into live documents before it resolves.
+   */
+  write<T>(task: () => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      const result = await task();
+      await this.outside.absorb();
+      return result;
+    });
+  }
+
+  /**
+   * Commits now the documents with edits not yet committed among these files, so that a merge
+   * about to touch them compares committed texts on both sides.
+   */
+  async commitPendingFiles(files: readonly string[]): Promise<void> {
+    const wanted = new Set(files);
+    for (const name of this.config.store.documentsWithPendingEdits()) {
+      const address = parseDocumentName(name);
+      if ('refused' in address || !wanted.has(address.path) || !this.instance) continue;
+      const live = this.instance.documents.get(name);
+      if (live) {
+        await this.commitDocument(name, live);
+        continue;
+      }
+      const connection = await this.instance.openDirectConnection(name, { user: null } satisfies CollabContext);
+      try {
+        if (connection.document) await this.commitDocument(name, connection.document);
+      } finally {
+        await connection.disconnect();
+      }
+    }
   }
 
   async onLoadDocument({ document, documentName, connectionConfig }: onLoadDocumentPayload): Promise<void> {
