@@ -266,7 +266,9 @@ export async function fileHistory(dir: string, path: string, depth = 200): Promi
 /** Makes a repository's work tree match HEAD for the given paths (after a commit from outside). */
 export async function checkoutPaths(dir: string, paths: string[]): Promise<void> {
   if (paths.length === 0) return;
-  await git.checkout({ fs, dir, filepaths: paths, force: true, cache });
+  // From HEAD's commit, not from the index (isomorphic-git's default for paths without a ref,
+  // like `git checkout -- <path>`): a fetched commit is in HEAD, not yet in the index.
+  await git.checkout({ fs, dir, ref: await readHead(dir), filepaths: paths, force: true, noUpdateHead: true, cache });
 }
 
 /** A tree with one file replaced (or removed: `blobOid` null; folders left empty go too). */
