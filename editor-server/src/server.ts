@@ -1,6 +1,7 @@
 /**
- * Assembles one editor server: the commons repository, the database, the Hocuspocus instance with
- * its extensions, and one HTTP server for the static site, /api/ and the /collab WebSocket.
+ * Assembles one editor server: the commons repository (with its remote and upstream sync), the
+ * database, the Hocuspocus instance with its extensions, and one HTTP server for the static site,
+ * /api/, /commons.git and the /collab WebSocket.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -18,7 +19,10 @@ import { DurableJournal } from './extensions/durable-journal.ts';
 import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
+import { remoteEndpoint } from './git/remote-git.ts';
+import { RemoteSync } from './git/remote-sync.ts';
 import { handleApiRequest } from './http/api.ts';
+import { CommonsGitHttp } from './http/commons-git-http.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
 import { openDatabase } from './storage/database.ts';
@@ -32,8 +36,16 @@ export interface EditorServer {
   accounts: Accounts;
   store: DocumentStore;
   gitSync: GitSync;
+  /** Push and pull with COMMONS_REMOTE, when set. */
+  mirror: RemoteSync | undefined;
+  /** Pulls from COMMONS_UPSTREAM, when set. */
+  upstream: RemoteSync | undefined;
+  /** `<site>/commons.git`. */
+  commonsGit: CommonsGitHttp;
   publisher: SitePublisher;
   httpServer: HttpServer;
+  /** Public address of the site: SITE_URL, or the address listened on. */
+  publicUrl(): string;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
   /** Starts listening; resolves with the port. */
@@ -50,13 +62,27 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     database: join(config.dataDir, 'terreau.sqlite'),
   };
   await mkdir(config.dataDir, { recursive: true });
-  await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
+  const log = (message: string) => {
+    if (!config.quiet) console.log(`[git] ${message}`);
+  };
+  const { sync } = config;
+  const remote = sync.remote ? remoteEndpoint(sync.remote, sync.remoteUser, sync.remotePassword) : undefined;
+  const upstreamEndpoint = sync.upstream ? remoteEndpoint(sync.upstream) : undefined;
+  const origin = await ensureCommonsRepo(
+    paths.repoDir,
+    config.seedContentDir,
+    { remote, upstream: upstreamEndpoint, branch: sync.branch, timeoutMs: sync.networkTimeoutMs },
+    config.git.committer,
+  );
+  if (origin !== 'existing') log(`commun créé ${{ remote: `par clonage de ${remote?.label}`, upstream: `par clonage du commun amont ${upstreamEndpoint?.label}`, seed: 'à partir du contenu initial' }[origin]}`);
+  let listeningUrl: string | undefined;
+  const publicUrl = () => (config.siteUrl ?? listeningUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
   const accounts = new Accounts(db);
   const store = new DocumentStore(db);
   const builder = config.siteBuild
-    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
+    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet, publicUrl)
     : undefined;
   const publisher = new SitePublisher(paths.siteDir, builder);
   // eslint-disable-next-line prefer-const -- the status board needs the instance created below
@@ -64,7 +90,34 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
   const validator = await EntryValidator.start(paths.repoDir);
-  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, validator, quiet: config.quiet });
+  // eslint-disable-next-line prefer-const -- the writer tells the mirror that HEAD moved
+  let mirror: RemoteSync | undefined;
+  const gitSync = new GitSync({
+    repoDir: paths.repoDir,
+    git: config.git,
+    store,
+    accounts,
+    status,
+    publisher,
+    validator,
+    quiet: config.quiet,
+    headMoved: () => mirror?.headMoved(),
+  });
+  const follow = (mode: 'mirror' | 'upstream', endpoint: NonNullable<typeof remote>) =>
+    new RemoteSync({
+      repoDir: paths.repoDir,
+      mode,
+      endpoint,
+      branch: sync.branch,
+      name: mode === 'mirror' ? 'origin' : 'upstream',
+      timings: sync,
+      committer: config.git.committer,
+      writer: gitSync,
+      log,
+    });
+  mirror = remote && follow('mirror', remote);
+  const upstream = upstreamEndpoint && follow('upstream', upstreamEndpoint);
+  const commonsGit = new CommonsGitHttp({ repoDir: paths.repoDir, limits: config.clone, log });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
     quiet: true,
@@ -77,8 +130,15 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
-      : serveStaticSite(paths.siteDir, request, response, url);
+      ? handleApiRequest(
+          { accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, mirror, upstream, webhookSecret: sync.webhookSecret },
+          request,
+          response,
+          url,
+        )
+      : CommonsGitHttp.handles(url.pathname)
+        ? commonsGit.handle(request, response, url)
+        : serveStaticSite(paths.siteDir, request, response, url);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);
@@ -138,15 +198,22 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     accounts,
     store,
     gitSync,
+    mirror,
+    upstream,
+    commonsGit,
     publisher,
     httpServer,
     paths,
+    publicUrl,
     async listen() {
       await new Promise<void>((resolvePromise, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolvePromise());
       });
-      return (httpServer.address() as AddressInfo).port;
+      const { port } = httpServer.address() as AddressInfo;
+      listeningUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      mirror?.start();
+      return port;
     },
     close() {
       closing ??= (async () => {
@@ -165,6 +232,10 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         });
         websockets.closeAll(1001, 'arrêt du serveur', true);
         httpServer.closeAllConnections();
+        await mirror?.stop();
+        await upstream?.stop();
+        // A build left running would write into a data directory that may be gone.
+        await publisher.idle();
         // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
         await validator.close();

@@ -14,14 +14,14 @@ import { basename, dirname, join } from 'node:path';
 /** How to build the site into a directory. */
 export type SiteBuilder = (outDir: string) => Promise<void>;
 
-/** Builds with a command (by default `npm run build`), given CONTENT_DIR and SITE_OUT_DIR. */
-export function commandSiteBuilder(command: string[], cwd: string, contentDir: string, cacheDir: string, quiet: boolean): SiteBuilder {
+/** Builds with a command (by default `npm run build`), given CONTENT_DIR, SITE_OUT_DIR and SITE_URL. */
+export function commandSiteBuilder(command: string[], cwd: string, contentDir: string, cacheDir: string, quiet: boolean, siteUrl?: () => string): SiteBuilder {
   return (outDir) =>
     new Promise((resolvePromise, reject) => {
       const [program, ...args] = command as [string, ...string[]];
       const child = spawn(program, args, {
         cwd,
-        env: { ...process.env, CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir },
+        env: { ...buildEnvironment(), CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, ...(siteUrl ? { SITE_URL: siteUrl() } : {}) },
         stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
       });
       let errors = '';
@@ -32,6 +32,11 @@ export function commandSiteBuilder(command: string[], cwd: string, contentDir: s
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`la construction du site a échoué (code ${code})\n${errors}`))));
     });
+}
+
+/** The server's environment minus its secrets (remote credentials, webhook secret): the build needs none. */
+function buildEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('COMMONS_')));
 }
 
 /** Coalescing, non-overlapping site publisher. */
@@ -52,6 +57,11 @@ export class SitePublisher {
   /** Whether a built site is being served. */
   hasSite(): boolean {
     return existsSync(join(this.siteDir, 'index.html'));
+  }
+
+  /** Resolves once no build is running or queued (a stopping server lets its last build finish). */
+  async idle(): Promise<void> {
+    while (this.running || this.next) await (this.next ?? this.running)?.catch(() => undefined);
   }
 
   /** Resolves when a build that started after this call has been published. */
