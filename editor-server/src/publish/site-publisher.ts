@@ -61,7 +61,14 @@ export class SitePublisher {
 
   /** Resolves once no build is running or queued (a stopping server lets its last build finish). */
   async idle(): Promise<void> {
-    while (this.running || this.next) await (this.next ?? this.running)?.catch(() => undefined);
+    for (;;) {
+      const pending = this.next ?? this.running;
+      if (!pending) return;
+      await pending.catch(() => undefined);
+      // Settled and not replaced by a newer build: nothing is left (a builder-less publish may
+      // leave its settled promise in `running`).
+      if ((this.next ?? this.running) === pending) return;
+    }
   }
 
   /** Resolves when a build that started after this call has been published. */
