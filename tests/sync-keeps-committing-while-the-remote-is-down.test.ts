@@ -17,7 +17,7 @@ describe('a remote that stops mid-session', () => {
       git: { idleCommitMs: 300 },
       sync: { remote: remote.urlWithCredentials, pushDelayMs: 100, fetchIntervalMs: 600_000, retryMinMs: 300, retryMaxMs: 1_500, networkTimeoutMs: 10_000 },
     });
-    await waitFor(async () => (await remote.head()) === (await commonsHead(t)), 20_000, 'premier envoi');
+    await waitFor(async () => (await remote.head()) === (await commonsHead(t)), 60_000, 'premier envoi');
   });
   afterAll(async () => {
     await t?.close();
@@ -42,7 +42,7 @@ describe('a remote that stops mid-session', () => {
     const local = await commonsHead(t);
     expect(local).not.toBe(before);
 
-    await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'late', 15_000, 'retard signalé');
+    await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'late', 45_000, 'retard signalé');
     const health = await (await fetch(`${t.httpUrl}/api/health`)).json();
     expect(health.sync.message).toMatch(/^synchronisation en retard depuis le \d{1,2} \S+ \d{4} à \d{1,2}\u00a0h\u00a0\d{2} : envoi : dépôt .* injoignable|^synchronisation en retard depuis le .* : récupération : dépôt .* injoignable/);
     expect(health.sync.message).toContain('commits en attente d’envoi');
@@ -50,11 +50,11 @@ describe('a remote that stops mid-session', () => {
     expect(await remote.head()).toBe(before);
 
     await remote.server.start();
-    await waitFor(async () => (await remote.head()) === local, 20_000, 'envoi après la panne');
+    await waitFor(async () => (await remote.head()) === local, 45_000, 'envoi après la panne');
     // Fast-forward from what the remote had: history kept as it was.
     expect(await remote.contains(before!)).toBe(true);
     const texts = (await remote.show('fiches/jardin-partage.mdx')) + (await remote.show('fiches/repair-cafe.mdx'));
     for (const sentence of sentences) expect(texts).toContain(sentence);
-    await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'ok', 10_000, 'retour à la normale');
+    await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'ok', 45_000, 'retour à la normale');
   });
 });
