@@ -36,7 +36,7 @@ describe('a remote that stops mid-session', () => {
       await acknowledged(provider);
       sentences.push(sentence);
       provider.destroy(); // the last editor leaves: committed locally at once
-      await waitFor(async () => (await t.server.store.pendingEditors(doc)).length === 0, 15_000, `commit ${i + 1}`);
+      await waitFor(async () => (await t.server.store.pendingEditors(doc)).length === 0, 45_000, `commit ${i + 1}`);
     }
     await t.server.gitSync.idle();
     const local = await commonsHead(t);
