@@ -113,7 +113,7 @@ describeInChromium('reuse bundles', () => {
     expect(files.filter((f) => f.startsWith('contenu/'))).toEqual(['contenu/fiches/jardin-partage.mdx']);
     expect(await readFile(join(dir, 'ATTRIBUTION.md'), 'utf8')).toContain('- `contenu/fiches/jardin-partage.mdx` — « Créer un jardin partagé », par Alice Martin, Bruno Petit, Chloé Durand');
     expect(files).toContain('LICENSES/CC-BY-SA-4.0.txt');
-    await expect.poll(() => page.locator('[data-bundle-status]').innerText()).toContain('Dossier prêt');
+    await expect.poll(() => page.locator('[data-bundle-status]').innerText(), { timeout: 30_000 }).toContain('Dossier prêt');
 
     await page.goto(`${env.server.url}/parcours/?profil=elu&situation=rien&theme=alimentation&moyens=benevoles&taille=moins-1000`);
     await page.locator('#feuille-de-route .roadmap__step').first().waitFor();

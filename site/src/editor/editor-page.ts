@@ -155,6 +155,7 @@ function setUpAdaptation(session: Session, collection: CollectionName, sourceSlu
   const sourceRef = `${collection}/${sourceSlug}`;
   const section = byId('editeur-adapter');
   show(section, true);
+  byId('editeur-titre').textContent = 'Adapter une entrée';
   byId<HTMLAnchorElement>('adapter-source').href = `/${sourceRef}/`;
   const needsCommunes = collection === 'retours' || collection === 'territoires';
   show(byId('adapter-communes-champ'), needsCommunes);
