@@ -33,9 +33,9 @@ describe('credentials in COMMONS_REMOTE_USER and COMMONS_REMOTE_PASSWORD', () =>
     appendParagraph(provider.document, 'Envoyé avec les identifiants de l’environnement.');
     await acknowledged(provider);
     provider.destroy();
-    await waitFor(async () => t.server.store.pendingEditors('fiches/repair-cafe').length === 0, 45_000, 'commit');
+    await waitFor(async () => t.server.store.pendingEditors('fiches/repair-cafe').length === 0, 90_000, 'commit');
     const head = await commonsHead(t);
-    await waitFor(() => remote.contains(head), 45_000, 'envoi');
+    await waitFor(() => remote.contains(head), 90_000, 'envoi');
     expect(await remote.show('fiches/repair-cafe.mdx')).toContain('Envoyé avec les identifiants de l’environnement.');
     const theirs = await remote.commit('fiches/repair-cafe.mdx', (text) => `${text.trimEnd()}\n\nRécupéré avec les mêmes identifiants.\n`, 'Ajout distant');
     await t.server.mirror!.sync();

@@ -68,16 +68,20 @@ describe('credentials the remote refuses', () => {
       appendParagraph(provider.document, 'Écrit pendant que les identifiants sont refusés.');
       await acknowledged(provider);
       provider.destroy();
-      await waitFor(async () => t.server.store.pendingEditors('fiches/jardin-partage').length === 0, 45_000, 'commit local');
-      await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'late', 45_000, 'retard signalé');
+      await waitFor(async () => t.server.store.pendingEditors('fiches/jardin-partage').length === 0, 90_000, 'commit local');
+      await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'late', 90_000, 'retard signalé');
       const { sync } = await (await fetch(`${t.httpUrl}/api/health`)).json();
-      expect(sync.message).toContain(`le dépôt ${remote.url} refuse les identifiants donnés`);
-      expect(sync.message).toContain('1 commit en attente d’envoi');
-      expect(JSON.stringify(sync)).not.toContain(password);
+      // Anyone reads the lag and its kind; administrators read the whole reason.
+      expect(sync.message).toContain(' : le dépôt distant refuse les identifiants ; 1 commit en attente d’envoi.');
+      expect(sync.message).not.toContain(remote.url);
+      const admin = await t.addUser('Claire Admin', 'administrateur');
+      const detail = await (await fetch(`${t.httpUrl}/api/sync`, { headers: { Authorization: `Bearer ${admin.token}` } })).json();
+      expect(detail.remote.lastError).toContain(`le dépôt ${remote.url} refuse les identifiants donnés. Vérifiez l’utilisateur et le jeton`);
+      expect(JSON.stringify([sync, detail])).not.toContain(password);
 
       remote.auth.password = password;
       const head = await commonsHead(t);
-      await waitFor(() => remote.contains(head), 45_000, 'envoi');
+      await waitFor(() => remote.contains(head), 90_000, 'envoi');
       expect(await remote.show('fiches/jardin-partage.mdx')).toContain('Écrit pendant que les identifiants sont refusés.');
     });
   });

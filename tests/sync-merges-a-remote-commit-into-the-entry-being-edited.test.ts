@@ -41,7 +41,7 @@ describe('a remote commit to the entry being edited live', () => {
       'Revoir le début depuis la forge',
     );
     expect((await callWebhook(t, secret)).status).toBe(202);
-    await waitFor(() => body().includes('Un premier paragraphe revu sur la forge.'), 45_000, 'fusion dans le document');
+    await waitFor(() => body().includes('Un premier paragraphe revu sur la forge.'), 90_000, 'fusion dans le document');
     expect(provider.document.getMap('frontmatter').get('resume')).toBe('Un résumé revu sur la forge, pendant qu’Alice écrit.');
     expect(body().match(/Alice écrit ceci en direct\./g)).toHaveLength(1);
     expect(body()).not.toContain('ne nourrira pas');
@@ -51,10 +51,10 @@ describe('a remote commit to the entry being edited live', () => {
     appendParagraph(provider.document, 'Alice continue après la fusion.');
     await acknowledged(provider);
     provider.destroy();
-    await waitFor(async () => t.server.store.pendingEditors('fiches/jardin-partage').length === 0, 45_000, 'commit');
+    await waitFor(async () => t.server.store.pendingEditors('fiches/jardin-partage').length === 0, 90_000, 'commit');
     await t.server.gitSync.idle();
     const head = await commonsHead(t);
-    await waitFor(() => remote.contains(head), 45_000, 'envoi');
+    await waitFor(() => remote.contains(head), 90_000, 'envoi');
     expect(await remote.contains(theirs)).toBe(true);
     const text = await remote.show('fiches/jardin-partage.mdx');
     for (const sentence of ['Alice écrit ceci en direct.', 'Alice continue après la fusion.', 'Un premier paragraphe revu sur la forge.']) {
@@ -75,7 +75,7 @@ describe('a remote commit to the entry being edited live', () => {
       'Réécrire le même paragraphe sur la forge',
     );
     expect((await callWebhook(t, secret)).status).toBe(202);
-    await waitFor(() => body().includes('Version de la forge'), 45_000, 'fusion dans le document');
+    await waitFor(() => body().includes('Version de la forge'), 90_000, 'fusion dans le document');
     const live = body();
     const mine = live.indexOf('Version d’Alice : on répare ensemble un samedi par mois.');
     const box = live.indexOf(CONFLICT_TITLE);
@@ -95,7 +95,7 @@ describe('a remote commit to the entry being edited live', () => {
 
     provider.destroy();
     const head = await commonsHead(t);
-    await waitFor(() => remote.contains(head), 45_000, 'envoi');
+    await waitFor(() => remote.contains(head), 90_000, 'envoi');
     const text = await remote.show('fiches/repair-cafe.mdx');
     expect(text).toContain('Version d’Alice');
     expect(text).toContain(CONFLICT_TITLE);

@@ -48,7 +48,7 @@ describe('a commons that syncs with a remote', () => {
     const second = await t.server.gitSync.commitDocument('fiches/cantine-locale', t.server.hocuspocus.documents.get('fiches/cantine-locale')!);
     expect([first.state, second.state]).toEqual(['committed', 'committed']);
     const head = await commonsHead(t);
-    await waitFor(() => remote.contains(head), 45_000, 'envoi des commits');
+    await waitFor(() => remote.contains(head), 90_000, 'envoi des commits');
     expect(await remote.show('fiches/jardin-partage.mdx')).toContain('Une phrase d’Alice pour le jardin.');
     expect(await remote.show('fiches/cantine-locale.mdx')).toContain('Une phrase d’Alice pour la cantine.');
     // Both commits went in one push.
@@ -64,7 +64,7 @@ describe('a commons that syncs with a remote', () => {
     expect((await callWebhook(t, 'mauvais-secret-mauvais-secret')).status).toBe(401);
     const accepted = await callWebhook(t, secret);
     expect(accepted.status).toBe(202);
-    await waitFor(() => reader.document.getXmlFragment('default').toString().includes(sentence), 45_000, 'document à jour');
+    await waitFor(() => reader.document.getXmlFragment('default').toString().includes(sentence), 90_000, 'document à jour');
     expect(await commonsHead(t)).toBe(commit);
     expect(await readFile(join(t.server.paths.repoDir, 'fiches/marche-de-producteurs.mdx'), 'utf8')).toContain(sentence);
     // The first site build starts with this change: the public page follows.

@@ -33,19 +33,19 @@ describe('a push the remote refuses', () => {
     appendParagraph(provider.document, sentence);
     await acknowledged(provider);
     provider.destroy();
-    await waitFor(async () => t.server.store.pendingEditors(doc).length === 0, 45_000, 'commit');
+    await waitFor(async () => t.server.store.pendingEditors(doc).length === 0, 90_000, 'commit');
     await t.server.gitSync.idle();
   }
 
   it('is tried again until the remote accepts it', async () => {
     await remote.refusePushes(true);
     await edit('fiches/repair-cafe', 'Une phrase envoyée malgré un refus.');
-    await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'late', 45_000, 'retard signalé');
+    await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'late', 90_000, 'retard signalé');
     const { sync } = await (await fetch(`${t.httpUrl}/api/health`)).json();
-    expect(sync.message).toContain('envoi refusé par');
+    expect(sync.message).toContain(' : envoi refusé par le dépôt distant ; 1 commit en attente d’envoi.');
     await remote.refusePushes(false);
     const head = await commonsHead(t);
-    await waitFor(() => remote.contains(head), 45_000, 'envoi accepté');
+    await waitFor(() => remote.contains(head), 90_000, 'envoi accepté');
     expect(await remote.show('fiches/repair-cafe.mdx')).toContain('Une phrase envoyée malgré un refus.');
   });
 
@@ -54,7 +54,7 @@ describe('a push the remote refuses', () => {
     const theirs = await remote.commit('fiches/cantine-locale.mdx', (text) => `${text.trimEnd()}\n\nAjout distant sur la cantine.\n`, 'Ajout distant');
     await edit('fiches/jardin-partage', 'Ajout local sur le jardin.');
     const mine = await commonsHead(t);
-    await waitFor(async () => (await remote.contains(mine)) && (await remote.head()) !== theirs, 45_000, 'fusion envoyée');
+    await waitFor(async () => (await remote.contains(mine)) && (await remote.head()) !== theirs, 90_000, 'fusion envoyée');
     const head = (await remote.head())!;
     expect(await remote.contains(theirs)).toBe(true);
     // A merge commit whose parents are both sides.

@@ -15,7 +15,17 @@
 import { readHead, isAncestor, changedFiles } from './commons-repo.ts';
 import type { GitIdentity } from './commons-repo.ts';
 import { integrateCommit, type MergeConflict, type MergeOutcome } from './merge-commits.ts';
-import { RemoteError, remoteFailure, runGit, type RemoteEndpoint } from './remote-git.ts';
+import { RemoteError, remoteFailure, runGit, type RemoteEndpoint, type RemoteFailureKind } from './remote-git.ts';
+
+/** The reason of a lag as anyone may read it (the full one, with the address, is for administrators). */
+const failureReasons: Record<RemoteFailureKind | 'internal', string> = {
+  credentials: 'le dépôt distant refuse les identifiants',
+  unreachable: 'dépôt distant injoignable',
+  rejected: 'envoi refusé par le dépôt distant',
+  missing: 'branche absente du dépôt distant',
+  other: 'erreur de Git avec le dépôt distant',
+  internal: 'erreur de synchronisation',
+};
 
 /** The single Git writer, as remote sync uses it (implemented by `GitSync`). */
 export interface CommonsWriter {
@@ -62,11 +72,11 @@ export interface SyncStatus {
   remote: string;
   /** `ok`: last attempt succeeded (or none yet failed); `late`: attempts fail since `lateSince`. */
   state: 'ok' | 'late';
-  /** French sentence to show as is. */
+  /** French sentence to show as is, to anyone (/api/health): no address, a short reason. */
   message: string;
   lateSince?: string;
   lastSuccessAt?: string;
-  /** Why the last attempt failed (French, no credentials). */
+  /** Why the last attempt failed, in full (French, no credentials; for administrators). */
   lastError?: string;
   /** Local commits the remote does not have yet, when known. */
   pendingCommits?: number;
@@ -91,6 +101,7 @@ export class RemoteSync {
   private lateSince: Date | undefined;
   private lastSuccess: Date | undefined;
   private lastError: string | undefined;
+  private lastFailure: RemoteFailureKind | 'internal' | undefined;
   private pending: number | undefined;
   private readonly conflicts: RecordedConflict[] = [];
   /** Stops the Git processes under way when the server stops. */
@@ -171,12 +182,12 @@ export class RemoteSync {
     const late = this.lateSince !== undefined;
     const pending = this.pending ? ` ; ${this.pending} commit${this.pending > 1 ? 's' : ''} en attente d’envoi` : '';
     const message = late
-      ? `synchronisation en retard depuis le ${formatFrenchDate(this.lateSince!)} : ${this.lastError ?? 'erreur inconnue'}${pending}. Les modifications sont gardées ici et seront envoyées dès que possible.`
+      ? `synchronisation en retard depuis le ${formatFrenchDate(this.lateSince!)} : ${failureReasons[this.lastFailure ?? 'internal']}${pending}. Les modifications sont gardées ici et seront envoyées dès que possible.`
       : this.lastSuccess
-        ? `synchronisé avec ${endpoint.label} le ${formatFrenchDate(this.lastSuccess)}`
+        ? `synchronisé avec le ${mode === 'mirror' ? 'dépôt distant' : 'commun amont'} le ${formatFrenchDate(this.lastSuccess)}`
         : mode === 'mirror'
-          ? `première synchronisation avec ${endpoint.label} en cours`
-          : `commun amont : ${endpoint.label}`;
+          ? 'première synchronisation avec le dépôt distant en cours'
+          : 'commun amont prêt à être suivi';
     return {
       mode,
       remote: endpoint.label,
@@ -203,11 +214,15 @@ export class RemoteSync {
       this.failures = 0;
       this.lateSince = undefined;
       this.lastError = undefined;
+      this.lastFailure = undefined;
       this.lastSuccess = new Date();
     } catch (error) {
+      // Stopping kills the Git process under way: not a failure to report.
+      if (this.stopped) return;
       this.failures++;
       this.lateSince ??= new Date();
       this.lastError = error instanceof RemoteError ? error.message : `erreur de synchronisation : ${(error as Error).message ?? error}`;
+      this.lastFailure = error instanceof RemoteError ? error.kind : 'internal';
       await this.countPending().catch(() => undefined);
       const wait = Math.min(this.config.timings.retryMinMs * 2 ** (this.failures - 1), this.config.timings.retryMaxMs);
       this.config.log(`${this.lastError} ; nouvel essai dans ${Math.round(wait / 1000)} s`);
