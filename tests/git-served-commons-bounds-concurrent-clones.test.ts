@@ -24,7 +24,7 @@ function holdBackend(t: TestServer): { request: ClientRequest; ended: Promise<nu
   return { request, ended };
 }
 
-describe('clones of <site>/commons.git', () => {
+describe('clones of <site>/commons.git', { timeout: 300_000 }, () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer({ clone: { maxConcurrent: 1, maxQueued: 1, maxPerAddress: 10, timeoutMs: 2_000 } });

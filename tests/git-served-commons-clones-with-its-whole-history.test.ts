@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, appendParagraph, connect, startTestServer, type TestServer } from './helpers/editor-server.ts';
 import { gitClient, gitOk } from './helpers/git-client.ts';
 
-describe('the commons served at <site>/commons.git', () => {
+describe('the commons served at <site>/commons.git', { timeout: 300_000 }, () => {
   let t: TestServer;
   let work: string;
   let alice: { id: string };

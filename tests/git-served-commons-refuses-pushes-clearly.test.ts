@@ -6,7 +6,7 @@ import { readOnlyMessage } from '../editor-server/src/http/commons-git-http.ts';
 import { startTestServer, type TestServer } from './helpers/editor-server.ts';
 import { gitClient, gitOk } from './helpers/git-client.ts';
 
-describe('a push to <site>/commons.git', () => {
+describe('a push to <site>/commons.git', { timeout: 300_000 }, () => {
   let t: TestServer;
   let work: string;
   beforeAll(async () => {

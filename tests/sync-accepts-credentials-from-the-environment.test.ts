@@ -9,7 +9,7 @@ import { acknowledged, appendParagraph, connect, startTestServer, waitFor, type 
 import { startTestRemote, type TestRemote } from './helpers/git-remote.ts';
 import { commonsHead } from './helpers/sync.ts';
 
-describe('credentials in COMMONS_REMOTE_USER and COMMONS_REMOTE_PASSWORD', () => {
+describe('credentials in COMMONS_REMOTE_USER and COMMONS_REMOTE_PASSWORD', { timeout: 300_000 }, () => {
   let remote: TestRemote;
   let t: TestServer;
   beforeAll(async () => {

@@ -14,7 +14,7 @@ import { acknowledged, appendParagraph, connect, startTestServer, waitFor, type 
 import { startTestRemote, type TestRemote } from './helpers/git-remote.ts';
 import { commonsHead } from './helpers/sync.ts';
 
-describe('credentials the remote refuses', () => {
+describe('credentials the remote refuses', { timeout: 300_000 }, () => {
   let remote: TestRemote;
   let dataDir: string;
   beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('credentials the remote refuses', () => {
     );
   });
 
-  describe('on a running server', () => {
+  describe('on a running server', { timeout: 300_000 }, () => {
     let t: TestServer;
     beforeAll(async () => {
       t = await startTestServer({

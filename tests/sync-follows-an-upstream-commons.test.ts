@@ -25,7 +25,7 @@ async function edit(t: TestServer, doc: string, sentence: string): Promise<strin
 
 const isAncestor = async (repo: string, commit: string) => (await gitOk(['-C', repo, 'merge-base', '--is-ancestor', commit, 'HEAD']).then(() => true, () => false));
 
-describe('a Terreau that follows an upstream commons', () => {
+describe('a Terreau that follows an upstream commons', { timeout: 300_000 }, () => {
   let upstream: TestServer;
   let follower: TestServer;
   let followerData: string;

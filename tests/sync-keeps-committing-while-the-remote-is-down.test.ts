@@ -8,7 +8,7 @@ import { acknowledged, appendParagraph, connect, startTestServer, waitFor, type 
 import { startTestRemote, type TestRemote } from './helpers/git-remote.ts';
 import { commonsHead } from './helpers/sync.ts';
 
-describe('a remote that stops mid-session', () => {
+describe('a remote that stops mid-session', { timeout: 300_000 }, () => {
   let remote: TestRemote;
   let t: TestServer;
   beforeAll(async () => {

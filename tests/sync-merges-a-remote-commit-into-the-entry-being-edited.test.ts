@@ -13,7 +13,7 @@ import { callWebhook, commonsHead, rewriteParagraph } from './helpers/sync.ts';
 
 const secret = 'un-secret-partage-avec-la-forge-42';
 
-describe('a remote commit to the entry being edited live', () => {
+describe('a remote commit to the entry being edited live', { timeout: 300_000 }, () => {
   let remote: TestRemote;
   let t: TestServer;
   beforeAll(async () => {

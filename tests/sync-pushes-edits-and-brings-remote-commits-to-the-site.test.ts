@@ -13,7 +13,7 @@ import { callWebhook, commonsHead } from './helpers/sync.ts';
 
 const secret = 'secret-du-webhook-de-test-0123456789';
 
-describe('a commons that syncs with a remote', () => {
+describe('a commons that syncs with a remote', { timeout: 300_000 }, () => {
   let remote: TestRemote;
   let t: TestServer;
   const output: string[] = [];

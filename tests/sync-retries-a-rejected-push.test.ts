@@ -11,7 +11,7 @@ import { gitOk } from './helpers/git-client.ts';
 import { startTestRemote, type TestRemote } from './helpers/git-remote.ts';
 import { commonsHead } from './helpers/sync.ts';
 
-describe('a push the remote refuses', () => {
+describe('a push the remote refuses', { timeout: 300_000 }, () => {
   let remote: TestRemote;
   let t: TestServer;
   beforeAll(async () => {
