@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, appendParagraph, connect, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
+import { gitOk } from './helpers/git-client.ts';
 import { startTestRemote, type TestRemote } from './helpers/git-remote.ts';
 import { commonsHead } from './helpers/sync.ts';
 
@@ -18,6 +19,9 @@ describe('a remote that stops mid-session', { timeout: 300_000 }, () => {
       sync: { remote: remote.urlWithCredentials, pushDelayMs: 100, fetchIntervalMs: 600_000, retryMinMs: 300, retryMaxMs: 1_500, networkTimeoutMs: 10_000 },
     });
     await waitFor(async () => (await remote.head()) === (await commonsHead(t)), 60_000, 'premier envoi');
+    // The first push is over on the server's side too: stopping the remote before its answer arrives
+    // would leave the push's outcome unknown, and the commons would count those commits as unsent.
+    await waitFor(() => t.server.mirror!.status().pendingCommits === 0, 60_000, 'premier envoi confirmé');
   });
   afterAll(async () => {
     await t?.close();
@@ -44,7 +48,13 @@ describe('a remote that stops mid-session', { timeout: 300_000 }, () => {
 
     await waitFor(async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync?.state === 'late', 90_000, 'retard signalé');
     const health = await (await fetch(`${t.httpUrl}/api/health`)).json();
-    expect(health.sync.message).toMatch(/^synchronisation en retard depuis le \d{1,2} \S+ \d{4} à \d{1,2}\u00a0h\u00a0\d{2} : dépôt distant injoignable ; [1-3] commits? en attente d’envoi\. /);
+    const said = /^synchronisation en retard depuis le \d{1,2} \S+ \d{4} à \d{1,2}\u00a0h\u00a0\d{2} : dépôt distant injoignable ; (\d+) commits? en attente d’envoi\. /.exec(health.sync.message);
+    expect(said, health.sync.message).not.toBeNull();
+    // Counted at the last attempt: at most the commits the remote lacks.
+    const lacking = Number((await gitOk(['-C', t.server.paths.repoDir, 'rev-list', '--count', `${before}..${local}`])).trim());
+    expect(lacking).toBe(3);
+    expect(Number(said![1])).toBeGreaterThanOrEqual(1);
+    expect(Number(said![1])).toBeLessThanOrEqual(lacking);
     expect(new Date(health.sync.lateSince).getTime()).toBeLessThanOrEqual(Date.now());
     expect(await remote.head()).toBe(before);
 
