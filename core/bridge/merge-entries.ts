@@ -65,13 +65,13 @@ export function mergeEntryTexts(base: string | undefined, ours: string, theirs: 
   const merged = new Y.Doc({ gc: false });
   const other = new Y.Doc({ gc: false });
   try {
-    applyParsedEntryToDoc(baseDoc, parsedBase);
+    applyParsedEntryToDoc(baseDoc, parsedBase, collection);
     const baseState = Y.encodeStateAsUpdate(baseDoc);
     Y.applyUpdate(merged, baseState);
-    applyParsedEntryToDoc(merged, parsedOurs);
+    applyParsedEntryToDoc(merged, parsedOurs, collection);
     Y.applyUpdate(other, baseState);
     const before = Y.encodeStateVector(other);
-    applyParsedEntryToDoc(other, resolved);
+    applyParsedEntryToDoc(other, resolved, collection);
     Y.applyUpdate(merged, Y.encodeStateAsUpdate(other, before));
     // A validated entry with a conflict needs a reviewer again: the server never leaves « validé »
     // on text nobody reviewed.

@@ -61,9 +61,32 @@ export interface AuthConfig {
   sessionMaxAgeMs: number;
   /** Adds `Secure` to the session cookie (set it behind HTTPS). */
   secureCookies: boolean;
-  /** Failed logins allowed per address and email within `loginWindowMs` before waiting. */
-  loginMaxFailures: number;
+  /** Failed logins allowed on one allowance (a known browser; see login-throttle.ts) before the first wait. */
+  loginFreeFailures: number;
+  /** First wait after the free failures; each further failure doubles it, up to `loginMaxDelayMs`. */
+  loginBaseDelayMs: number;
+  loginMaxDelayMs: number;
+  /** Failures older than this are forgotten. */
   loginWindowMs: number;
+  /** Lifetime of the device cookie that keeps a known browser's own allowance. */
+  deviceCookieMaxAgeMs: number;
+}
+
+/** The readers' forms (no account): where they post, and the limits that keep robots out. */
+export interface ReaderFormsConfig {
+  /** Where the forms post, as written in the built pages: `/contribuer`, or this server's address when the site is hosted elsewhere. */
+  action: string;
+  /** The public site's address, for the links back from the answer pages when the site is hosted elsewhere. */
+  siteUrl: string | undefined;
+  /** Largest form body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Sendings allowed from one address within 10 minutes, and within a day. */
+  sendingsPer10Minutes: number;
+  sendingsPerDay: number;
+  /** Contributions waiting for moderation beyond which new ones are refused for a while. */
+  maxPending: number;
+  /** Most links a contribution may hold. */
+  maxLinks: number;
 }
 
 /** Complete configuration of one editor server. */
@@ -94,17 +117,19 @@ export interface EditorServerConfig {
   /** Limits of `<site>/commons.git`. */
   clone: CloneLimits;
   sync: SyncConfig;
+  readerForms: ReaderFormsConfig;
   /** Silences the request and commit logs (tests, benchmarks). */
   quiet: boolean;
 }
 
 /** Deep-partial overrides accepted by `resolveConfig`. */
-export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'clone' | 'sync'>> & {
+export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'clone' | 'sync' | 'readerForms'>> & {
   limits?: Partial<LimitsConfig>;
   git?: Partial<GitConfig>;
   auth?: Partial<AuthConfig>;
   clone?: Partial<CloneLimits>;
   sync?: Partial<SyncConfig>;
+  readerForms?: Partial<ReaderFormsConfig>;
 };
 
 const codeDir = resolve(import.meta.dirname, '../..');
@@ -137,8 +162,20 @@ export const defaultConfig: EditorServerConfig = {
   auth: {
     sessionMaxAgeMs: 14 * 24 * 3600 * 1000,
     secureCookies: false,
-    loginMaxFailures: 5,
-    loginWindowMs: 15 * 60 * 1000,
+    loginFreeFailures: 5,
+    loginBaseDelayMs: 60 * 1000,
+    loginMaxDelayMs: 30 * 60 * 1000,
+    loginWindowMs: 24 * 3600 * 1000,
+    deviceCookieMaxAgeMs: 365 * 24 * 3600 * 1000,
+  },
+  readerForms: {
+    action: '/contribuer',
+    siteUrl: undefined,
+    maxBodyBytes: 32 * 1024,
+    sendingsPer10Minutes: 8,
+    sendingsPerDay: 30,
+    maxPending: 1000,
+    maxLinks: 2,
   },
   clone: {
     maxConcurrent: 2,
@@ -173,7 +210,7 @@ const environmentSchema = z.object({
   PORT: positiveInt.max(65535).optional(),
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
-  /** Public address of the site, for absolute URLs (credits, feeds, the clone command). */
+  /** Public address of the site, for absolute URLs (credits, feeds, the clone command, links back from the forms' answer pages). */
   SITE_URL: z.url({ protocol: /^https?$/, error: 'SITE_URL : une adresse complète est attendue, par exemple https://terreau.exemple.fr' }).optional(),
   /** Repository the commons is pushed to and fetched from (https://… ; credentials may be in the URL). */
   COMMONS_REMOTE: z.string().min(1).optional(),
@@ -205,12 +242,14 @@ const environmentSchema = z.object({
   MAX_DOCUMENT_BYTES: positiveInt.optional(),
   MAX_CLIENTS_PER_DOCUMENT: positiveInt.optional(),
   MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
+  /** Where the readers' forms post, when the static site is hosted elsewhere (also read by the site build). */
+  READER_FORMS_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** Reads the configuration from environment variables; errors name the variable. */
 export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   const e = parseWithFriendlyErrors(environmentSchema, env, 'variables d’environnement');
-  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {}, clone: {}, sync: {} };
+  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {}, clone: {}, sync: {}, readerForms: {} };
   if (e.HOST) overrides.host = e.HOST;
   if (e.PORT !== undefined) overrides.port = e.PORT;
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
@@ -232,6 +271,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (e.MAX_DOCUMENT_BYTES !== undefined) overrides.limits!.maxDocumentBytes = e.MAX_DOCUMENT_BYTES;
   if (e.MAX_CLIENTS_PER_DOCUMENT !== undefined) overrides.limits!.maxClientsPerDocument = e.MAX_CLIENTS_PER_DOCUMENT;
   if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
+  if (e.READER_FORMS_URL) overrides.readerForms!.action = e.READER_FORMS_URL;
+  if (e.SITE_URL) overrides.readerForms!.siteUrl = e.SITE_URL;
   return overrides;
 }
 
@@ -247,6 +288,7 @@ export function resolveConfig(...layers: ConfigOverrides[]): EditorServerConfig 
       auth: { ...config.auth, ...layer.auth },
       clone: { ...config.clone, ...layer.clone },
       sync: { ...config.sync, ...layer.sync },
+      readerForms: { ...config.readerForms, ...layer.readerForms },
     };
   }
   return config;

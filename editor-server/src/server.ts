@@ -23,10 +23,13 @@ import { remoteEndpoint } from './git/remote-git.ts';
 import { RemoteSync } from './git/remote-sync.ts';
 import { handleApiRequest } from './http/api.ts';
 import { CommonsGitHttp } from './http/commons-git-http.ts';
+import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
+import { ReaderModeration } from './moderation/reader-moderation.ts';
 import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
 import { openDatabase } from './storage/database.ts';
 import { DocumentStore } from './storage/document-store.ts';
+import { SqliteReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
 
 /** A running (or ready to run) editor server. */
@@ -43,6 +46,9 @@ export interface EditorServer {
   /** `<site>/commons.git`. */
   commonsGit: CommonsGitHttp;
   publisher: SitePublisher;
+  /** What readers send through the site's forms, and its moderation. */
+  contributions: ReaderContributionStore;
+  moderation: ReaderModeration;
   httpServer: HttpServer;
   /** Public address of the site: SITE_URL, or the address listened on. */
   publicUrl(): string;
@@ -90,6 +96,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
   const validator = await EntryValidator.start(paths.repoDir);
+  const contributions = new SqliteReaderContributions(db);
+  const readerCredits = { owed: (document: string) => contributions.creditsOwed(document), given: (ids: readonly string[]) => contributions.creditsGiven(ids) };
   // eslint-disable-next-line prefer-const -- the writer tells the mirror that HEAD moved
   let mirror: RemoteSync | undefined;
   const gitSync = new GitSync({
@@ -100,9 +108,11 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     status,
     publisher,
     validator,
+    readerCredits,
     quiet: config.quiet,
     headMoved: () => mirror?.headMoved(),
   });
+  const moderation = new ReaderModeration({ contributions, documents: store, gitSync, validator, repoDir: paths.repoDir, git: config.git });
   const follow = (mode: 'mirror' | 'upstream', endpoint: NonNullable<typeof remote>) =>
     new RemoteSync({
       repoDir: paths.repoDir,
@@ -126,18 +136,25 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     extensions: [new Authentication({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
   });
 
-  const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
+  const throttle = new LoginThrottle(db, {
+    freeFailures: config.auth.loginFreeFailures,
+    baseDelayMs: config.auth.loginBaseDelayMs,
+    maxDelayMs: config.auth.loginMaxDelayMs,
+    windowMs: config.auth.loginWindowMs,
+  });
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith('/api/')
       ? handleApiRequest(
-          { accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, mirror, upstream, webhookSecret: sync.webhookSecret },
+          { accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions, mirror, upstream, webhookSecret: sync.webhookSecret },
           request,
           response,
           url,
         )
       : CommonsGitHttp.handles(url.pathname)
         ? commonsGit.handle(request, response, url)
+        : isReaderFormRequest(request, url)
+          ? handleReaderForm({ store: contributions, config: config.readerForms, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
         : serveStaticSite(paths.siteDir, request, response, url);
     handled.catch((error) => {
       console.error(error);
@@ -202,6 +219,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     upstream,
     commonsGit,
     publisher,
+    contributions,
+    moderation,
     httpServer,
     paths,
     publicUrl,

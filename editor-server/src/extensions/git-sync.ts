@@ -28,8 +28,8 @@ import { formatProblem, ProblemError } from '../../../core/problem.ts';
 import type { Accounts } from '../accounts/accounts.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
-import { CommitPipeline, type CommitOutcome } from '../git/commit-pipeline.ts';
-import { readFileAt, readHead } from '../git/commons-repo.ts';
+import { CommitPipeline, type CommitOutcome, type CommitPipelineConfig } from '../git/commit-pipeline.ts';
+import { commitEntry, readFileAt, readHead, type GitIdentity } from '../git/commons-repo.ts';
 import { OutsideCommits } from '../git/outside-commits.ts';
 import { SerialQueue } from '../git/serial-queue.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
@@ -46,6 +46,8 @@ export interface GitSyncConfig {
   status: StatusBoard;
   publisher: SitePublisher;
   validator: EntryValidator;
+  /** Readers owed a credit in an entry's next commit (reader-moderation.ts). */
+  readerCredits?: CommitPipelineConfig['readerCredits'];
   quiet: boolean;
   /** Called whenever HEAD moves (a commit, an outside commit absorbed, a merge). */
   headMoved?: () => void;
@@ -195,6 +197,28 @@ export class GitSync implements Extension {
         this.config.status.set(documentName, 'error');
         return { state: 'nothing' } as const;
       });
+  }
+
+  /**
+   * Commits a new entry written outside the editor (a reader's experience a moderator accepted)
+   * through the one Git queue, authored by `author`; refuses if the file exists. Publishes after.
+   */
+  commitNewEntry(address: EntryAddress, text: string, author: GitIdentity, message: string): Promise<string> {
+    return this.queue.run(async () => {
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const head = await readHead(this.config.repoDir);
+        if (head !== this.outside.knownHead) await this.outside.absorb();
+        if ((await readFileAt(this.config.repoDir, head, address.path)) !== undefined) throw new Error(`${address.path} existe déjà`);
+        const commit = await commitEntry(this.config.repoDir, head, address.path, text, message, author, this.config.git.committer);
+        if (!commit) continue;
+        this.outside.knownHead = commit;
+        this.config.validator.update(address.path, text);
+        this.log(`commit ${commit.slice(0, 8)} ${address.name} par ${author.name}`);
+        void this.config.publisher.publish().catch((error) => this.log(`publication : ${error}`));
+        return commit;
+      }
+      throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
+    });
   }
 
   /** Commits documents whose edits were journaled but never committed (crash, shutdown). */

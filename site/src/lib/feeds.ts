@@ -1,5 +1,6 @@
-/** Atom feeds of changes (whole site and per entry), written by endpoints at build time. */
+/** Atom feeds of changes (whole site and per entry), written by endpoints at build time; titles and messages are typeset, diffs are not. */
 import type { Change } from '../../../core/git-history.ts';
+import { typesetFrench } from '../../../core/typography.ts';
 
 /** One item of a feed. */
 export interface FeedItem {
@@ -21,18 +22,18 @@ export function renderAtomFeed(options: { id: string; title: string; selfUrl: st
     const people = [change.author, ...change.coAuthors];
     return `  <entry>
     <id>${escapeXml(`${url}#${change.commit}`)}</id>
-    <title>${escapeXml(`${title} — ${change.subject}`)}</title>
+    <title>${escapeXml(typesetFrench(`${title} — ${change.subject}`))}</title>
     <link rel="alternate" type="text/html" href="${escapeXml(url)}"/>
     <updated>${escapeXml(change.date)}</updated>
 ${people.map((p) => `    <author><name>${escapeXml(p.name)}</name></author>`).join('\n')}
-    <summary type="text">${escapeXml(change.message)}</summary>
+    <summary type="text">${escapeXml(typesetFrench(change.message))}</summary>
     <content type="text">${escapeXml(change.diff)}</content>
   </entry>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
   <id>${escapeXml(options.id)}</id>
-  <title>${escapeXml(options.title)}</title>
+  <title>${escapeXml(typesetFrench(options.title))}</title>
   <link rel="self" type="application/atom+xml" href="${escapeXml(options.selfUrl)}"/>
   <link rel="alternate" type="text/html" href="${escapeXml(options.pageUrl)}"/>
   <updated>${escapeXml(updated)}</updated>
