@@ -42,7 +42,7 @@ describe('a remote commit to the entry being edited live', { timeout: 300_000 },
     );
     expect((await callWebhook(t, secret)).status).toBe(202);
     await waitFor(() => body().includes('Un premier paragraphe revu sur la forge.'), 90_000, 'fusion dans le document');
-    expect(provider.document.getMap('frontmatter').get('resume')).toBe('Un résumé revu sur la forge, pendant qu’Alice écrit.');
+    expect(String(provider.document.getMap('frontmatter').get('resume'))).toBe('Un résumé revu sur la forge, pendant qu’Alice écrit.');
     expect(body().match(/Alice écrit ceci en direct\./g)).toHaveLength(1);
     expect(body()).not.toContain('ne nourrira pas');
     expect(body()).not.toContain(CONFLICT_TITLE);
