@@ -1,6 +1,7 @@
 /**
- * Assembles one editor server: the commons repository, the database, the Hocuspocus instance with
- * its extensions, and one HTTP server for the static site, /api/ and the /collab WebSocket.
+ * Assembles one editor server: the commons repository (with its remote and upstream sync), the
+ * database, the Hocuspocus instance with its extensions, and one HTTP server for the static site,
+ * /api/, /commons.git and the /collab WebSocket.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -20,9 +21,12 @@ import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
 import { Presence } from './extensions/presence.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
+import { remoteEndpoint } from './git/remote-git.ts';
+import { RemoteSync } from './git/remote-sync.ts';
 import { handleApiRequest } from './http/api.ts';
 import { clientAddress, trustedProxies } from './http/client-address.ts';
 import { requestUrl } from './http/http-utils.ts';
+import { CommonsGitHttp } from './http/commons-git-http.ts';
 import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { ReaderModeration } from './moderation/reader-moderation.ts';
@@ -41,11 +45,19 @@ export interface EditorServer {
   accounts: Accounts;
   store: DocumentStore;
   gitSync: GitSync;
+  /** Push and pull with COMMONS_REMOTE, when set. */
+  mirror: RemoteSync | undefined;
+  /** Pulls from COMMONS_UPSTREAM, when set. */
+  upstream: RemoteSync | undefined;
+  /** `<site>/commons.git`. */
+  commonsGit: CommonsGitHttp;
   publisher: SitePublisher;
   /** What readers send through the site's forms, and its moderation. */
   contributions: ReaderContributionStore;
   moderation: ReaderModeration;
   httpServer: HttpServer;
+  /** Public address of the site: SITE_URL, or the address listened on. */
+  publicUrl(): string;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
   /** Starts listening; resolves with the port. */
@@ -62,7 +74,21 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     database: join(config.dataDir, 'terreau.sqlite'),
   };
   await mkdir(config.dataDir, { recursive: true });
-  await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
+  const log = (message: string) => {
+    if (!config.quiet) console.log(`[git] ${message}`);
+  };
+  const { sync } = config;
+  const remote = sync.remote ? remoteEndpoint(sync.remote, sync.remoteUser, sync.remotePassword) : undefined;
+  const upstreamEndpoint = sync.upstream ? remoteEndpoint(sync.upstream) : undefined;
+  const origin = await ensureCommonsRepo(
+    paths.repoDir,
+    config.seedContentDir,
+    { remote, upstream: upstreamEndpoint, branch: sync.branch, timeoutMs: sync.networkTimeoutMs },
+    config.git.committer,
+  );
+  if (origin !== 'existing') log(`commun créé ${{ remote: `par clonage de ${remote?.label}`, upstream: `par clonage du commun amont ${upstreamEndpoint?.label}`, seed: 'à partir du contenu initial' }[origin]}`);
+  let listeningUrl: string | undefined;
+  const publicUrl = () => (config.siteUrl ?? listeningUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
   const checkpoints = checkpointInBackground(db, paths.database);
@@ -75,6 +101,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         contentDir: paths.repoDir,
         cacheDir: join(config.dataDir, 'cache', 'astro'),
         quiet: config.quiet,
+        siteUrl: publicUrl,
         ...(config.quiet ? {} : { onStep: (step, reply) => console.log(`[site] ${step === 'publish' ? (reply.full ? 'construction complète' : 'publié') : 'indexé'} ${reply.commit?.slice(0, 8) ?? ''} ${JSON.stringify(reply.timings ?? {})}`) }),
       })
     : undefined;
@@ -86,8 +113,37 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const validator = await EntryValidator.start(paths.repoDir);
   const contributions = new SqliteReaderContributions(db);
   const readerCredits = { owed: (document: string) => contributions.creditsOwed(document), given: (ids: readonly string[]) => contributions.creditsGiven(ids) };
-  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, validator, readerCredits, quiet: config.quiet });
+  // eslint-disable-next-line prefer-const -- the writer tells the mirror that HEAD moved
+  let mirror: RemoteSync | undefined;
+  const gitSync = new GitSync({
+    repoDir: paths.repoDir,
+    git: config.git,
+    store,
+    accounts,
+    status,
+    publisher,
+    validator,
+    readerCredits,
+    quiet: config.quiet,
+    headMoved: () => mirror?.headMoved(),
+  });
   const moderation = new ReaderModeration({ contributions, documents: store, gitSync, validator, repoDir: paths.repoDir, git: config.git });
+  const follow = (mode: 'mirror' | 'upstream', endpoint: NonNullable<typeof remote>) =>
+    new RemoteSync({
+      repoDir: paths.repoDir,
+      mode,
+      endpoint,
+      branch: sync.branch,
+      name: mode === 'mirror' ? 'origin' : 'upstream',
+      timings: sync,
+      committer: config.git.committer,
+      writer: gitSync,
+      log,
+    });
+  mirror = remote && follow('mirror', remote);
+  const upstream = upstreamEndpoint && follow('upstream', upstreamEndpoint);
+  const proxies = trustedProxies(config.trustProxy);
+  const commonsGit = new CommonsGitHttp({ repoDir: paths.repoDir, limits: config.clone, trustedProxies: proxies, log });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
     quiet: true,
@@ -104,14 +160,36 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     maxDelayMs: config.auth.loginMaxDelayMs,
     windowMs: config.auth.loginWindowMs,
   });
-  const proxies = trustedProxies(config.trustProxy);
   const httpServer = createServer((request, response) => {
     const url = requestUrl(request);
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, trustedProxies: proxies, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions, gitSync, limits: config.limits }, request, response, url)
-      : isReaderFormRequest(request, url)
-        ? handleReaderForm({ store: contributions, config: config.readerForms, trustedProxies: proxies, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
-        : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
+      ? handleApiRequest(
+          {
+            accounts,
+            throttle,
+            auth: config.auth,
+            trustedProxies: proxies,
+            repoDir: paths.repoDir,
+            hocuspocus,
+            publisher,
+            store,
+            moderation,
+            contributions,
+            gitSync,
+            limits: config.limits,
+            mirror,
+            upstream,
+            webhookSecret: sync.webhookSecret,
+          },
+          request,
+          response,
+          url,
+        )
+      : CommonsGitHttp.handles(url.pathname)
+        ? commonsGit.handle(request, response, url)
+        : isReaderFormRequest(request, url)
+          ? handleReaderForm({ store: contributions, config: config.readerForms, trustedProxies: proxies, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
+          : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);
@@ -171,17 +249,24 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     accounts,
     store,
     gitSync,
+    mirror,
+    upstream,
+    commonsGit,
     publisher,
     contributions,
     moderation,
     httpServer,
     paths,
+    publicUrl,
     async listen() {
       await new Promise<void>((resolvePromise, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolvePromise());
       });
-      return (httpServer.address() as AddressInfo).port;
+      const { port } = httpServer.address() as AddressInfo;
+      listeningUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      mirror?.start();
+      return port;
     },
     close() {
       closing ??= (async () => {
@@ -200,6 +285,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         });
         websockets.closeAll(1001, 'arrêt du serveur', true);
         httpServer.closeAllConnections();
+        await mirror?.stop();
+        await upstream?.stop();
         // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
         await publisher.close();

@@ -45,6 +45,8 @@ export interface CommitPipelineConfig {
   /** The live document of a name, if it is loaded. */
   findDocument: (name: string) => Y.Doc | undefined;
   log: (message: string) => void;
+  /** Called once a commit has moved HEAD. */
+  headMoved: () => void;
 }
 
 /** How many times a commit is tried again when HEAD moves from outside during the attempt. */
@@ -119,6 +121,7 @@ export class CommitPipeline {
       this.config.validator.update(address.path, text);
       this.markCommitted(address, captured, commit);
       this.config.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
+      this.config.headMoved();
       this.publish(address, commit);
       return { state: 'committed', commit };
     }
