@@ -8,25 +8,26 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { linkCrossReferences } from '../../../core/body-html.ts';
-import { getContentHistory } from '../../../core/git-history.ts';
 import { isPublicEntry } from '../../../core/public-entry.ts';
 import { dataCollections, mdxCollections } from '../../../schemas/common.ts';
 import { attributionOf, jsonLdOf, licenceOf } from './attribution.ts';
 import { getCommons, type Commons, type Entry } from './commons.ts';
+import { getHistory } from './history.ts';
+import { memoize } from './incremental-hooks.ts';
 import { singularLabel } from './labels.ts';
 import { contentDir } from './paths.ts';
 import type { BundleEntry } from './reuse-bundle.ts';
 
-let cached: Promise<{ entries: BundleEntry[]; data: BundleEntry[] }> | undefined;
-
-/** Public MDX entries (in collection order) and data files, as bundle entries. */
+/**
+ * Public MDX entries (in collection order) and data files, as bundle entries: one shared
+ * computation per generation, so the incremental publisher makes the bundles again when it changes.
+ */
 export function getBundleEntries(site: URL): Promise<{ entries: BundleEntry[]; data: BundleEntry[] }> {
-  cached ??= loadBundleEntries(site);
-  return cached;
+  return memoize('bundleEntries', () => loadBundleEntries(site));
 }
 
 async function loadBundleEntries(site: URL): Promise<{ entries: BundleEntry[]; data: BundleEntry[] }> {
-  const [commons, history] = await Promise.all([getCommons(), getContentHistory(contentDir)]);
+  const [commons, history] = await Promise.all([getCommons(), getHistory()]);
   const publicEntries = mdxCollections.flatMap((collection) => (commons.byCollection[collection] as Entry[]).filter((e) => isPublicEntry(e.data)));
   const entries = await mapLimited(publicEntries, 64, async (entry) => bundleEntryOf(entry, commons, history.byFile.get(entry.file), site));
   const data: BundleEntry[] = [];

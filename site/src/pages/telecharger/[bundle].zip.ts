@@ -5,11 +5,10 @@
  */
 import type { APIRoute } from 'astro';
 import licenceText from '../../../../LICENSES/CC-BY-SA-4.0.txt?raw';
-import { getContentHistory } from '../../../../core/git-history.ts';
 import { mdxCollections } from '../../../../schemas/common.ts';
 import { getBundleEntries } from '../../lib/bundle-entries.ts';
+import { getHistory } from '../../lib/history.ts';
 import { collectionLabel } from '../../lib/labels.ts';
-import { contentDir } from '../../lib/paths.ts';
 import { bundleFiles, zipBundle } from '../../lib/reuse-bundle.ts';
 
 export function getStaticPaths() {
@@ -21,7 +20,7 @@ export const GET: APIRoute = async ({ params, site }) => {
   const collection = params.bundle!.replace(/^terreau-/, '');
   const whole = collection === 'commun';
   const chosen = whole ? [...entries, ...data] : entries.filter((e) => e.ref.startsWith(`${collection}/`));
-  const lastChange = (await getContentHistory(contentDir)).changes[0]?.date;
+  const lastChange = (await getHistory()).changes[0]?.date;
   const generatedAt = lastChange ? new Date(lastChange) : new Date();
   const files = bundleFiles(chosen, {
     title: whole ? 'Terreau — tout le commun' : `Terreau — ${collectionLabel(collection).toLowerCase()}`,
