@@ -63,7 +63,7 @@ describeInChromium('an adaptation made from an entry page', () => {
     // Proposed, it becomes public: the next publication puts it in the tree.
     await page.getByLabel('Statut', { exact: true }).selectOption('propose');
     await waitFor(async () => /^statut: propose$/m.test(await show()), 60_000, 'commit du statut');
-    await expect.poll(() => page.locator('#editeur-etat').innerText(), { timeout: 400_000, interval: 2_000 }).toBe('publié');
+    await expect.poll(() => page.locator('#editeur-etat').innerText(), { timeout: 400_000, interval: 2_000 }).toMatch(/^(publié|indexé pour la recherche)$/);
 
     await page.goto(`${t.httpUrl}/fiches/jardin-partage/`);
     const tree = page.locator('.famille__arbre');
