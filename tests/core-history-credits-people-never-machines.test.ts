@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commonsCollective, isCommonsCollective, maintenanceIdentity, serverIdentity } from '../core/commons-identities.ts';
 import { readContentHistory, type ContentHistory } from '../core/git-history.ts';
 import { ensureCommonsRepo } from '../editor-server/src/git/commons-repo.ts';
-import { authorNames, authorsOf } from '../site/src/lib/attribution.ts';
-import type { Commons, Entry } from '../site/src/lib/commons.ts';
+import { authorNames, listAuthors } from '../core/authors.ts';
 
 let root: string;
 let repo: string;
@@ -57,12 +56,8 @@ beforeAll(async () => {
 
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-/** The entry and commons that `authorsOf` reads, as the site builds them. */
-function siteEntry(file: string): { entry: Entry; commons: Commons } {
-  const traverse = { collection: 'structures', url: '/structures/la-traverse/', data: { titre: 'La Traverse' } } as unknown as Entry;
-  const entry = { collection: 'fiches', file, url: `/${file.replace('.mdx', '')}/`, data: { titre: 'Créer un jardin partagé', credits: ['la-traverse'] } } as unknown as Entry;
-  return { entry, commons: { byRef: new Map([['structures/la-traverse', traverse]]) } as unknown as Commons };
-}
+const site = new URL('http://127.0.0.1:4400/');
+const traverse = { name: 'La Traverse', url: 'http://127.0.0.1:4400/structures/la-traverse/' };
 
 describe('the history of a commons created by the server', () => {
   it('has a .mailmap that maps every technical identity to the collective', async () => {
@@ -88,8 +83,7 @@ describe('the history of a commons created by the server', () => {
   });
 
   it('credits an imported entry to its people, its structures and the collective as an organisation', () => {
-    const { entry, commons } = siteEntry('fiches/jardin.mdx');
-    const authors = authorsOf(entry, history.byFile.get('fiches/jardin.mdx'), commons, new URL('http://127.0.0.1:4400/'));
+    const authors = listAuthors(history.byFile.get('fiches/jardin.mdx'), [traverse], site);
     expect(authors.people.map((p) => p.name)).toEqual(['Claire Aubert', 'Bruno Petit', 'Rose Relectrice']);
     expect(authors.organisations).toEqual([
       { name: 'La Traverse', url: 'http://127.0.0.1:4400/structures/la-traverse/' },
@@ -99,8 +93,7 @@ describe('the history of a commons created by the server', () => {
   });
 
   it('credits an entry written by a person to that person and its structures only', () => {
-    const { entry, commons } = siteEntry('fiches/nouvelle.mdx');
-    const authors = authorsOf(entry, history.byFile.get('fiches/nouvelle.mdx'), commons, new URL('http://127.0.0.1:4400/'));
+    const authors = listAuthors(history.byFile.get('fiches/nouvelle.mdx'), [traverse], site);
     expect(authorNames(authors)).toEqual(['Claire Aubert', 'La Traverse']);
   });
 

@@ -1,70 +1,83 @@
 /**
  * Attribution of an entry (TASL: title, author, source, licence) and its JSON-LD. The authors are
- * every contributor found in the Git history plus the structures the entry credits.
+ * the people found in the Git history, the structures the entry credits and, for what the commons
+ * imported, its collective « Contributeurs de Terreau ». Technical identities (the server, imports,
+ * maintenance) are never authors: `authorsOf` is the one list every output uses.
  */
 import type { Commons, Entry } from './commons.ts';
-import type { FileHistory, Person } from '../../../core/git-history.ts';
+import type { FileHistory } from '../../../core/git-history.ts';
+import { authorNames, listAuthors, type Authors, type CreditedOrganisation } from '../../../core/authors.ts';
 
 /** A licence as shown to people and machines. */
 export interface Licence {
   id: string;
   name: string;
+  /** Canonical URL of the licence, for data (JSON-LD, exports, credit lines). */
   url: string;
+  /** Human-readable summary in French, for links people follow. */
+  deedUrl: string;
 }
 
-const KNOWN_LICENCES: Record<string, Omit<Licence, 'id'>> = {
-  'CC-BY-SA-4.0': { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/deed.fr' },
-  'CC-BY-4.0': { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/deed.fr' },
-  'CC0-1.0': { name: 'CC0 1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/deed.fr' },
+const KNOWN_LICENCES: Record<string, { name: string; url: string }> = {
+  'CC-BY-SA-4.0': { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+  'CC-BY-4.0': { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/' },
+  'CC0-1.0': { name: 'CC0 1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/' },
 };
 
-/** The licence of an SPDX identifier, with a readable name and the URL of its text. */
+/** The licence of an SPDX identifier, with a readable name, its canonical URL and its French deed. */
 export function licenceOf(id: string): Licence {
   const known = KNOWN_LICENCES[id];
-  return { id, ...(known ?? { name: id, url: `https://spdx.org/licenses/${encodeURIComponent(id)}.html` }) };
+  if (known) return { id, ...known, deedUrl: `${known.url}deed.fr` };
+  const url = `https://spdx.org/licenses/${encodeURIComponent(id)}.html`;
+  return { id, name: id, url, deedUrl: url };
+}
+
+/**
+ * The authors of an entry (core/authors.ts), its credited structures resolved to their names and
+ * pages: the one list for the page, credit line, JSON-LD, feeds and open data.
+ */
+export function authorsOf(entry: Entry, history: FileHistory | undefined, commons: Commons, site: URL): Authors {
+  const credited = entry.data.credits.map((slug): CreditedOrganisation => {
+    const structure = commons.byRef.get(`structures/${slug}`);
+    return structure ? { name: structure.data.titre, url: new URL(structure.url, site).href } : { name: slug };
+  });
+  return listAuthors(history, credited, site);
 }
 
 /** Everything needed to credit an entry correctly. */
 export interface Attribution {
   title: string;
-  /** People from the Git history, in order of first contribution. */
-  contributors: Person[];
-  /** Structures credited by the entry: name and page. */
-  structures: { name: string; url?: string }[];
+  authors: Authors;
   /** Absolute URL of the entry. */
   sourceUrl: string;
   licence: Licence;
-  /** What the entry adapts: title (when known) and absolute URL. */
-  basedOn?: { title: string; url: string; changes: string };
+  /** What the entry adapts: title (when known), absolute URL (when public) and what changed. */
+  basedOn?: { title: string; url?: string; changes: string };
   /** Ready-made credit line, as plain text. */
   creditLine: string;
 }
 
 /** Builds the attribution of an entry from its history and the commons. */
 export function attributionOf(entry: Entry, history: FileHistory | undefined, commons: Commons, site: URL): Attribution {
-  const contributors = history?.contributors ?? [];
-  const structures = entry.data.credits.map((slug) => {
-    const structure = commons.byRef.get(`structures/${slug}`);
-    return structure ? { name: structure.data.titre, url: new URL(structure.url, site).href } : { name: slug };
-  });
+  const authors = authorsOf(entry, history, commons, site);
   const derivation = entry.data.derive_de;
   let basedOn: Attribution['basedOn'];
   if (derivation) {
     const parent = commons.byRef.get(derivation.source);
+    // An entry that is not public (a brouillon) has no page to point to: its reference is named alone.
     basedOn = parent
       ? { title: parent.data.titre, url: new URL(parent.url, site).href, changes: derivation.changements }
-      : { title: derivation.source, url: derivation.source.startsWith('http') ? derivation.source : new URL(`/${derivation.source}/`, site).href, changes: derivation.changements };
+      : { title: derivation.source, ...(derivation.source.startsWith('http') ? { url: derivation.source } : {}), changes: derivation.changements };
   }
   const licence = licenceOf(entry.data.licence);
   const sourceUrl = new URL(entry.url, site).href;
-  const authors = [...contributors.map((p) => p.name), ...structures.map((s) => s.name)];
   const creditLine = [
     `« ${entry.data.titre} »`,
-    authors.length ? `par ${joinFrench(authors)}` : 'par les contributeurs et contributrices de Terreau',
+    `par ${joinFrench(authorNames(authors))}`,
     `Terreau, ${sourceUrl}`,
     `licence ${licence.name} (${licence.url})`,
-  ].join(', ') + (basedOn ? `. Adapté de « ${basedOn.title} » (${basedOn.url}).` : '.');
-  return { title: entry.data.titre, contributors, structures, sourceUrl, licence, ...(basedOn ? { basedOn } : {}), creditLine };
+  ].join(', ') + (basedOn ? `. Adapté de « ${basedOn.title} »${basedOn.url ? ` (${basedOn.url})` : ''}.` : '.');
+  return { title: entry.data.titre, authors, sourceUrl, licence, ...(basedOn ? { basedOn } : {}), creditLine };
 }
 
 /** Joins names the French way: « A, B et C ». */
@@ -76,8 +89,10 @@ export function joinFrench(names: string[]): string {
 /** JSON-LD of an entry: HowTo for fiches and guides, CreativeWork for the others (retours…). */
 export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHistory | undefined): Record<string, unknown> {
   const type = entry.collection === 'fiches' || entry.collection === 'guides' ? 'HowTo' : 'CreativeWork';
-  const people = attribution.contributors.map((p) => ({ '@type': 'Person', name: p.name }));
-  const organisations = attribution.structures.map((s) => ({ '@type': 'Organization', name: s.name, ...(s.url ? { url: s.url } : {}) }));
+  const people = attribution.authors.people.map((p) => ({ '@type': 'Person', name: p.name }));
+  const organisationOf = (o: CreditedOrganisation) => ({ '@type': 'Organization', name: o.name, ...(o.url ? { url: o.url } : {}) });
+  const organisations = attribution.authors.organisations.map(organisationOf);
+  const structures = attribution.authors.organisations.filter((o) => !o.collective).map(organisationOf);
   const authors = [...people, ...organisations];
   const changes = history?.changes ?? [];
   const places = (entry.territory?.communes ?? []).map((c) => ({
@@ -101,8 +116,10 @@ export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHi
     inLanguage: 'fr',
     license: attribution.licence.url,
     ...(authors.length ? { author: authors, contributor: people.length ? people : organisations } : {}),
-    ...(organisations.length ? { sourceOrganization: organisations } : {}),
-    ...(attribution.basedOn ? { isBasedOn: { '@type': 'CreativeWork', name: attribution.basedOn.title, url: attribution.basedOn.url } } : {}),
+    ...(structures.length ? { sourceOrganization: structures } : {}),
+    ...(attribution.basedOn
+      ? { isBasedOn: { '@type': 'CreativeWork', name: attribution.basedOn.title, ...(attribution.basedOn.url ? { url: attribution.basedOn.url } : {}) } }
+      : {}),
     ...(spatial.length ? { spatialCoverage: spatial.length === 1 ? spatial[0] : spatial } : {}),
     ...(changes.length ? { dateCreated: changes.at(-1)!.date, dateModified: changes[0]!.date } : {}),
     isPartOf: { '@type': 'WebSite', name: 'Terreau', url: new URL('/', attribution.sourceUrl).href },

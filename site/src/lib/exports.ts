@@ -9,6 +9,7 @@ import { collectionNames } from '../../../schemas/common.ts';
 import type { Commons, Entry } from './commons.ts';
 import type { ContentHistory } from '../../../core/git-history.ts';
 import { taillesOf } from './commons.ts';
+import { authorsOf } from './attribution.ts';
 
 /** One entry as published in the JSON export. */
 export interface ExportedEntry {
@@ -33,7 +34,7 @@ export function exportEntries(commons: Commons, history: ContentHistory, site: U
     donnees: entry.data as unknown as Record<string, unknown>,
     corps: entry.source.body ?? '',
     axes: entry.axes,
-    contributeurs: (history.byFile.get(entry.file)?.contributors ?? []).map((p) => p.name),
+    contributeurs: authorsOf(entry, history.byFile.get(entry.file), commons, site).people.map((p) => p.name),
     ...(entry.territory
       ? {
           territoire: {
@@ -68,7 +69,7 @@ export const csvColumns: Column[] = [
   { name: 'resume', type: 'string', description: 'Résumé en une ou deux phrases.', value: (e) => e.data.resume },
   { name: 'statut', type: 'string', description: 'Statut éditorial : brouillon, propose, valide.', value: (e) => e.data.statut },
   { name: 'licence', type: 'string', description: 'Licence (identifiant SPDX).', value: (e) => e.data.licence },
-  { name: 'contributeurs', type: 'string', description: 'Contributeurs et contributrices d’après l’historique Git, séparés par « ; ».', value: (_, people) => list(people) },
+  { name: 'contributeurs', type: 'string', description: 'Personnes qui ont écrit l’entrée, d’après l’historique Git (jamais une identité technique), séparées par « ; ».', value: (_, people) => list(people) },
   { name: 'credits', type: 'string', description: 'Structures créditées (slugs), séparées par « ; ».', value: (e) => list(e.data.credits) },
   { name: 'derive_de', type: 'string', description: 'Entrée (collection/slug) ou URL dont l’entrée est adaptée.', value: (e) => e.data.derive_de?.source },
   { name: 'type', type: 'string', description: 'Type de guide ou de structure.', value: (e) => field(e, 'type') as string | undefined },
@@ -100,7 +101,7 @@ function csvCell(value: string | number | undefined): string {
 export function entriesCsv(commons: Commons, history: ContentHistory, site: URL): string {
   const rows = [csvColumns.map((c) => c.name).join(',')];
   for (const entry of commons.entries) {
-    const people = (history.byFile.get(entry.file)?.contributors ?? []).map((p) => p.name);
+    const people = authorsOf(entry, history.byFile.get(entry.file), commons, site).people.map((p) => p.name);
     rows.push(csvColumns.map((c) => csvCell(c.name === 'url' ? new URL(entry.url, site).href : c.value(entry, people))).join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
