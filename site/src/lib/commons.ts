@@ -1,7 +1,8 @@
 /**
- * The commons as the site sees it: every entry with its links in both directions, its lineage and
- * the facts derived from INSEE codes. Built once per build from the content collections, then
- * shared by every page (a page never scans the collections itself).
+ * The commons as the site sees it: every public entry with its links in both directions, its
+ * lineage, its review state and the facts derived from INSEE codes. Built once per build from the
+ * content collections, then shared by every page (a page never scans the collections itself).
+ * Brouillons are left out here, once, so no page, list, export or feed can show them.
  */
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { describeTerritory, type TerritoryFacts } from '../../../core/communes.ts';
@@ -13,8 +14,12 @@ import type { Retour } from '../../../schemas/retours.ts';
 import type { Structure } from '../../../schemas/structures.ts';
 import type { Territoire } from '../../../schemas/territoires.ts';
 import type { Referentiel } from '../../../schemas/referentiel.ts';
+import type { Autodiagnostic } from '../../../schemas/autodiagnostic.ts';
 import { listDataLinks } from '../../../schemas/links.ts';
 import { indexObjectifs, type ObjectifInfo } from '../../../core/content-tree.ts';
+import { isPublicEntry, reviewStateOf, type ReviewState } from '../../../core/editorial-status.ts';
+import { getContentHistory } from '../../../core/git-history.ts';
+import { contentDir } from './paths.ts';
 
 interface DataByCollection {
   fiches: Fiche;
@@ -41,6 +46,15 @@ export interface Entry<C extends MdxCollectionName = MdxCollectionName> {
   axes: AxeCode[];
   /** Facts derived from INSEE codes (retours and territoires). */
   territory?: TerritoryFacts;
+  /** Where the entry stands in its review (validated, changed since, not yet reviewed). */
+  review: ReviewState;
+}
+
+/** A data file of the commons (référentiel, auto-diagnostic) as a change can point to it. */
+export interface DataFile {
+  title: string;
+  /** Page that shows it, with an anchor. */
+  url: string;
 }
 
 /** A link between two entries, with the field that makes it. */
@@ -66,6 +80,10 @@ export interface Commons {
   incoming: Map<string, Link[]>;
   /** Entries whose `derive_de` names each ref. */
   adaptations: Map<string, Entry[]>;
+  /** Files of the entries that are not public (brouillons): they exist, and nothing may show them. */
+  hiddenFiles: Set<string>;
+  /** The YAML data files, by path in the content tree. */
+  dataFiles: Map<string, DataFile>;
 }
 
 // One collator for every sort: `localeCompare(…, 'fr')` builds one per comparison.
@@ -80,13 +98,30 @@ export function getCommons(): Promise<Commons> {
 }
 
 async function loadCommons(): Promise<Commons> {
-  const referentiel = (await getCollection('referentiel')).map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
+  const referentielFiles = await getCollection('referentiel');
+  const referentiel = referentielFiles.map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
   const objectifs = indexObjectifs(referentiel);
+  const dataFiles = new Map<string, DataFile>();
+  for (const file of referentielFiles) {
+    const axe = file.data as Referentiel;
+    dataFiles.set(`referentiel/${file.id}.yaml`, { title: `Référentiel : ${axe.titre}`, url: `/referentiel/#${axe.code}` });
+  }
+  for (const file of await getCollection('autodiagnostic')) {
+    const grid = file.data as Autodiagnostic;
+    dataFiles.set(`autodiagnostic/${file.id}.yaml`, { title: `Auto-diagnostic : ${grid.titre}`, url: `/autodiagnostic/#axe-${grid.axe}` });
+  }
 
+  const history = await getContentHistory(contentDir);
+  const hiddenFiles = new Set<string>();
   const byCollection = {} as Commons['byCollection'];
   const entries: Entry[] = [];
   for (const collection of mdxCollections) {
-    const list = (await getCollection(collection)).map((source) => toEntry(collection, source as CollectionEntry<typeof collection>));
+    const list: Entry[] = [];
+    for (const source of await getCollection(collection)) {
+      if (isPublicEntry(source.data as DataByCollection[typeof collection])) list.push(toEntry(collection, source as CollectionEntry<typeof collection>));
+      else hiddenFiles.add(`${collection}/${source.id}.mdx`);
+    }
+    for (const entry of list) entry.review = reviewStateOf(entry.data.statut, history.byFile.get(entry.file)?.changes ?? []);
     list.sort((a, b) => frenchOrder.compare(a.data.titre, b.data.titre));
     (byCollection as Record<string, Entry[]>)[collection] = list;
     entries.push(...list);
@@ -140,7 +175,7 @@ async function loadCommons(): Promise<Commons> {
     if (source && !source.startsWith('http')) adaptations.set(source, [...(adaptations.get(source) ?? []), entry]);
   }
 
-  return { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations };
+  return { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations, hiddenFiles, dataFiles };
 }
 
 function toEntry<C extends MdxCollectionName>(collection: C, source: CollectionEntry<C>): Entry<C> {
@@ -154,6 +189,7 @@ function toEntry<C extends MdxCollectionName>(collection: C, source: CollectionE
     data,
     source,
     axes: [],
+    review: { state: 'propose', changesSince: [] },
   };
   if (collection === 'retours') {
     const { communes, departements } = (data as Retour).territoire;

@@ -6,8 +6,9 @@
 import { createRequire } from 'node:module';
 import type { Commons } from './commons.ts';
 import { communeChunkKey, type Catalogue } from './recommend.ts';
+import { isReviewed } from '../../../core/editorial-status.ts';
 
-/** The catalogue of the guided path: every fiche and guide with its facets, every retour with its size. */
+/** The catalogue of the guided path: every public fiche and guide with its facets, every retour with its size, and which are validated. */
 export function buildCatalogue(commons: Commons): Catalogue {
   const tools = [...commons.byCollection.fiches, ...commons.byCollection.guides].map((entry) => ({
     collection: entry.collection,
@@ -20,6 +21,7 @@ export function buildCatalogue(commons: Commons): Catalogue {
     acteurs: entry.data.acteurs,
     tailles: entry.data.tailles,
     themes: entry.data.themes,
+    ...(isReviewed(entry.review) ? { reviewed: true as const } : {}),
   }));
   const retours = commons.byCollection.retours.map((entry) => ({
     url: entry.url,
@@ -27,6 +29,7 @@ export function buildCatalogue(commons: Commons): Catalogue {
     territoire: entry.data.territoire.nom,
     ...(entry.territory?.taille ? { taille: entry.territory.taille } : {}),
     themes: entry.data.themes,
+    ...(isReviewed(entry.review) ? { reviewed: true as const } : {}),
   }));
   return { tools, retours };
 }
