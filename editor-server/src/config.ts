@@ -4,6 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { serverIdentity } from '../../core/commons-identities.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../core/site-address.ts';
+import { httpUrl } from '../../schemas/common.ts';
 import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
 
 /** Limits that protect the server and the other documents from one client. */
@@ -46,6 +49,8 @@ export interface EditorServerConfig {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
+  /** Public address of the site (SITE_URL); unset, absolute URLs use the address the server listens on. */
+  siteUrl: string | undefined;
   /** SQLite database, commons repository and built site live here. */
   dataDir: string;
   /** Content copied into the commons repository on first start when no remote is set. */
@@ -81,8 +86,9 @@ const codeDir = resolve(import.meta.dirname, '../..');
 
 /** Defaults, chosen for one small server on a 2-core machine. */
 export const defaultConfig: EditorServerConfig = {
-  host: '127.0.0.1',
-  port: 4321,
+  host: DEFAULT_HOST,
+  port: DEFAULT_PORT,
+  siteUrl: undefined,
   dataDir: resolve('data'),
   seedContentDir: resolve(codeDir, 'content'),
   commonsRemote: undefined,
@@ -101,7 +107,7 @@ export const defaultConfig: EditorServerConfig = {
   git: {
     idleCommitMs: 4_000,
     headPollMs: 2_000,
-    committer: { name: 'Serveur Terreau', email: 'serveur@terreau.invalid' },
+    committer: serverIdentity,
     authorEmailDomain: 'contributeurs.terreau.invalid',
   },
   auth: {
@@ -121,6 +127,8 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).optional(),
   /** Port to listen on. */
   PORT: positiveInt.max(65535).optional(),
+  /** Public address of the site, for absolute URLs (default: where the server listens). */
+  SITE_URL: httpUrl.optional(),
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
   /** Git URL to clone as the commons on first start. */
@@ -145,6 +153,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {} };
   if (e.HOST) overrides.host = e.HOST;
   if (e.PORT !== undefined) overrides.port = e.PORT;
+  if (e.SITE_URL) overrides.siteUrl = e.SITE_URL;
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
   if (e.COMMONS_REMOTE) overrides.commonsRemote = e.COMMONS_REMOTE;
   if (e.SITE_BUILD !== undefined) overrides.siteBuild = e.SITE_BUILD;

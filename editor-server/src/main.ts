@@ -1,20 +1,26 @@
 /**
- * `npm start`: reads the configuration, prepares DATA_DIR, builds the site if it is missing, and
- * serves the site, /api/ and the /collab WebSocket on one port. Only wiring lives here.
+ * `npm start`: reads the configuration, prepares DATA_DIR, builds the site if it is missing (or was
+ * built for another address), and serves the site, /api/ and the /collab WebSocket on one port.
+ * Only wiring lives here.
  */
 import { configFromEnvironment, resolveConfig } from './config.ts';
 import { ProblemError } from '../../core/problem.ts';
+import { explainSiteAddress } from '../../core/site-address.ts';
 import { createEditorServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = resolveConfig(configFromEnvironment(process.env));
   const server = await createEditorServer(config);
-  if (config.siteBuild && !server.publisher.hasSite()) {
+  // With port 0 the address is known only once listening; otherwise build first, then serve.
+  const port = config.port === 0 ? await server.listen() : undefined;
+  const stale = !server.publisher.hasSite() || server.publisher.builtAddress() !== server.siteUrl();
+  if (config.siteBuild && stale) {
     console.log(`Construction du site dans ${server.paths.siteDir}…`);
+    console.log(explainSiteAddress(server.siteUrl(), !!config.siteUrl));
     await server.publisher.publish();
   }
-  const port = await server.listen();
-  console.log(`Terreau : http://${config.host}:${port}/ (API /api/, collaboration ws://${config.host}:${port}/collab, données ${config.dataDir})`);
+  const listening = port ?? (await server.listen());
+  console.log(`Terreau : ${server.siteUrl()} (écoute sur ${config.host}:${listening} ; API /api/, collaboration /collab, données ${config.dataDir})`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

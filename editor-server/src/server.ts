@@ -24,6 +24,7 @@ import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
 import { openDatabase } from './storage/database.ts';
 import { DocumentStore } from './storage/document-store.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
+import { siteAddress } from '../../core/site-address.ts';
 
 /** A running (or ready to run) editor server. */
 export interface EditorServer {
@@ -36,6 +37,8 @@ export interface EditorServer {
   httpServer: HttpServer;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
+  /** The site's address (SITE_URL, or where the server listens once it does): absolute URLs start with it. */
+  siteUrl(): string;
   /** Starts listening; resolves with the port. */
   listen(): Promise<number>;
   /** Closes connections, stores documents, waits for Git, closes the database. */
@@ -55,10 +58,12 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
   const accounts = new Accounts(db);
   const store = new DocumentStore(db);
+  let listeningPort: number | undefined;
+  const siteUrl = () => siteAddress({ siteUrl: config.siteUrl, host: config.host, port: listeningPort ?? config.port });
   const builder = config.siteBuild
-    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
+    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet, siteUrl)
     : undefined;
-  const publisher = new SitePublisher(paths.siteDir, builder);
+  const publisher = new SitePublisher(paths.siteDir, builder, siteUrl);
   // eslint-disable-next-line prefer-const -- the status board needs the instance created below
   let hocuspocus: Hocuspocus<CollabContext>;
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
@@ -141,12 +146,14 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     publisher,
     httpServer,
     paths,
+    siteUrl,
     async listen() {
       await new Promise<void>((resolvePromise, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolvePromise());
       });
-      return (httpServer.address() as AddressInfo).port;
+      listeningPort = (httpServer.address() as AddressInfo).port;
+      return listeningPort;
     },
     close() {
       closing ??= (async () => {

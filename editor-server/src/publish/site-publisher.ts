@@ -7,21 +7,24 @@
  * unchanged entries.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { lstat, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { lstat, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** How to build the site into a directory. */
 export type SiteBuilder = (outDir: string) => Promise<void>;
 
-/** Builds with a command (by default `npm run build`), given CONTENT_DIR and SITE_OUT_DIR. */
-export function commandSiteBuilder(command: string[], cwd: string, contentDir: string, cacheDir: string, quiet: boolean): SiteBuilder {
+/**
+ * Builds with a command (by default `npm run build`), given CONTENT_DIR, SITE_OUT_DIR and SITE_URL
+ * (the address the server serves, read when each build starts).
+ */
+export function commandSiteBuilder(command: string[], cwd: string, contentDir: string, cacheDir: string, quiet: boolean, siteUrl: () => string): SiteBuilder {
   return (outDir) =>
     new Promise((resolvePromise, reject) => {
       const [program, ...args] = command as [string, ...string[]];
       const child = spawn(program, args, {
         cwd,
-        env: { ...process.env, CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir },
+        env: { ...process.env, CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, SITE_URL: siteUrl() },
         stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
       });
       let errors = '';
@@ -43,15 +46,27 @@ export class SitePublisher {
 
   private readonly siteDir: string;
   private readonly build: SiteBuilder | undefined;
+  private readonly address: (() => string) | undefined;
 
-  constructor(siteDir: string, build: SiteBuilder | undefined) {
+  /** `address` gives the site's address for each build; the published one is remembered beside the site. */
+  constructor(siteDir: string, build: SiteBuilder | undefined, address?: () => string) {
     this.siteDir = siteDir;
     this.build = build;
+    this.address = address;
   }
 
   /** Whether a built site is being served. */
   hasSite(): boolean {
     return existsSync(join(this.siteDir, 'index.html'));
+  }
+
+  /** The address the served site was built for (its absolute URLs), if known. */
+  builtAddress(): string | undefined {
+    try {
+      return readFileSync(`${this.siteDir}.address`, 'utf8').trim() || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Resolves when a build that started after this call has been published. */
@@ -69,8 +84,10 @@ export class SitePublisher {
     try {
       if (!this.build) return;
       const next = `${this.siteDir}.v${(this.serial++).toString(36)}`;
+      const address = this.address?.();
       await this.build(next);
       await this.switchTo(next);
+      if (address) await writeFile(`${this.siteDir}.address`, `${address}\n`);
     } finally {
       this.running = undefined;
     }
