@@ -179,6 +179,11 @@ export function canEdit(user: PublicUser | undefined): boolean {
   return !!user && (roles as readonly string[]).includes(user.role);
 }
 
+/** Whether a role may validate entries (set or keep the statut « valide »). */
+export function canValidate(user: PublicUser | undefined): boolean {
+  return user?.role === 'relecteur' || user?.role === 'administrateur';
+}
+
 /** Strips the private fields of a user. */
 export function toPublicUser(user: User): PublicUser {
   return { id: user.id, name: user.name, role: user.role };
