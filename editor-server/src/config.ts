@@ -127,8 +127,8 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).optional(),
   /** Port to listen on. */
   PORT: positiveInt.max(65535).optional(),
-  /** Public address of the site, for absolute URLs (default: where the server listens). */
-  SITE_URL: httpUrl.optional(),
+  /** Public address of the site, for absolute URLs (default: where the server listens; empty means unset). */
+  SITE_URL: z.preprocess((value) => (value === '' ? undefined : value), httpUrl.optional()),
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
   /** Git URL to clone as the commons on first start. */

@@ -82,7 +82,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, store, siteUrl }, request, response, url)
       : serveStaticSite(paths.siteDir, request, response, url);
     handled.catch((error) => {
       console.error(error);

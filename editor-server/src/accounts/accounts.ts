@@ -1,6 +1,7 @@
 /**
- * Accounts, personal access tokens and login sessions, stored in SQLite. Secrets are kept only
- * as SHA-256 hashes: a leaked database gives no usable token or session.
+ * Accounts, invitations, personal access tokens and login sessions, stored in SQLite. Secrets are
+ * kept only as SHA-256 hashes: a leaked database gives no usable token, session or invitation.
+ * A disabled account keeps its name in the history but opens nothing: no login, no token, no session.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
@@ -22,6 +23,32 @@ export interface PublicUser {
 export interface User extends PublicUser {
   email: string;
 }
+
+/** An account as administrators see it in the list of accounts. */
+export interface AccountSummary extends User {
+  createdAt: string;
+  /** When the account was disabled, if it is. */
+  disabledAt: string | null;
+  /** Whether a password is set (an invited person sets theirs through the invitation). */
+  hasPassword: boolean;
+  /** Whether an invitation is waiting to be used. */
+  invitationPending: boolean;
+  /** Personal access tokens and open sessions. */
+  tokens: number;
+  sessions: number;
+}
+
+/** An invitation link's secret, returned once, and until when it works. */
+export interface Invitation {
+  code: string;
+  expiresAt: string;
+}
+
+/** How long an invitation link works. */
+export const INVITATION_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+/** An error in what an administrator asked, with a French reason (the HTTP API answers 409). */
+export class AccountError extends Error {}
 
 /** A new account's fields, as the admin command and the API accept them. */
 export const newUserSchema = z.object({
@@ -45,6 +72,7 @@ interface UserRow {
   name: string;
   role: Role;
   password_hash: string | null;
+  disabled_at: string | null;
 }
 
 /** The account store of one server. */
@@ -67,7 +95,7 @@ export class Accounts {
         .prepare('INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, input.email, input.name, input.role, passwordHash, new Date().toISOString());
     } catch (error) {
-      if (String(error).includes('UNIQUE')) throw new Error(`un compte existe déjà pour ${input.email}`);
+      if (String(error).includes('UNIQUE')) throw new AccountError(`un compte existe déjà pour ${input.email}`);
       throw error;
     }
     return { id, email: input.email, name: input.name, role: input.role };
@@ -85,12 +113,120 @@ export class Accounts {
     return row && toUser(row);
   }
 
-  /** Returns the account if the password matches (always spends the KDF's time). */
+  /** Returns the account if the password matches and the account is active (always spends the KDF's time). */
   async checkPassword(email: string, password: string): Promise<User | undefined> {
     const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
     // Hash against a dummy when the account is unknown, so timing does not reveal which emails exist.
     const ok = await verifyPassword(password, row?.password_hash ?? dummyHash);
-    return ok && row?.password_hash ? toUser(row) : undefined;
+    return ok && row?.password_hash && !row.disabled_at ? toUser(row) : undefined;
+  }
+
+  /** Every account, with what an administrator needs to manage it. */
+  listUsers(): AccountSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT users.*,
+          (SELECT COUNT(*) FROM tokens WHERE tokens.user_id = users.id) AS token_count,
+          (SELECT COUNT(*) FROM sessions WHERE sessions.user_id = users.id AND expires_at > ?) AS session_count,
+          (SELECT COUNT(*) FROM invitations WHERE invitations.user_id = users.id AND used_at IS NULL AND expires_at > ?) AS invitation_count
+        FROM users ORDER BY name COLLATE NOCASE, email`,
+      )
+      .all(Date.now(), Date.now()) as unknown as (UserRow & { created_at: string; token_count: number; session_count: number; invitation_count: number })[];
+    return rows.map((row) => ({
+      ...toUser(row),
+      createdAt: row.created_at,
+      disabledAt: row.disabled_at,
+      hasPassword: !!row.password_hash,
+      invitationPending: row.invitation_count > 0,
+      tokens: Number(row.token_count),
+      sessions: Number(row.session_count),
+    }));
+  }
+
+  /** Changes an account's role; the last active administrator keeps theirs. */
+  setRole(userId: string, role: Role): User {
+    const user = this.requireUser(userId);
+    if (user.role === 'administrateur' && role !== 'administrateur') this.keepAnAdministrator(userId, 'changer son rôle');
+    this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, userId);
+    return { ...user, role };
+  }
+
+  /**
+   * Disables an account (its sessions end, its tokens stop working, it cannot log in) or enables
+   * it again; the last active administrator cannot be disabled.
+   */
+  setDisabled(userId: string, disabled: boolean): User {
+    const user = this.requireUser(userId);
+    if (disabled && user.role === 'administrateur') this.keepAnAdministrator(userId, 'le désactiver');
+    this.db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?').run(disabled ? new Date().toISOString() : null, userId);
+    if (disabled) this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+    return user;
+  }
+
+  /** Whether an account is disabled. */
+  isDisabled(userId: string): boolean {
+    const row = this.db.prepare('SELECT disabled_at FROM users WHERE id = ?').get(userId) as { disabled_at: string | null } | undefined;
+    return !!row?.disabled_at;
+  }
+
+  /** Revokes every personal token and ends every session of an account; says how many. */
+  revokeAllTokens(userId: string): { tokens: number; sessions: number } {
+    this.requireUser(userId);
+    const tokens = Number(this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(userId).changes);
+    const sessions = Number(this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes);
+    return { tokens, sessions };
+  }
+
+  /**
+   * Invites a person: creates their account without a password, and a one-time link with which
+   * they choose it. No e-mail is sent: the administrator passes the link on.
+   */
+  async invite(input: { email: string; name: string; role: Role }, invitedBy?: string): Promise<{ user: User; invitation: Invitation }> {
+    const user = await this.addUser({ ...input, password: undefined });
+    return { user, invitation: this.createInvitation(user.id, invitedBy) };
+  }
+
+  /** A new one-time link for an account (to finish an invitation or choose a new password); earlier ones stop working. */
+  createInvitation(userId: string, invitedBy?: string, maxAgeMs = INVITATION_MAX_AGE_MS): Invitation {
+    this.requireUser(userId);
+    const code = newSecret('inv');
+    const expiresAt = Date.now() + maxAgeMs;
+    this.db.prepare('DELETE FROM invitations WHERE user_id = ? AND used_at IS NULL').run(userId);
+    this.db
+      .prepare('INSERT INTO invitations (code_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(hash(code), userId, invitedBy ?? null, new Date().toISOString(), expiresAt);
+    return { code, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** The account an unused, unexpired invitation is for. */
+  findInvitation(code: string): User | undefined {
+    const row = this.db
+      .prepare('SELECT users.* FROM invitations JOIN users ON users.id = invitations.user_id WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? AND users.disabled_at IS NULL')
+      .get(hash(code), Date.now()) as UserRow | undefined;
+    return row && toUser(row);
+  }
+
+  /** Uses an invitation: sets the account's password; the link then stops working. */
+  async acceptInvitation(code: string, password: string): Promise<User> {
+    const user = this.findInvitation(code);
+    if (!user) throw new AccountError('lien d’invitation inconnu, déjà utilisé ou expiré : demandez-en un nouveau à un administrateur');
+    const passwordHash = await hashPassword(password);
+    // Marked used in the same statement that checks it is unused: a link works once, even raced.
+    const used = this.db.prepare('UPDATE invitations SET used_at = ? WHERE code_hash = ? AND used_at IS NULL').run(new Date().toISOString(), hash(code));
+    if (Number(used.changes) !== 1) throw new AccountError('lien d’invitation déjà utilisé : demandez-en un nouveau à un administrateur');
+    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
+    return user;
+  }
+
+  private requireUser(userId: string): User {
+    const user = this.findById(userId);
+    if (!user) throw new AccountError(`compte inconnu : ${userId}`);
+    return user;
+  }
+
+  private keepAnAdministrator(userId: string, action: string): void {
+    const others = this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'administrateur' AND disabled_at IS NULL AND id != ?").get(userId) as { n: number };
+    if (Number(others.n) === 0) throw new AccountError(`c’est le dernier administrateur actif : impossible de ${action}. Nommez d’abord un autre administrateur.`);
   }
 
   /** Creates a personal access token; the secret is returned once and never stored. */
@@ -123,13 +259,13 @@ export class Accounts {
     if (!token) return undefined;
     const digest = hash(token);
     if (token.startsWith('trr_')) {
-      const row = this.db.prepare('SELECT users.* FROM tokens JOIN users ON users.id = tokens.user_id WHERE token_hash = ?').get(digest) as UserRow | undefined;
+      const row = this.db.prepare('SELECT users.* FROM tokens JOIN users ON users.id = tokens.user_id WHERE token_hash = ? AND users.disabled_at IS NULL').get(digest) as UserRow | undefined;
       if (row) this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE token_hash = ?').run(new Date().toISOString(), digest);
       return row && toUser(row);
     }
     if (token.startsWith('trs_')) {
       const row = this.db
-        .prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE collab_token_hash = ? AND expires_at > ?')
+        .prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE collab_token_hash = ? AND expires_at > ? AND users.disabled_at IS NULL')
         .get(digest, Date.now()) as UserRow | undefined;
       return row && toUser(row);
     }
@@ -149,7 +285,7 @@ export class Accounts {
   /** The user of a live session, with the collaboration token the editor page passes to Hocuspocus. */
   resumeSession(sessionId: string): { user: User; token: string } | undefined {
     const row = this.db
-      .prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ?')
+      .prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ? AND users.disabled_at IS NULL')
       .get(hash(sessionId), Date.now()) as UserRow | undefined;
     return row && { user: toUser(row), token: this.collabTokenFor(sessionId) };
   }

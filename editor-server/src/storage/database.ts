@@ -1,5 +1,5 @@
 /**
- * The server's SQLite database (node:sqlite): accounts, tokens, sessions, failed logins, the
+ * The server's SQLite database (node:sqlite): accounts, invitations, tokens, sessions, failed logins, the
  * durable journal of Yjs updates and the stored document snapshots. One file under DATA_DIR, opened once.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,7 +13,16 @@ CREATE TABLE IF NOT EXISTS users (
   name TEXT NOT NULL,
   role TEXT NOT NULL,
   password_hash TEXT,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  disabled_at TEXT
+);
+CREATE TABLE IF NOT EXISTS invitations (
+  code_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at TEXT
 );
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY,
@@ -75,7 +84,14 @@ export function openDatabase(file: string, sync: 'normal' | 'full' = 'normal'): 
   const db = new DatabaseSync(file);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
   db.exec(schema);
+  migrate(db);
   return db;
+}
+
+/** Brings a database made by an older version up to the schema above. */
+function migrate(db: DatabaseSync): void {
+  const userColumns = (db.prepare('PRAGMA table_info(users)').all() as { name: string }[]).map((c) => c.name);
+  if (!userColumns.includes('disabled_at')) db.exec('ALTER TABLE users ADD COLUMN disabled_at TEXT');
 }
 
 /** Runs `fn` inside one committed transaction (rolled back if it throws). */
