@@ -19,10 +19,17 @@ export function changeAuthors(change: Change): string[] {
   return [...new Set([change.author, ...change.coAuthors].map(creditedName))];
 }
 
-/** The French title of a change: « Modification de « Titre » par Claire A. », and who validated it. */
+/**
+ * The French title of a change: « Modification de « Titre » par Claire A. »; a validation by its
+ * own authors is « Validation de « Titre » par Rose R. », one by others names them after.
+ */
 export function changeTitle(change: Change, title: string): string {
+  const authors = changeAuthors(change);
   const reviewers = [...new Set(change.reviewers.map(creditedName))];
-  return `${verbs[change.status]} de « ${title} » par ${joinFrench(changeAuthors(change))}${reviewers.length ? `, relue et validée par ${joinFrench(reviewers)}` : ''}`;
+  if (reviewers.length && reviewers.every((name) => authors.includes(name)) && change.status !== 'suppression') {
+    return `Validation de « ${title} » par ${joinFrench(authors)}`;
+  }
+  return `${verbs[change.status]} de « ${title} » par ${joinFrench(authors)}${reviewers.length ? `, relue et validée par ${joinFrench(reviewers)}` : ''}`;
 }
 
 /**
