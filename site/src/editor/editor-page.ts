@@ -1,11 +1,13 @@
 /**
  * The /editer/ page: who is logged in (login and logout), which entry to open (`?doc=fiches/x`),
- * or which entry to create (`?nouveau=fiches`, from its collection's template).
+ * or which entry to create (`?nouveau=fiches`, from its collection's template); the brouillons
+ * to come back to; and, for administrators, the way to the accounts page.
  */
 import { collections } from '../../../schemas/collections.ts';
 import { collectionNames, mdxCollections, SLUG_PATTERN, type CollectionName } from '../../../schemas/common.ts';
 import { slugFromTitle } from '../../../core/slug.ts';
 import { openEntry, type EditorElements } from './collab-editor.ts';
+import { setUpPreview, showDraftState, showRefusals } from './editorial-panels.ts';
 import { canEdit, fetchSession, logIn, logOut, type Session } from './session-api.ts';
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -28,7 +30,9 @@ function renderAccount(session: Session): void {
       await logOut();
       location.reload();
     });
-    account.append(who, button);
+    account.append(who);
+    if (session.user.role === 'administrateur') account.append(Object.assign(document.createElement('a'), { href: '/editer/comptes/', textContent: 'Gérer les comptes' }));
+    account.append(button);
   } else {
     const button = document.createElement('button');
     button.type = 'button';
@@ -84,8 +88,48 @@ function open(session: Session, collection: CollectionName, slug: string, templa
   const publicLink = byId<HTMLAnchorElement>('editeur-page-publique');
   publicLink.href = `/${collection}/${slug}/`;
   const handle = openEntry(editorElements(), { collection, slug, user: session.user, token: session.token, template });
+  showDraftState(handle.provider.document);
+  setUpPreview(handle.provider.document, collection);
+  showRefusals(handle.provider);
   // Tests and curious people can reach the open entry from the console.
   (window as unknown as { terreauEditor: unknown }).terreauEditor = handle;
+}
+
+/** The brouillons of the commons, to come back to (only contributors see them). */
+async function showDrafts(): Promise<void> {
+  const section = byId('editeur-brouillons');
+  const list = byId('brouillons-liste');
+  const message = byId('brouillons-message');
+  show(section, true);
+  try {
+    const response = await fetch('/api/drafts', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    const body = (await response.json()) as { drafts?: { doc: string; titre: string; committed: boolean; modifiedAt?: string }[]; error?: string };
+    if (!response.ok || !body.drafts) throw new Error(body.error ?? `erreur ${response.status}`);
+    const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long' });
+    list.replaceChildren(
+      ...body.drafts.map((draft) => {
+        const item = document.createElement('li');
+        const link = Object.assign(document.createElement('a'), { href: `/editer/?doc=${draft.doc}`, textContent: draft.titre });
+        const collection = collections[draft.doc.split('/')[0] as CollectionName];
+        const details = document.createElement('span');
+        details.className = 'muted';
+        details.textContent = ` — ${collection?.singular ?? draft.doc.split('/')[0]}, ${draft.committed ? (draft.modifiedAt ? `modifié le ${dateFormat.format(new Date(draft.modifiedAt))}` : 'enregistré') : 'pas encore enregistré'}`;
+        item.append(link, details);
+        return item;
+      }),
+    );
+    message.textContent = body.drafts.length ? '' : 'Aucun brouillon en cours.';
+  } catch (error) {
+    message.textContent = `Liste des brouillons indisponible : ${(error as Error).message}`;
+  }
+}
+
+/** Whether an entry exists already: a public page, or a brouillon (which has no page). */
+async function entryExists(collection: CollectionName, slug: string): Promise<boolean> {
+  const page = await fetch(`/${collection}/${slug}/`, { method: 'HEAD' }).catch(() => null);
+  if (page?.ok) return true;
+  const drafts = await fetch('/api/drafts', { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : { drafts: [] })).catch(() => ({ drafts: [] }));
+  return (drafts as { drafts: { doc: string }[] }).drafts.some((draft) => draft.doc === `${collection}/${slug}`);
 }
 
 /** A new entry's data and body, from the same template as `npm run new`. */
@@ -117,8 +161,7 @@ function setUpNewEntry(session: Session, collection: CollectionName): void {
     if (needsTerritory && communes.length === 0) return void (message.textContent = 'Indiquez au moins un code INSEE de commune, par exemple 86158.');
     if (collection === 'retours' && !structure) return void (message.textContent = 'Indiquez la structure qui a accompagné (son slug, par exemple la-traverse).');
     const slug = slugFromTitle(title);
-    const existing = await fetch(`/${collection}/${slug}/`, { method: 'HEAD' }).catch(() => null);
-    if (existing?.ok) {
+    if (await entryExists(collection, slug)) {
       message.innerHTML = '';
       message.append(`Une entrée « ${slug} » existe déjà : `, Object.assign(document.createElement('a'), { href: `/editer/?doc=${collection}/${slug}`, textContent: 'la modifier' }), ' ou choisissez un autre titre.');
       return;
@@ -157,6 +200,7 @@ async function start(): Promise<void> {
   if (!target) {
     if (docParam) byId('editeur-accueil-message').textContent = `« ${docParam} » n’est pas une entrée : attendu collection/slug, par exemple fiches/jardin-partage.`;
     show(byId('editeur-accueil'), true);
+    if (canEdit(session.user)) await showDrafts();
     return;
   }
   if (!session.user) byId('connexion-raison').textContent = 'Vous lisez cette entrée en lecture seule. Connectez-vous pour la modifier.';
