@@ -19,9 +19,9 @@ interface Account {
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const roleOptions = [
-  ['contributeur', 'Contributeur ou contributrice'],
-  ['relecteur', 'Relecteur ou relectrice'],
-  ['administrateur', 'Administrateur ou administratrice'],
+  ['contributeur', 'Contributeur·rice'],
+  ['relecteur', 'Relecteur·rice (valide)'],
+  ['administrateur', 'Administrateur·rice'],
 ] as const;
 
 /** Calls the accounts API; rejects with the server's French message. */
@@ -151,8 +151,9 @@ async function start(): Promise<void> {
         email: String(data.get('email') ?? '').trim(),
         role: String(data.get('role') ?? 'contributeur'),
       });
-      showLink(result, name, invitation);
+      // Reset first: the link's field sits in the form, and a reset would empty it.
       form.reset();
+      showLink(result, name, invitation);
       await refresh(selfId);
     } catch (error) {
       result.textContent = `Invitation impossible : ${(error as Error).message}.`;
