@@ -39,6 +39,8 @@ describe('building the site', () => {
     const result = buildSite(contentDir, outDir, join(root, 'cache'));
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+    // Without SITE_URL the build says which address its absolute URLs use.
+    expect(result.stdout).toMatch(/^Adresse du site : http:\/\/\S+\/ \(SITE_URL n’est pas défini : c’est l’adresse où le serveur écoute/m);
     const page = await readFile(join(outDir, 'fiches/jardin-partage/index.html'), 'utf8');
     expect(page).toContain('Citer et réutiliser');
     expect(await readFile(join(outDir, 'fiches/jardin-partage/historique/index.html'), 'utf8')).toContain('Aucun historique');
