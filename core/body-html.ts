@@ -19,6 +19,7 @@ import type { mdxComponents } from '../schemas/mdx-components.ts';
 import { parseMdxBody } from './mdx-parse.ts';
 import { checkMdxTree, type BodyReference } from './mdx-safety.ts';
 import { ProblemError } from './problem.ts';
+import { typesetFrench } from './typography.ts';
 import { escapeHtml } from './escape-html.ts';
 
 /** A heading of the body, for a table of contents. */
@@ -85,15 +86,10 @@ export function renderBody(body: string): { html: string; headings: BodyHeading[
   return { html: toHtml(hast), headings, references };
 }
 
-/** Typographic apostrophes, dashes and ellipses in prose (never in code). */
+/** French typography in prose text nodes; code, inline code and link targets are other node types. */
 function typeset(node: Nodes): void {
   if (node.type === 'text') {
-    node.value = node.value
-      .replace(/(\p{L})'/gu, '$1’')
-      .replace(/'(?=\p{L})/gu, '’')
-      .replace(/---/g, '—')
-      .replace(/ -- /g, ' – ')
-      .replace(/\.\.\./g, '…');
+    node.value = typesetFrench(node.value);
     return;
   }
   if ('children' in node) for (const child of node.children) typeset(child);

@@ -44,6 +44,12 @@ interface Index {
 
 let index: Index | undefined;
 
+/**
+ * Year of the Code officiel géographique the dataset follows: the package releases one major
+ * version per year (1.x for 2021 … 6.x for 2026), as its README documents.
+ */
+export const geographyYear: number = 2020 + Number((require('@etalab/decoupage-administratif/package.json') as { version: string }).version.split('.')[0]);
+
 // The dataset is ~8 MB of JSON: load it once, and only when a code is looked up.
 function getIndex(): Index {
   if (index) return index;
@@ -122,16 +128,18 @@ export function suggestCommunes(name: string, limit = 3): Commune[] {
 /** What a territory is, derived from its communes (and départements when communes are unknown). */
 export interface TerritoryFacts {
   communes: Commune[];
-  /** Sum of the communes' populations, absent when no commune is known. */
+  /** Sum of the communes' populations, absent when no commune is known or the territory is a quartier. */
   population?: number;
-  /** Size band of the territory. */
+  /** Size band of the territory; a quartier is sized as a quartier, never as its whole commune. */
   taille?: Taille;
+  /** True when the territory is a quartier of the commune given, whose population is not the quartier's. */
+  quartier?: boolean;
   departements: { code: string; nom: string }[];
   epcis: { code: string; nom: string }[];
 }
 
-/** Derives population, size, départements and EPCI of a territory from INSEE codes. */
-export function describeTerritory(codes: readonly string[], departementCodes: readonly string[] = []): TerritoryFacts {
+/** Derives population, size, départements and EPCI of a territory from INSEE codes (`quartier`: a part of the commune). */
+export function describeTerritory(codes: readonly string[], departementCodes: readonly string[] = [], nature?: string): TerritoryFacts {
   const communes = codes.map(getCommune).filter((c): c is Commune => c !== undefined);
   const uniqueBy = <T extends { code: string }>(items: T[]) => [...new Map(items.map((i) => [i.code, i])).values()];
   const departements = uniqueBy([
@@ -140,6 +148,7 @@ export function describeTerritory(codes: readonly string[], departementCodes: re
   ]);
   const epcis = uniqueBy(communes.flatMap((c) => (c.epci ? [c.epci] : [])));
   if (communes.length === 0) return { communes, departements, epcis };
+  if (nature === 'quartier') return { communes, taille: 'quartier', quartier: true, departements, epcis };
   const population = communes.reduce((sum, c) => sum + (c.population ?? 0), 0);
   const taille: Taille = communes.length > 1 ? 'intercommunalite' : sizeFromPopulation(population);
   return { communes, population, taille, departements, epcis };

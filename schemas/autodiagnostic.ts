@@ -4,6 +4,7 @@
  * of its questions, times 10. There is deliberately no overall score.
  */
 import { z } from 'zod';
+import { sourceItem } from './common.ts';
 import { axes } from './vocabularies.ts';
 import { vocabularyEnum } from './vocabulary-enum.ts';
 
@@ -48,6 +49,8 @@ export const autodiagnosticSchema = z.strictObject({
   }),
   /** Questions of this axe. */
   questions: z.array(questionSchema).min(4, 'un axe compte au moins quatre questions'),
+  /** Where the axe and the grid come from. */
+  sources: z.array(sourceItem).default([]),
 });
 
 export type AutodiagnosticInput = z.input<typeof autodiagnosticSchema>;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import './french-messages.ts';
 import { phases, difficultes, couts, durees, acteurs, tailles, themes, statuts } from './vocabularies.ts';
 import { vocabularyEnum } from './vocabulary-enum.ts';
+import { sourceTexts, type SourceTextId } from './source-texts.ts';
 
 /** The collections of the commons, each a folder under `content/`. */
 export const collectionNames = [
@@ -56,6 +57,15 @@ export const departementCode = z
 export const httpUrl = z
   .url({ protocol: /^https?$/, error: 'URL invalide : une adresse complète commençant par https:// est attendue' });
 
+/** Kinds of territory; a quartier is sized as a quartier, never as its whole commune. */
+export const territoryNatures = ['commune', 'groupement', 'quartier', 'intercommunalite', 'bassin-de-vie'] as const;
+export type TerritoryNature = (typeof territoryNatures)[number];
+
+/** The kind of a territory, from `territoryNatures`. */
+export const territoryNature = z.enum(territoryNatures, {
+  error: (issue) => `nature ${JSON.stringify(issue.input)} inconnue ; valeurs admises : ${territoryNatures.join(', ')}`,
+});
+
 /** A reference to another entry of the commons: `<collection>/<slug>`. */
 export const entryRef = z
   .string()
@@ -76,6 +86,47 @@ export const bibliographyItem = z.strictObject({
   url: httpUrl.optional(),
 });
 
+const sourceTextIds = Object.keys(sourceTexts) as [SourceTextId, ...SourceTextId[]];
+
+/**
+ * Where facts of an entry come from: either one of the source texts of the commons (`texte`), or
+ * a public reference (`titre` and `url`). `atteste` names the structures whose work the source
+ * attests, which is what justifies crediting them.
+ */
+export const sourceItem = z
+  .strictObject({
+    /** A source text of the commons, by identifier, when the facts come from it. */
+    texte: z
+      .enum(sourceTextIds, {
+        error: (issue) => `texte source ${JSON.stringify(issue.input)} inconnu ; textes connus : ${sourceTextIds.join(', ')} (pour une autre source, donnez « titre » et « url »)`,
+      })
+      .optional(),
+    /** Title of a public reference (page, report, law), when the facts come from elsewhere. */
+    titre: z.string().min(2, 'titre trop court').optional(),
+    /** Author or publisher of the reference. */
+    auteur: z.string().min(2).optional(),
+    /** Year the reference was published. */
+    annee: z.number().int().min(1900).max(2100).optional(),
+    /** Address of the reference (a source text already has its own). */
+    url: httpUrl.optional(),
+    /** Which facts of the entry the source supports, in a few words. */
+    faits: z.string().min(3, 'faits : dites en quelques mots ce que la source appuie'),
+    /** Structures (slugs) whose work described by the entry this source attests: it justifies their credit. */
+    atteste: z.array(slug).default([]),
+  })
+  .superRefine((item, ctx) => {
+    if (item.texte !== undefined) {
+      for (const key of ['titre', 'auteur', 'annee', 'url'] as const) {
+        if (item[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'inutile avec « texte » : le texte source a déjà son titre, son auteur, son année et son adresse ; retirez ce champ, ou faites-en une référence à part' });
+        }
+      }
+      return;
+    }
+    if (item.titre === undefined) ctx.addIssue({ code: 'custom', path: ['texte'], message: 'indiquez « texte » (un texte source du commun) ou « titre » et « url » (une référence publique)' });
+    else if (item.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'une référence publique a besoin de son adresse (https://…) pour que chacun puisse la vérifier' });
+  });
+
 /** What an entry adapts, and what was changed (lineage across territories). */
 export const derivation = z.strictObject({
   /** The entry (`collection/slug`) or the URL this entry adapts. */
@@ -92,8 +143,10 @@ export const entryBase = z.strictObject({
   titre: z.string().min(3, 'titre trop court (3 caractères au moins)').max(140, 'titre trop long (140 caractères au plus)'),
   /** One- or two-sentence summary, shown in lists and search results. */
   resume: z.string().min(10, 'résumé trop court (10 caractères au moins)').max(400, 'résumé trop long (400 caractères au plus)'),
-  /** Organisations (structure slugs) whose method or experience this entry describes. */
+  /** Organisations (structure slugs) whose method or experience this entry describes, as its sources attest. */
   credits: z.array(slug).default([]),
+  /** Where the facts of the entry come from: source texts of the commons or public references. */
+  sources: z.array(sourceItem).default([]),
   /** Editorial status. */
   statut: vocabularyEnum(statuts, 'statut').default('brouillon'),
   /** Licence of the entry, as an SPDX identifier. */

@@ -15,6 +15,7 @@ export const guideTypes = {
   recit: 'Mise en récit',
   methode: 'Méthode de conduite du changement',
   autoevaluation: 'Auto-évaluation',
+  repere: 'Repère pour comprendre',
 } as const;
 
 const { titre, resume, ...editorial } = entryBase.shape;

@@ -11,6 +11,7 @@ interface LinkField {
 }
 
 const credits: LinkField = { path: ['credits'], target: 'structures' };
+const attested: LinkField = { path: ['sources', '*', 'atteste'], target: 'structures' };
 
 export const linkFields: Record<CollectionName, readonly LinkField[]> = {
   fiches: [
@@ -19,12 +20,14 @@ export const linkFields: Record<CollectionName, readonly LinkField[]> = {
     { path: ['acteurs_ressources'], target: 'structures' },
     { path: ['guides'], target: 'guides' },
     credits,
+    attested,
   ],
   guides: [
     { path: ['fiches'], target: 'fiches' },
     { path: ['guides_lies'], target: 'guides' },
     { path: ['acteurs_ressources'], target: 'structures' },
     credits,
+    attested,
   ],
   retours: [
     { path: ['structures'], target: 'structures' },
@@ -32,9 +35,10 @@ export const linkFields: Record<CollectionName, readonly LinkField[]> = {
     { path: ['guides'], target: 'guides' },
     { path: ['territoire', 'page'], target: 'territoires' },
     credits,
+    attested,
   ],
-  structures: [credits],
-  territoires: [credits],
+  structures: [credits, attested],
+  territoires: [credits, attested],
   referentiel: [],
   autodiagnostic: [{ path: ['questions', '*', 'objectifs'], target: 'objectifs' }],
 };

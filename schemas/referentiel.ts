@@ -3,6 +3,7 @@
  * their objectifs, every node with a stable code (`ALIM`, `ALIM-02`, `ALIM-02-03`).
  */
 import { z } from 'zod';
+import { sourceItem } from './common.ts';
 import { axes } from './vocabularies.ts';
 import { vocabularyEnum } from './vocabulary-enum.ts';
 
@@ -36,6 +37,8 @@ export const referentielSchema = z
     ordre: z.number().int().min(1).max(5),
     /** Orientations of this axe. */
     orientations: z.array(orientationSchema).min(1, 'un axe compte au moins une orientation'),
+    /** Where the axe and its wording come from. */
+    sources: z.array(sourceItem).default([]),
   })
   .superRefine((axe, ctx) => {
     // Codes nest: ALIM-02-03 must sit under ALIM-02, which must sit under ALIM.

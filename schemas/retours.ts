@@ -1,6 +1,6 @@
 /** A retour d'expérience: what a territory did, with whom, and what it taught. */
 import { z } from 'zod';
-import { departementCode, entryBase, inseeCode, slug } from './common.ts';
+import { departementCode, entryBase, inseeCode, slug, territoryNature } from './common.ts';
 import { phases, themes } from './vocabularies.ts';
 import { vocabularyEnum } from './vocabulary-enum.ts';
 
@@ -21,6 +21,8 @@ export const retourSchema = entryBase.extend({
       departements: z.array(departementCode).default([]),
       /** Page of the territory in the `territoires` collection, if any. */
       page: slug.optional(),
+      /** Kind of territory when it is not its communes taken whole: `quartier` for a part of the commune given. */
+      nature: territoryNature.optional(),
     })
     .refine((t) => t.communes.length > 0 || t.departements.length > 0, {
       message: 'indiquez les codes INSEE des communes (ou, à défaut, le code du département)',

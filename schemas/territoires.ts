@@ -3,13 +3,13 @@
  * and EPCI are derived from the INSEE codes, never typed by hand.
  */
 import { z } from 'zod';
-import { entryBase, inseeCode } from './common.ts';
+import { entryBase, inseeCode, territoryNature } from './common.ts';
 
 export const territoireSchema = entryBase.extend({
   /** INSEE codes of the communes that make up the territory (one for a commune). */
   communes: z.array(inseeCode).min(1, 'indiquez au moins un code INSEE de commune'),
-  /** Kind of territory when it is more than one commune. */
-  nature: z.enum(['commune', 'groupement', 'quartier', 'intercommunalite', 'bassin-de-vie']).default('commune'),
+  /** Kind of territory: a commune, several, or a quartier of the commune given. */
+  nature: territoryNature.default('commune'),
 });
 
 export type TerritoireInput = z.input<typeof territoireSchema>;

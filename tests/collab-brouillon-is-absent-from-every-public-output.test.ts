@@ -94,7 +94,8 @@ describe('public pages', () => {
   it('say « Modifié depuis la relecture » after someone else’s change, with a link to what changed', () => {
     const page = texts.get('fiches/cantine-locale/index.html')!;
     expect(page).toContain('<strong>Relu et validé</strong> par Rose Relectrice');
-    expect(page).toMatch(/<strong>Modifié depuis la relecture<\/strong> : <a href="\/fiches\/cantine-locale\/historique\/#depuis-la-relecture">voir la modification faite depuis<\/a>/);
+    // Pages are typeset: a narrow no-break space before the colon.
+    expect(page).toMatch(/<strong>Modifié depuis la relecture<\/strong>\u202F: <a href="\/fiches\/cantine-locale\/historique\/#depuis-la-relecture">voir la modification faite depuis<\/a>/);
     const history = texts.get('fiches/cantine-locale/historique/index.html')!;
     const since = /<section id="depuis-la-relecture"[\s\S]*?<\/section>/.exec(history)![0];
     expect(since).toContain('par Claire Aubert');

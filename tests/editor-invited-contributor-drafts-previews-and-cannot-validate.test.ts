@@ -69,9 +69,10 @@ describeInChromium('an invited contributor in the editor', () => {
     await claire.getByRole('button', { name: 'Aperçu' }).click();
     const preview = claire.getByRole('region', { name: /^Aperçu/ });
     await preview.getByRole('heading', { level: 1, name: 'Fabriquer des nichoirs avec l’école' }).waitFor();
-    // The site's renderer (not the editor's) gives headings the ids their pages link to.
+    await expect(preview.locator('.lead').innerText()).resolves.toBe('À compléter\u202F: résumé en une ou deux phrases de «\u202FFabriquer des nichoirs avec l’école\u202F».');
+    // The site's renderer (not the editor's) gives headings the ids their pages link to, and typesets.
     await expect(preview.locator('.entry__body h2#pourquoi-agir').innerText()).resolves.toBe('Pourquoi agir');
-    await expect(preview.locator('.entry__body').innerText()).resolves.toContain('À compléter : en quoi cette action renforce la résilience du territoire.');
+    await expect(preview.locator('.entry__body').innerText()).resolves.toContain('À compléter\u202F: en quoi cette action renforce la résilience du territoire.');
   });
 
   it('is told why « validé » is put back, and keeps the rest', async () => {

@@ -33,7 +33,8 @@ describeInChromium('reading with JavaScript off', () => {
     // Facets are plain links to pre-rendered lists.
     await page.getByRole('navigation', { name: 'Filtrer la liste' }).getByRole('link', { name: 'Agir', exact: true }).click();
     expect(new URL(page.url()).pathname).toBe('/fiches/filtre/phase/agir/');
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Fiches-actions — Phase : Agir');
+    // Pages are typeset: a narrow no-break space before the colon.
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Fiches-actions — Phase\u202F: Agir');
     const first = page.locator('.entry-list h2 a').first();
     const title = await first.innerText();
     await first.click();
@@ -45,14 +46,14 @@ describeInChromium('reading with JavaScript off', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/fiches/jardin-partage/`);
     const main = await page.locator('main').innerText();
-    expect(main).toContain('Difficulté :');
+    expect(main).toContain('Difficulté\u202F:');
     expect(main).toContain('Pourquoi agir');
     expect(main).toContain('Objectifs du référentiel');
     expect(main).toContain('Lignée');
     expect(main).toContain('Créer un jardin partagé en montagne');
     expect(main).toContain('Citer et réutiliser');
     // The credit line is plain selectable text.
-    expect(await page.getByLabel('Ligne de crédit à copier :').inputValue()).toContain('CC BY-SA 4.0');
+    expect(await page.getByLabel(/Ligne de crédit à copier/).inputValue()).toContain('CC BY-SA 4.0');
     await page.close();
   });
 
@@ -61,7 +62,9 @@ describeInChromium('reading with JavaScript off', () => {
     await page.goto(`${server.url}/territoires/migne-auxances/`);
     expect(await page.locator('main').innerText()).toContain('Retours d’expérience sur ce territoire');
     await page.goto(`${server.url}/structures/la-traverse/`);
-    expect(await page.locator('main').innerText()).toMatch(/Fiches auxquelles elle a contribué/);
+    // A structure page says why entries link to it: crediting it is not the same as recommending it.
+    expect(await page.locator('main').innerText()).toMatch(/Entrées qui la créditent/);
+    expect(await page.locator('main').innerText()).toMatch(/Fiches et guides qui la recommandent/);
     await page.close();
   });
 

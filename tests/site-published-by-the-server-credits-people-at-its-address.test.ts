@@ -12,6 +12,7 @@ import { acknowledged, appendParagraph, connect } from './helpers/editor-server.
 import { publishCommonsAfter, type PublishedCommons } from './helpers/published-commons.ts';
 
 let published: PublishedCommons;
+/** Text files of the site, their narrow and plain no-break spaces read as spaces (pages are typeset). */
 let texts: Map<string, string>;
 let base: string;
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
     await t.server.gitSync.commitDocument('fiches/cantine-locale', t.server.hocuspocus.documents.get('fiches/cantine-locale')!);
     r.destroy();
   });
-  texts = await published.texts();
+  texts = new Map([...(await published.texts())].map(([file, text]) => [file, text.replace(/[\u00A0\u202F]/g, ' ')]));
   base = published.server.httpUrl;
 }, 600_000);
 

@@ -33,20 +33,22 @@ export function setUpPreview(doc: Y.Doc, collection: CollectionName): void {
   const target = byId('editeur-apercu-contenu');
   let timer: ReturnType<typeof setTimeout> | undefined;
   const render = async () => {
-    const [{ serializeDocToEntry }, { splitFrontmatter }, { renderBody, linkCrossReferences }, { ProblemError, formatProblem }] = await Promise.all([
+    const [{ serializeDocToEntry }, { splitFrontmatter }, { renderBody, linkCrossReferences }, { ProblemError, formatProblem }, { typesetFrench }] = await Promise.all([
       import('../../../core/bridge/mdx-yjs.ts'),
       import('../../../core/frontmatter.ts'),
       import('../../../core/body-html.ts'),
       import('../../../core/problem.ts'),
+      import('../../../core/typography.ts'),
     ]);
     const frontmatter = doc.getMap<unknown>('frontmatter');
     const article = document.createElement('article');
     article.className = 'apercu';
     const title = document.createElement('h1');
-    title.textContent = String(frontmatter.get('titre') ?? '');
+    // Typeset as the site's pages are.
+    title.textContent = typesetFrench(String(frontmatter.get('titre') ?? ''));
     const summary = document.createElement('p');
     summary.className = 'lead';
-    summary.textContent = String(frontmatter.get('resume') ?? '');
+    summary.textContent = typesetFrench(String(frontmatter.get('resume') ?? ''));
     const body = document.createElement('div');
     body.className = 'entry__body';
     try {

@@ -7,6 +7,7 @@ import type * as Y from 'yjs';
 import type { z } from 'zod';
 import { listProblems, formatFieldPath } from '../../../core/parse-input.ts';
 import { guideTypes } from '../../../schemas/guides.ts';
+import { sourceTexts } from '../../../schemas/source-texts.ts';
 import { structureRoles, structureTypes } from '../../../schemas/structures.ts';
 import { vocabularies } from '../../../schemas/vocabularies.ts';
 
@@ -57,10 +58,14 @@ const fieldLabels: Record<string, string> = {
   siege: 'Département du siège',
   site_web: 'Site web',
   nature: 'Nature du territoire',
+  sources: 'Sources des faits',
+  texte: 'Texte source du commun (ou laisser vide et donner titre et adresse)',
+  faits: 'Ce que la source appuie',
+  atteste: 'Structures dont elle atteste le travail (slugs)',
 };
 
 /** Fields whose text is long enough to deserve several lines. */
-const longTextFields = new Set(['resume', 'description', 'changements']);
+const longTextFields = new Set(['resume', 'description', 'changements', 'faits']);
 
 type Labels = Record<string, string>;
 const labelTables: Labels[] = [
@@ -70,6 +75,7 @@ const labelTables: Labels[] = [
   guideTypes,
   structureTypes,
   structureRoles,
+  Object.fromEntries(Object.entries(sourceTexts).map(([id, text]) => [id, text.titre])),
 ];
 
 /** French labels for the options of an enum: the vocabulary that holds all of them, or the values. */

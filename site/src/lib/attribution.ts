@@ -7,6 +7,8 @@
 import type { Commons, Entry } from './commons.ts';
 import type { FileHistory } from '../../../core/git-history.ts';
 import { authorNames, listAuthors, type Authors, type CreditedOrganisation } from '../../../core/authors.ts';
+import { typesetFrench } from '../../../core/typography.ts';
+import { citationsOf, type DescribedSource } from './sources.ts';
 
 /** A licence as shown to people and machines. */
 export interface Licence {
@@ -86,8 +88,8 @@ export function joinFrench(names: string[]): string {
   return `${names.slice(0, -1).join(', ')} et ${names.at(-1)}`;
 }
 
-/** JSON-LD of an entry: HowTo for fiches and guides, CreativeWork for the others (retours…). */
-export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHistory | undefined): Record<string, unknown> {
+/** JSON-LD of an entry: HowTo for fiches and guides, CreativeWork for the others (retours…); its text is typeset. */
+export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHistory | undefined, sources: DescribedSource[] = []): Record<string, unknown> {
   const type = entry.collection === 'fiches' || entry.collection === 'guides' ? 'HowTo' : 'CreativeWork';
   const people = attribution.authors.people.map((p) => ({ '@type': 'Person', name: p.name }));
   const organisationOf = (o: CreditedOrganisation) => ({ '@type': 'Organization', name: o.name, ...(o.url ? { url: o.url } : {}) });
@@ -105,7 +107,8 @@ export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHi
     ? entry.territory.departements.map((d) => ({ '@type': 'AdministrativeArea', name: d.nom, identifier: `departement:${d.code}` }))
     : [];
   const spatial = [...places, ...departements];
-  return {
+  const citation = citationsOf(sources);
+  return typesetText({
     '@context': 'https://schema.org',
     '@type': type,
     '@id': attribution.sourceUrl,
@@ -120,9 +123,20 @@ export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHi
     ...(attribution.basedOn
       ? { isBasedOn: { '@type': 'CreativeWork', name: attribution.basedOn.title, ...(attribution.basedOn.url ? { url: attribution.basedOn.url } : {}) } }
       : {}),
+    ...(citation.length ? { citation } : {}),
     ...(spatial.length ? { spatialCoverage: spatial.length === 1 ? spatial[0] : spatial } : {}),
     ...(changes.length ? { dateCreated: changes.at(-1)!.date, dateModified: changes[0]!.date } : {}),
     isPartOf: { '@type': 'WebSite', name: 'Terreau', url: new URL('/', attribution.sourceUrl).href },
     creditText: attribution.creditLine,
-  };
+  }) as Record<string, unknown>;
+}
+
+// JSON-LD properties read as prose by people; identifiers, URLs and dates are left as they are.
+const PROSE_KEYS = new Set(['name', 'headline', 'description', 'creditText']);
+
+function typesetText(value: unknown, key?: string): unknown {
+  if (typeof value === 'string') return key && PROSE_KEYS.has(key) ? typesetFrench(value) : value;
+  if (Array.isArray(value)) return value.map((item) => typesetText(item, key));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typesetText(v, k)]));
+  return value;
 }

@@ -192,10 +192,10 @@ function toEntry<C extends MdxCollectionName>(collection: C, source: CollectionE
     review: { state: 'propose', changesSince: [] },
   };
   if (collection === 'retours') {
-    const { communes, departements } = (data as Retour).territoire;
-    entry.territory = describeTerritory(communes, departements);
+    const { communes, departements, nature } = (data as Retour).territoire;
+    entry.territory = describeTerritory(communes, departements, nature);
   } else if (collection === 'territoires') {
-    entry.territory = describeTerritory((data as Territoire).communes);
+    entry.territory = describeTerritory((data as Territoire).communes, [], (data as Territoire).nature);
   }
   return entry;
 }

@@ -17,7 +17,7 @@ import { placeProblems, ProblemError } from '../../../core/problem.ts';
  * What decides a body's HTML: the renderer's code and, through the lockfile, the versions of the
  * libraries it uses. A change to any of them re-renders every body.
  */
-const RENDERER_FILES = ['../core/body-html.ts', '../core/mdx-parse.ts', '../core/mdx-safety.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
+const RENDERER_FILES = ['../core/body-html.ts', '../core/mdx-parse.ts', '../core/mdx-safety.ts', '../core/typography.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
 
 let rendererText: Promise<string> | undefined;
 

@@ -1,6 +1,7 @@
-/** Atom feeds of changes (whole site and per entry), written by endpoints at build time. */
+/** Atom feeds of changes (whole site and per entry), written by endpoints at build time; titles and messages are typeset, diffs are not. */
 import type { Change } from '../../../core/git-history.ts';
 import { commonsCollective, creditedName } from '../../../core/commons-identities.ts';
+import { typesetFrench } from '../../../core/typography.ts';
 import { joinFrench } from './attribution.ts';
 
 /** One item of a feed. */
@@ -49,17 +50,17 @@ export function renderAtomFeed(options: { id: string; site: URL; title: string; 
   const updated = options.items[0]?.change.date ?? (options.now ?? new Date()).toISOString();
   const entries = options.items.map(({ change, title, url }) => `  <entry>
     <id>${escapeXml(changeId(options.site, change))}</id>
-    <title>${escapeXml(changeTitle(change, title))}</title>
+    <title>${escapeXml(typesetFrench(changeTitle(change, title)))}</title>
     <link rel="alternate" type="text/html" href="${escapeXml(url)}"/>
     <updated>${escapeXml(change.date)}</updated>
 ${changeAuthors(change).map((name) => `    <author><name>${escapeXml(name)}</name></author>`).join('\n')}
-    <summary type="text">${escapeXml(change.subject)}</summary>
+    <summary type="text">${escapeXml(typesetFrench(change.subject))}</summary>
     <content type="text">${escapeXml(change.diff)}</content>
   </entry>`);
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
   <id>${escapeXml(options.id)}</id>
-  <title>${escapeXml(options.title)}</title>
+  <title>${escapeXml(typesetFrench(options.title))}</title>
   <link rel="self" type="application/atom+xml" href="${escapeXml(options.selfUrl)}"/>
   <link rel="alternate" type="text/html" href="${escapeXml(options.pageUrl)}"/>
   <updated>${escapeXml(updated)}</updated>

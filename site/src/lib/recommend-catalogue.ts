@@ -7,14 +7,16 @@ import { createRequire } from 'node:module';
 import type { Commons } from './commons.ts';
 import { communeChunkKey, type Catalogue } from './recommend.ts';
 import { isReviewed } from '../../../core/editorial-status.ts';
+import { typesetFrench } from '../../../core/typography.ts';
 
 /** The catalogue of the guided path: every public fiche and guide with its facets, every retour with its size, and which are validated. */
 export function buildCatalogue(commons: Commons): Catalogue {
   const tools = [...commons.byCollection.fiches, ...commons.byCollection.guides].map((entry) => ({
     collection: entry.collection,
     url: entry.url,
-    titre: entry.data.titre,
-    resume: entry.data.resume,
+    // The browser draws the reader's roadmap from these: they are shown as they are.
+    titre: typesetFrench(entry.data.titre),
+    resume: typesetFrench(entry.data.resume),
     phases: entry.data.phases,
     difficulte: entry.data.difficulte,
     cout: entry.data.cout,
@@ -25,8 +27,8 @@ export function buildCatalogue(commons: Commons): Catalogue {
   }));
   const retours = commons.byCollection.retours.map((entry) => ({
     url: entry.url,
-    titre: entry.data.titre,
-    territoire: entry.data.territoire.nom,
+    titre: typesetFrench(entry.data.titre),
+    territoire: typesetFrench(entry.data.territoire.nom),
     ...(entry.territory?.taille ? { taille: entry.territory.taille } : {}),
     themes: entry.data.themes,
     ...(isReviewed(entry.review) ? { reviewed: true as const } : {}),
