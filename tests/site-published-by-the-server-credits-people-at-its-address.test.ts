@@ -53,8 +53,10 @@ describe('the site published by the server', () => {
     const byName = new Map((data.author as { '@type': string; name: string }[]).map((a) => [a.name, a['@type']]));
     expect(byName.get('Claire Aubert')).toBe('Person');
     expect(byName.get(commonsCollective.name)).toBe('Organization');
-    expect(byName.get('La Traverse')).toBe('Organization');
     expect([...byName.values()].filter((type) => type === 'Person')).toHaveLength(1);
+    // Structures an entry credits are organisations too.
+    const guide = jsonLdOf(texts.get('guides/enquete-collective/index.html')!);
+    expect(guide.author).toEqual(expect.arrayContaining([expect.objectContaining({ '@type': 'Organization', name: 'La Traverse' }), expect.objectContaining({ '@type': 'Organization', name: commonsCollective.name })]));
     expect(data.contributor).toEqual([{ '@type': 'Person', name: 'Claire Aubert' }]);
     // An imported entry nobody edited is credited to its structures and the collective, never to a machine.
     const imported = jsonLdOf(texts.get('fiches/epicerie-solidaire/index.html')!);
