@@ -79,9 +79,16 @@ describe('the site published by the server', () => {
     expect(locations.filter((loc) => !loc.startsWith(`${base}/`))).toEqual([]);
     const credit = /<textarea id="credit-line"[^>]*>([^<]*)<\/textarea>/.exec(texts.get('fiches/jardin-partage/index.html')!)![1]!;
     expect(credit).toContain(`Terreau, ${base}/fiches/jardin-partage/`);
-    const entries = JSON.parse(texts.get('donnees/entrees.json')!) as { url: string; contributeurs: string[] }[];
+    const entries = JSON.parse(texts.get('donnees/entrees.json')!) as { url: string; contributeurs: string[]; auteurs: string[] }[];
     expect(entries.every((e) => e.url.startsWith(`${base}/`))).toBe(true);
-    expect(entries.find((e) => e.url.endsWith('/fiches/jardin-partage/'))!.contributeurs).toEqual(['Claire Aubert']);
+    const jardin = entries.find((e) => e.url.endsWith('/fiches/jardin-partage/'))!;
+    expect(jardin.contributeurs).toEqual(['Claire Aubert']);
+    // Open data credits the same authors as the page: people, credited structures, the collective for imports.
+    expect(jardin.auteurs).toEqual(['Claire Aubert', commonsCollective.name]);
+    expect(entries.find((e) => e.url.endsWith('/guides/enquete-collective/'))!.auteurs).toEqual(['La Traverse', 'Les Localos', commonsCollective.name]);
+    const csv = texts.get('donnees/entrees.csv')!.split('\r\n');
+    expect(csv[0]).toContain(',contributeurs,auteurs,credits,');
+    expect(csv.find((row) => row.startsWith('fiches,jardin-partage,'))).toContain(`,Claire Aubert,"Claire Aubert;${commonsCollective.name}",,`);
     expect(texts.get('parcours/type/rien/benevoles/index.html')).toContain(`Feuille de route établie sur Terreau : ${base}/parcours/type/rien/benevoles/`);
   });
 
