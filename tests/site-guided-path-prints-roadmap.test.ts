@@ -44,7 +44,10 @@ describeInChromium('the guided path', () => {
     await shared.goto(url.href);
     await shared.locator('#feuille-de-route .roadmap__step').first().waitFor();
     expect(await shared.locator('#feuille-de-route-contenu').innerText()).toBe(await page.locator('#feuille-de-route-contenu').innerText());
+    // The answered form folds away under the roadmap's toolbar; it comes back as it was sent.
+    await shared.getByRole('link', { name: 'Modifier mes réponses' }).click();
     expect(await shared.getByRole('checkbox', { name: 'Alimentation' }).isChecked()).toBe(true);
+    expect(await shared.evaluate(() => document.activeElement?.closest('form')?.id)).toBe('parcours-form');
     await shared.close();
     await page.close();
   });

@@ -13,6 +13,7 @@ const contentTypes: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  // The open data files (/donnees/): a browser or a data tool must see what they are.
   '.csv': 'text/csv; charset=utf-8',
   '.geojson': 'application/geo+json; charset=utf-8',
   '.xml': 'application/xml; charset=utf-8',
