@@ -6,6 +6,8 @@ import { buildSite, makeFixtureContent } from './helpers/site-fixture.ts';
 
 let root: string;
 let contentDir: string;
+// A whole site is built (typeset, indexed): minutes, not seconds, on two shared cores.
+const BUILD_TIMEOUT_MS = 300_000;
 
 beforeAll(async () => {
   ({ root, contentDir } = await makeFixtureContent({ history: false }));
@@ -45,7 +47,7 @@ describe('building the site', () => {
     expect(page).toContain('Citer et réutiliser');
     expect(await readFile(join(outDir, 'fiches/jardin-partage/historique/index.html'), 'utf8')).toContain('Aucun historique');
     expect(existsSync(join(outDir, 'pagefind/pagefind.js'))).toBe(true);
-  });
+  }, BUILD_TIMEOUT_MS);
 
   it('indexes for search the pages whose <main> says so, whatever an entry’s text mentions', async () => {
     // The summary is shown on list pages, which are not indexed: the words must not make them so.
@@ -59,5 +61,5 @@ describe('building the site', () => {
     }
     expect(marked).toBeGreaterThan(50);
     expect(indexed).toBe(marked);
-  });
+  }, BUILD_TIMEOUT_MS);
 });
