@@ -11,6 +11,7 @@
  *
  * A commit made of several people's edits counts as a reviewer's only if every one of them is.
  */
+import { DEFAULT_STATUT } from '../../../core/editorial-status.ts';
 import type { Problem } from '../../../core/problem.ts';
 
 /** What the server decides about a document's statut before committing it. */
@@ -39,7 +40,8 @@ export function decideStatut(input: {
   if (byReviewers) return { validates: true };
   if (baseStatut !== 'valide') {
     return {
-      revertTo: baseStatut ?? null,
+      // A file not yet committed (or naming no statut) is a brouillon: say so in the form, not an empty field.
+      revertTo: baseStatut ?? DEFAULT_STATUT,
       validates: false,
       problem: {
         file,
