@@ -13,13 +13,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { parseWithFriendlyErrors } from '../schemas/parse.ts';
+import { parseWithFriendlyErrors } from '../core/parse-input.ts';
 import { floors } from './lib/site-checks/floors.ts';
 import { auditWithLighthouse, lighthouseCategories, type FormFactor, type LighthouseResult } from './lib/site-checks/lighthouse-audit.ts';
-import { checkHtmlWithNu, type NuMessage } from './lib/site-checks/nu-html-checker.ts';
+import { checkHtmlWithNu, type NuMessage } from './lib/nu-html-checker.ts';
 import { auditWithPa11y, type Pa11yIssue } from './lib/site-checks/pa11y-audit.ts';
 import { pageTypes } from './lib/site-checks/page-types.ts';
-import { serveBuiltSite } from './lib/site-checks/serve-built-site.ts';
+import { serveSite } from './lib/site-server.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteDir = resolve(repoRoot, 'site/dist');
@@ -116,7 +116,7 @@ async function checkSite(options: z.output<typeof argsSchema>): Promise<{ lines:
     return nu ? String(nu.filter((m) => m.type === 'error' && m.file === file).length) : '—';
   };
 
-  const site = await serveBuiltSite(siteDir);
+  const site = await serveSite(siteDir);
   const lighthouse = new Map<string, Partial<Record<FormFactor, Audited>>>();
   const loadBefore = loadavg()[0]!;
   const pa11y = new Map<string, Pa11yIssue[]>();

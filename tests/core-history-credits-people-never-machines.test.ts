@@ -41,7 +41,7 @@ beforeAll(async () => {
   await writeFile(join(seed, 'fiches/jardin.mdx'), ficheText('Premier état.'));
   await writeFile(join(seed, 'structures/la-traverse.mdx'), '---\ntitre: La Traverse\n---\n\nUne structure.\n');
   repo = join(root, 'commons');
-  await ensureCommonsRepo(repo, seed, undefined, serverIdentity);
+  await ensureCommonsRepo(repo, seed, { branch: 'main', timeoutMs: 60_000 }, serverIdentity);
 
   await writeFile(join(repo, 'fiches/jardin.mdx'), ficheText('Premier état, complété par Claire.'));
   commitAs({ name: 'Claire Aubert', email: 'u1@contributeurs.terreau.invalid' }, 'Modifier fiches/jardin depuis l’éditeur\n\nCo-authored-by: Bruno Petit <u2@contributeurs.terreau.invalid>');

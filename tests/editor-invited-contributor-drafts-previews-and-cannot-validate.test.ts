@@ -20,7 +20,7 @@ describeInChromium('an invited contributor in the editor', () => {
 
   beforeAll(async () => {
     t = await startTestServer({ siteBuild: true, git: { idleCommitMs: 1_000 } });
-    await t.server.publisher.publish();
+    await t.server.publisher.publish().indexed;
     await t.addUser('Ada Admin', 'administrateur', 'le mot de passe d’Ada');
     browser = await launchChromium();
   }, 600_000);

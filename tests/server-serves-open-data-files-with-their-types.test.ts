@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveBuiltSite, type ServedSite } from '../scripts/lib/site-checks/serve-built-site.ts';
+import { serveSite, type SiteServer } from '../scripts/lib/site-server.ts';
 
 let root: string;
-let site: ServedSite;
+let site: SiteServer;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'terreau-types-'));
@@ -15,7 +15,7 @@ beforeAll(async () => {
   await writeFile(join(root, 'donnees/entrees.csv'), 'collection,slug,titre\nfiches,jardin-partage,Créer un jardin partagé\n');
   await writeFile(join(root, 'donnees/retours.geojson'), '{"type":"FeatureCollection","features":[]}');
   await writeFile(join(root, 'donnees/entrees.json'), '[]');
-  site = await serveBuiltSite(root);
+  site = await serveSite(root);
 });
 afterAll(async () => {
   await site?.close();

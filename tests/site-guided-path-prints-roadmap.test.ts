@@ -7,8 +7,8 @@ import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 /** Answers the guided path as the mayor of Jazeneuil (86116, under 1,000 inhabitants) would. */
 async function answerAsAVillageMayor(page: Page, siteUrl: string): Promise<void> {
   await page.goto(`${siteUrl}/parcours/`);
-  await page.getByLabel('Ou le code INSEE de votre commune').fill('86116');
-  await page.getByLabel('Ou le code INSEE de votre commune').press('Tab');
+  await page.getByLabel('Ou votre commune (nom ou code INSEE)').fill('86116');
+  await page.getByLabel('Ou votre commune (nom ou code INSEE)').press('Tab');
   await expect.poll(() => page.locator('#parcours-commune-trouvee').innerText()).toContain('Jazeneuil');
   await page.getByRole('radio', { name: 'Élu ou élue' }).check();
   await page.getByRole('radio', { name: 'Rien encore' }).check();

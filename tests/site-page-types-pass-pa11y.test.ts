@@ -2,14 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditWithPa11y } from '../scripts/lib/site-checks/pa11y-audit.ts';
 import { pageTypes } from '../scripts/lib/site-checks/page-types.ts';
-import { needsChromium } from './helpers/required-tools.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
-import { serveSite, type SiteServer } from './helpers/site-server.ts';
+import { serveSite, type SiteServer } from '../scripts/lib/site-server.ts';
 
 let site: SiteFixture;
 let server: SiteServer;
 
-describe.skipIf(!needsChromium())('pa11y, WCAG 2 AA', () => {
+describeInChromium('pa11y, WCAG 2 AA', () => {
   beforeAll(async () => {
     site = await buildFixtureSite();
     server = await serveSite(site.outDir);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { floors } from '../scripts/lib/site-checks/floors.ts';
 import { pageTypes } from '../scripts/lib/site-checks/page-types.ts';
-import { needsChromium } from './helpers/required-tools.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 /** The screens Lighthouse emulates: a Moto G Power and a desktop. */
@@ -16,7 +16,7 @@ const screens = [
 ];
 const filledIn = pageTypes.filter((t) => ['accueil', 'résultat du parcours', 'recherche', 'recherche « cantine »', 'auto-diagnostic', 'carte'].includes(t.name));
 
-describe.skipIf(!needsChromium())('pages filled in by a script', () => {
+describeInChromium('pages filled in by a script', () => {
   const env = useSiteInChromium();
 
   for (const type of filledIn) {

@@ -1,6 +1,6 @@
 /** Every page of the built site is valid HTML for the Nu Html Checker (vnu-jar), the W3C's own checker. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkHtmlWithNu } from '../scripts/lib/site-checks/nu-html-checker.ts';
+import { checkHtmlWithNu } from '../scripts/lib/nu-html-checker.ts';
 import { needsJava } from './helpers/required-tools.ts';
 import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
 

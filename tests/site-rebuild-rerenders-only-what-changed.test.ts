@@ -16,7 +16,7 @@ const page = (path: string) => readFile(join(outDir, path, 'index.html'), 'utf8'
 /** Every page of the paginated fiches list, joined: a title may sort onto any of them. */
 async function fichesListing(): Promise<string> {
   const pages = [await page('fiches')];
-  const count = Number(/page 1 sur (\d+)/.exec(pages[0])?.[1] ?? 1);
+  const count = Number(/page 1 sur (\d+)/.exec(pages[0]!)?.[1] ?? 1);
   for (let n = 2; n <= count; n++) pages.push(await page(`fiches/page/${n}`));
   return pages.join('\n');
 }

@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { needsChromium } from './helpers/required-tools.ts';
+import { describeInChromium } from './helpers/chromium.ts';
 import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 
 const summaryOf = (page: Page) => page.locator('#resultats-resume').innerText();
@@ -18,7 +18,7 @@ function pagefindCount(page: Page, term: string | null, filters: Record<string, 
   return page.evaluate(`import('/pagefind/pagefind.js').then((p) => p.search(${JSON.stringify(term)}, { filters: ${JSON.stringify(filters)} })).then((s) => s.results.length)`);
 }
 
-describe.skipIf(!needsChromium())('a search from the home page', () => {
+describeInChromium('a search from the home page', () => {
   const env = useSiteInChromium();
 
   it('keeps « cantine » when the type « Fiches-actions » is ticked, and only narrows the results', async () => {

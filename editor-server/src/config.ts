@@ -6,8 +6,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { serverIdentity } from '../../core/commons-identities.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../core/site-address.ts';
-import { httpUrl } from '../../schemas/common.ts';
 import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
+import { isProxyEntry } from './http/client-address.ts';
+import type { CloneLimits } from './http/commons-git-http.ts';
 
 /** Limits that protect the server and the other documents from one client. */
 export interface LimitsConfig {
@@ -15,10 +16,26 @@ export interface LimitsConfig {
   maxMessageBytes: number;
   /** Largest Yjs document, in bytes of encoded updates; larger closes that document's connection. */
   maxDocumentBytes: number;
-  /** Most simultaneous connections to one document. */
-  maxClientsPerDocument: number;
-  /** Most simultaneous WebSockets from one IP address. */
+  /** Most people editing one document at once (connections with an account; readers never count). */
+  maxWritersPerDocument: number;
+  /** Most readers (read-only connections, no account) of one document at once. */
+  maxReadersPerDocument: number;
+  /** Most read-only document connections from one client address, all documents together. */
+  maxReadersPerAddress: number;
+  /** Most documents one WebSocket opens at once. */
+  maxDocumentsPerSocket: number;
+  /** Most simultaneous WebSockets from one client address (`http/client-address.ts`). */
   maxConnectionsPerIp: number;
+  /** Largest presence (awareness) message; larger closes the connection. */
+  maxPresenceBytes: number;
+  /** Presence updates one connection may send per second (twice that in a burst); more are dropped. */
+  maxPresenceUpdatesPerSecond: number;
+  /** Largest image accepted by `POST /api/medias`, in bytes. */
+  maxMediaBytes: number;
+  /** Most pixels (width × height) of an uploaded image: a small file may decode to gigabytes. */
+  maxMediaPixels: number;
+  /** Most images one account may upload per hour. */
+  maxMediaUploadsPerHour: number;
 }
 
 /** How and when the Git writer commits. */
@@ -33,15 +50,67 @@ export interface GitConfig {
   authorEmailDomain: string;
 }
 
+/** The repositories the commons keeps in step with. */
+export interface SyncConfig {
+  /** Repository to push to and fetch from (a forge, a mirror); credentials may sit in the URL. */
+  remote: string | undefined;
+  /** Credentials of the remote when they are not in its URL (a forge's user and access token). */
+  remoteUser: string | undefined;
+  remotePassword: string | undefined;
+  /** Another commons (`<site>/commons.git`) this one starts from and pulls changes from on demand. */
+  upstream: string | undefined;
+  /** Branch followed on the remote and on the upstream. */
+  branch: string;
+  /** Commits are pushed this long after the last one, together. */
+  pushDelayMs: number;
+  /** How often the remote is fetched (a webhook fetches at once). */
+  fetchIntervalMs: number;
+  /** First wait after a failed sync; it doubles at each failure up to `retryMaxMs`. */
+  retryMinMs: number;
+  retryMaxMs: number;
+  /** Time limit of one fetch or push. */
+  networkTimeoutMs: number;
+  /** Shared secret of `POST /api/git/webhook`; the webhook answers 404 while it is unset. */
+  webhookSecret: string | undefined;
+}
+
 /** Accounts, sessions and login throttling. */
 export interface AuthConfig {
   /** Lifetime of a login session. */
   sessionMaxAgeMs: number;
+  /**
+   * How long a collaboration token handed out by /api/session opens connections (a connection
+   * already open lives on with its session). Short, so a token leaked from a page is soon useless.
+   */
+  collabTokenLifetimeMs: number;
   /** Adds `Secure` to the session cookie (set it behind HTTPS). */
   secureCookies: boolean;
-  /** Failed logins allowed per address and email within `loginWindowMs` before waiting. */
-  loginMaxFailures: number;
+  /** Failed logins allowed on one allowance (a known browser; see login-throttle.ts) before the first wait. */
+  loginFreeFailures: number;
+  /** First wait after the free failures; each further failure doubles it, up to `loginMaxDelayMs`. */
+  loginBaseDelayMs: number;
+  loginMaxDelayMs: number;
+  /** Failures older than this are forgotten. */
   loginWindowMs: number;
+  /** Lifetime of the device cookie that keeps a known browser's own allowance. */
+  deviceCookieMaxAgeMs: number;
+}
+
+/** The readers' forms (no account): where they post, and the limits that keep robots out. */
+export interface ReaderFormsConfig {
+  /** Where the forms post, as written in the built pages: `/contribuer`, or this server's address when the site is hosted elsewhere. */
+  action: string;
+  /** The public site's address, for the links back from the answer pages when the site is hosted elsewhere. */
+  siteUrl: string | undefined;
+  /** Largest form body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Sendings allowed from one address within 10 minutes, and within a day. */
+  sendingsPer10Minutes: number;
+  sendingsPerDay: number;
+  /** Contributions waiting for moderation beyond which new ones are refused for a while. */
+  maxPending: number;
+  /** Most links a contribution may hold. */
+  maxLinks: number;
 }
 
 /** Complete configuration of one editor server. */
@@ -49,19 +118,25 @@ export interface EditorServerConfig {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
-  /** Public address of the site (SITE_URL); unset, absolute URLs use the address the server listens on. */
-  siteUrl: string | undefined;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client for the
+   * per-address limits; empty (the default) believes no header (`http/client-address.ts`).
+   */
+  trustProxy: string[];
   /** SQLite database, commons repository and built site live here. */
   dataDir: string;
   /** Content copied into the commons repository on first start when no remote is set. */
   seedContentDir: string;
-  /** Git URL cloned as the commons on first start, instead of the seed content. */
-  commonsRemote: string | undefined;
-  /** Whether the static site is built at start (when missing) and after commits. */
+  /** Public address of the site (SITE_URL); unset: the address the server listens on (core/site-address.ts). */
+  siteUrl: string | undefined;
+  /** Whether the static site is built at start and published after commits. */
   siteBuild: boolean;
-  /** Command that builds the site; it receives CONTENT_DIR and SITE_OUT_DIR. */
-  siteBuildCommand: string[];
-  /** Directory the build command runs in (the code checkout, which it never writes content to). */
+  /**
+   * Command of the site worker, which builds the site once and then publishes each commit
+   * incrementally; it gets CONTENT_DIR, ASTRO_CACHE_DIR and an IPC channel.
+   */
+  siteWorkerCommand: string[];
+  /** Directory the site worker runs in (the code checkout, which it never writes content to). */
   codeDir: string;
   /** SQLite durability of the journal: `normal` survives a killed process, `full` also power loss. */
   journalSync: 'normal' | 'full';
@@ -71,15 +146,22 @@ export interface EditorServerConfig {
   limits: LimitsConfig;
   git: GitConfig;
   auth: AuthConfig;
+  /** Limits of `<site>/commons.git`. */
+  clone: CloneLimits;
+  sync: SyncConfig;
+  readerForms: ReaderFormsConfig;
   /** Silences the request and commit logs (tests, benchmarks). */
   quiet: boolean;
 }
 
 /** Deep-partial overrides accepted by `resolveConfig`. */
-export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth'>> & {
+export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'clone' | 'sync' | 'readerForms'>> & {
   limits?: Partial<LimitsConfig>;
   git?: Partial<GitConfig>;
   auth?: Partial<AuthConfig>;
+  clone?: Partial<CloneLimits>;
+  sync?: Partial<SyncConfig>;
+  readerForms?: Partial<ReaderFormsConfig>;
 };
 
 const codeDir = resolve(import.meta.dirname, '../..');
@@ -88,12 +170,12 @@ const codeDir = resolve(import.meta.dirname, '../..');
 export const defaultConfig: EditorServerConfig = {
   host: DEFAULT_HOST,
   port: DEFAULT_PORT,
-  siteUrl: undefined,
+  trustProxy: [],
   dataDir: resolve('data'),
   seedContentDir: resolve(codeDir, 'content'),
-  commonsRemote: undefined,
+  siteUrl: undefined,
   siteBuild: true,
-  siteBuildCommand: ['npm', 'run', 'build', '--silent'],
+  siteWorkerCommand: [process.execPath, 'scripts/site-worker.ts'],
   codeDir,
   journalSync: 'normal',
   storeDebounceMs: 2_000,
@@ -101,8 +183,16 @@ export const defaultConfig: EditorServerConfig = {
   limits: {
     maxMessageBytes: 1024 * 1024,
     maxDocumentBytes: 4 * 1024 * 1024,
-    maxClientsPerDocument: 100,
+    maxWritersPerDocument: 100,
+    maxReadersPerDocument: 30,
+    maxReadersPerAddress: 10,
+    maxDocumentsPerSocket: 10,
     maxConnectionsPerIp: 50,
+    maxPresenceBytes: 4 * 1024,
+    maxPresenceUpdatesPerSecond: 20,
+    maxMediaBytes: 10 * 1024 * 1024,
+    maxMediaPixels: 40_000_000,
+    maxMediaUploadsPerHour: 60,
   },
   git: {
     idleCommitMs: 4_000,
@@ -112,9 +202,42 @@ export const defaultConfig: EditorServerConfig = {
   },
   auth: {
     sessionMaxAgeMs: 14 * 24 * 3600 * 1000,
+    collabTokenLifetimeMs: 5 * 60 * 1000,
     secureCookies: false,
-    loginMaxFailures: 5,
-    loginWindowMs: 15 * 60 * 1000,
+    loginFreeFailures: 5,
+    loginBaseDelayMs: 60 * 1000,
+    loginMaxDelayMs: 30 * 60 * 1000,
+    loginWindowMs: 24 * 3600 * 1000,
+    deviceCookieMaxAgeMs: 365 * 24 * 3600 * 1000,
+  },
+  readerForms: {
+    action: '/contribuer',
+    siteUrl: undefined,
+    maxBodyBytes: 32 * 1024,
+    sendingsPer10Minutes: 8,
+    sendingsPerDay: 30,
+    maxPending: 1000,
+    maxLinks: 2,
+  },
+  clone: {
+    maxConcurrent: 2,
+    maxQueued: 20,
+    maxPerAddress: 2,
+    timeoutMs: 10 * 60 * 1000,
+    maxRequestBytes: 8 * 1024 * 1024,
+  },
+  sync: {
+    remote: undefined,
+    remoteUser: undefined,
+    remotePassword: undefined,
+    upstream: undefined,
+    branch: 'main',
+    pushDelayMs: 2_000,
+    fetchIntervalMs: 60_000,
+    retryMinMs: 2_000,
+    retryMaxMs: 5 * 60 * 1000,
+    networkTimeoutMs: 2 * 60 * 1000,
+    webhookSecret: undefined,
   },
   quiet: false,
 };
@@ -127,12 +250,40 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).optional(),
   /** Port to listen on. */
   PORT: positiveInt.max(65535).optional(),
-  /** Public address of the site, for absolute URLs (default: where the server listens; empty means unset). */
-  SITE_URL: z.preprocess((value) => (value === '' ? undefined : value), httpUrl.optional()),
+  /** `off`, or the reverse proxies whose X-Forwarded-For is believed, comma-separated (`127.0.0.1,10.0.0.0/8`). */
+  TRUST_PROXY: z
+    .string()
+    .transform((value) => (value.trim() === 'off' ? [] : value.split(',').map((entry) => entry.trim()).filter(Boolean)))
+    .refine((entries) => entries.every(isProxyEntry), {
+      message: 'attendu « off » ou des adresses IP ou plages CIDR séparées par des virgules, par exemple « 127.0.0.1,10.0.0.0/8 »',
+    })
+    .optional(),
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
-  /** Git URL to clone as the commons on first start. */
+  /** Public address of the site, for absolute URLs (credits, feeds, the clone command, links back from the forms' answer pages). */
+  // Empty means unset (a `SITE_URL=` line in a service file).
+  SITE_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.url({ protocol: /^https?$/, error: 'SITE_URL : une adresse complète est attendue, par exemple https://terreau.exemple.fr' }).optional(),
+  ),
+  /** Repository the commons is pushed to and fetched from (https://… ; credentials may be in the URL). */
   COMMONS_REMOTE: z.string().min(1).optional(),
+  /** User name for COMMONS_REMOTE, when it is not in the URL. */
+  COMMONS_REMOTE_USER: z.string().min(1).optional(),
+  /** Password or access token for COMMONS_REMOTE, when it is not in the URL. */
+  COMMONS_REMOTE_PASSWORD: z.string().min(1).optional(),
+  /** Another commons (`<site>/commons.git`) to start from and to pull changes from. */
+  COMMONS_UPSTREAM: z.string().min(1).optional(),
+  /** Branch followed on the remote and the upstream. */
+  COMMONS_BRANCH: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'COMMONS_BRANCH : un nom de branche, par exemple main').optional(),
+  /** Seconds between two fetches of the remote. */
+  COMMONS_FETCH_SECONDS: z.coerce.number().positive().optional(),
+  /** Shared secret of POST /api/git/webhook. */
+  COMMONS_WEBHOOK_SECRET: z.string().min(16, 'COMMONS_WEBHOOK_SECRET : 16 caractères au moins').optional(),
+  /** Clones served at once by /commons.git. */
+  CLONE_MAX_CONCURRENT: positiveInt.min(1).optional(),
+  /** Seconds a clone may take before it is stopped. */
+  CLONE_TIMEOUT_SECONDS: z.coerce.number().positive().optional(),
   /** `off` serves without building the site (development of the API). */
   SITE_BUILD: flag.optional(),
   /** `full` to fsync every journal transaction (survives power loss, slower). */
@@ -143,27 +294,52 @@ const environmentSchema = z.object({
   IDLE_COMMIT_SECONDS: z.coerce.number().positive().optional(),
   MAX_MESSAGE_BYTES: positiveInt.optional(),
   MAX_DOCUMENT_BYTES: positiveInt.optional(),
-  MAX_CLIENTS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_WRITERS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_READERS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_READERS_PER_ADDRESS: positiveInt.optional(),
+  MAX_DOCUMENTS_PER_SOCKET: positiveInt.min(1).optional(),
   MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
+  /** Where the readers' forms post, when the static site is hosted elsewhere (also read by the site build). */
+  READER_FORMS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Largest uploaded image, in bytes. */
+  MAX_MEDIA_BYTES: positiveInt.optional(),
+  /** Most pixels of an uploaded image. */
+  MAX_MEDIA_PIXELS: positiveInt.optional(),
 });
 
 /** Reads the configuration from environment variables; errors name the variable. */
 export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   const e = parseWithFriendlyErrors(environmentSchema, env, 'variables d’environnement');
-  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {} };
+  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {}, clone: {}, sync: {}, readerForms: {} };
   if (e.HOST) overrides.host = e.HOST;
   if (e.PORT !== undefined) overrides.port = e.PORT;
-  if (e.SITE_URL) overrides.siteUrl = e.SITE_URL;
+  if (e.TRUST_PROXY !== undefined) overrides.trustProxy = e.TRUST_PROXY;
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
-  if (e.COMMONS_REMOTE) overrides.commonsRemote = e.COMMONS_REMOTE;
+  if (e.SITE_URL) overrides.siteUrl = e.SITE_URL;
+  if (e.COMMONS_REMOTE) overrides.sync!.remote = e.COMMONS_REMOTE;
+  if (e.COMMONS_REMOTE_USER) overrides.sync!.remoteUser = e.COMMONS_REMOTE_USER;
+  if (e.COMMONS_REMOTE_PASSWORD) overrides.sync!.remotePassword = e.COMMONS_REMOTE_PASSWORD;
+  if (e.COMMONS_UPSTREAM) overrides.sync!.upstream = e.COMMONS_UPSTREAM;
+  if (e.COMMONS_BRANCH) overrides.sync!.branch = e.COMMONS_BRANCH;
+  if (e.COMMONS_FETCH_SECONDS !== undefined) overrides.sync!.fetchIntervalMs = e.COMMONS_FETCH_SECONDS * 1000;
+  if (e.COMMONS_WEBHOOK_SECRET) overrides.sync!.webhookSecret = e.COMMONS_WEBHOOK_SECRET;
+  if (e.CLONE_MAX_CONCURRENT !== undefined) overrides.clone!.maxConcurrent = e.CLONE_MAX_CONCURRENT;
+  if (e.CLONE_TIMEOUT_SECONDS !== undefined) overrides.clone!.timeoutMs = e.CLONE_TIMEOUT_SECONDS * 1000;
   if (e.SITE_BUILD !== undefined) overrides.siteBuild = e.SITE_BUILD;
   if (e.JOURNAL_SYNC) overrides.journalSync = e.JOURNAL_SYNC;
   if (e.SECURE_COOKIES !== undefined) overrides.auth!.secureCookies = e.SECURE_COOKIES;
   if (e.IDLE_COMMIT_SECONDS !== undefined) overrides.git!.idleCommitMs = e.IDLE_COMMIT_SECONDS * 1000;
   if (e.MAX_MESSAGE_BYTES !== undefined) overrides.limits!.maxMessageBytes = e.MAX_MESSAGE_BYTES;
   if (e.MAX_DOCUMENT_BYTES !== undefined) overrides.limits!.maxDocumentBytes = e.MAX_DOCUMENT_BYTES;
-  if (e.MAX_CLIENTS_PER_DOCUMENT !== undefined) overrides.limits!.maxClientsPerDocument = e.MAX_CLIENTS_PER_DOCUMENT;
+  if (e.MAX_WRITERS_PER_DOCUMENT !== undefined) overrides.limits!.maxWritersPerDocument = e.MAX_WRITERS_PER_DOCUMENT;
+  if (e.MAX_READERS_PER_DOCUMENT !== undefined) overrides.limits!.maxReadersPerDocument = e.MAX_READERS_PER_DOCUMENT;
+  if (e.MAX_READERS_PER_ADDRESS !== undefined) overrides.limits!.maxReadersPerAddress = e.MAX_READERS_PER_ADDRESS;
+  if (e.MAX_DOCUMENTS_PER_SOCKET !== undefined) overrides.limits!.maxDocumentsPerSocket = e.MAX_DOCUMENTS_PER_SOCKET;
   if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
+  if (e.READER_FORMS_URL) overrides.readerForms!.action = e.READER_FORMS_URL;
+  if (e.SITE_URL) overrides.readerForms!.siteUrl = e.SITE_URL;
+  if (e.MAX_MEDIA_BYTES !== undefined) overrides.limits!.maxMediaBytes = e.MAX_MEDIA_BYTES;
+  if (e.MAX_MEDIA_PIXELS !== undefined) overrides.limits!.maxMediaPixels = e.MAX_MEDIA_PIXELS;
   return overrides;
 }
 
@@ -177,6 +353,9 @@ export function resolveConfig(...layers: ConfigOverrides[]): EditorServerConfig 
       limits: { ...config.limits, ...layer.limits },
       git: { ...config.git, ...layer.git },
       auth: { ...config.auth, ...layer.auth },
+      clone: { ...config.clone, ...layer.clone },
+      sync: { ...config.sync, ...layer.sync },
+      readerForms: { ...config.readerForms, ...layer.readerForms },
     };
   }
   return config;

@@ -1,7 +1,7 @@
 /**
- * `npm start`: reads the configuration, prepares DATA_DIR, builds the site if it is missing (or was
- * built for another address), and serves the site, /api/ and the /collab WebSocket on one port.
- * Only wiring lives here.
+ * `npm start`: reads the configuration, prepares DATA_DIR, serves the site, /api/, /commons.git
+ * and the /collab WebSocket on one port, and builds the site if it is missing (with the address
+ * it now serves as SITE_URL, unless SITE_URL is set). Only wiring lives here.
  */
 import { configFromEnvironment, resolveConfig } from './config.ts';
 import { ProblemError } from '../../core/problem.ts';
@@ -11,16 +11,19 @@ import { createEditorServer } from './server.ts';
 async function main(): Promise<void> {
   const config = resolveConfig(configFromEnvironment(process.env));
   const server = await createEditorServer(config);
-  // With port 0 the address is known only once listening; otherwise build first, then serve.
-  const port = config.port === 0 ? await server.listen() : undefined;
-  const stale = !server.publisher.hasSite() || server.publisher.builtAddress() !== server.siteUrl();
-  if (config.siteBuild && stale) {
+  // Listening first gives the site its address; until it is built, pages answer « site en cours
+  // de construction » (503, Retry-After). The address line below means « ready ».
+  const port = await server.listen();
+  if (config.siteBuild) console.log(explainSiteAddress(`${server.publicUrl()}/`, !!config.siteUrl));
+  if (config.siteBuild && !server.publisher.hasSite()) {
     console.log(`Construction du site dans ${server.paths.siteDir}…`);
-    console.log(explainSiteAddress(server.siteUrl(), !!config.siteUrl));
-    await server.publisher.publish();
+    await server.publisher.publish().published;
+  } else if (config.siteBuild) {
+    // The site worker builds the site once before it can publish commits incrementally: start
+    // now, while the site of the last run is served (rebuilt for this address if it changed).
+    void server.publisher.publish().published.catch((error) => console.error(`Construction du site : ${error}`));
   }
-  const listening = port ?? (await server.listen());
-  console.log(`Terreau : ${server.siteUrl()} (écoute sur ${config.host}:${listening} ; API /api/, collaboration /collab, données ${config.dataDir})`);
+  console.log(`Terreau : ${server.publicUrl()}/ (écoute sur ${config.host}:${port} ; API /api/, collaboration /collab, clonage ${server.publicUrl()}/commons.git, données ${config.dataDir})`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

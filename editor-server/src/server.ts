@@ -1,6 +1,7 @@
 /**
- * Assembles one editor server: the commons repository, the database, the Hocuspocus instance with
- * its extensions, and one HTTP server for the static site, /api/ and the /collab WebSocket.
+ * Assembles one editor server: the commons repository (with its remote and upstream sync), the
+ * database, the Hocuspocus instance with its extensions, and one HTTP server for the static site,
+ * /api/, /commons.git and the /collab WebSocket.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -13,16 +14,28 @@ import { Accounts } from './accounts/accounts.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import type { EditorServerConfig } from './config.ts';
 import { StatusBoard } from './documents/status.ts';
+import { AccessRevocation } from './extensions/access-revocation.ts';
 import { Authentication, type CollabContext } from './extensions/authentication.ts';
 import { DurableJournal } from './extensions/durable-journal.ts';
 import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
+import { Presence } from './extensions/presence.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
+import { remoteEndpoint } from './git/remote-git.ts';
+import { RemoteSync } from './git/remote-sync.ts';
 import { handleApiRequest } from './http/api.ts';
+import { clientAddress, trustedProxies } from './http/client-address.ts';
+import { requestUrl } from './http/http-utils.ts';
+import { CommonsGitHttp } from './http/commons-git-http.ts';
+import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
-import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
+import { ReaderModeration } from './moderation/reader-moderation.ts';
+import { SitePublisher } from './publish/site-publisher.ts';
+import { SiteWorkerBuilder } from './publish/site-worker-builder.ts';
 import { openDatabase } from './storage/database.ts';
+import { checkpointInBackground } from './storage/wal-checkpoints.ts';
 import { DocumentStore } from './storage/document-store.ts';
+import { SqliteReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
 import { siteAddress } from '../../core/site-address.ts';
 
@@ -33,12 +46,25 @@ export interface EditorServer {
   accounts: Accounts;
   store: DocumentStore;
   gitSync: GitSync;
+  /** Push and pull with COMMONS_REMOTE, when set. */
+  mirror: RemoteSync | undefined;
+  /** Pulls from COMMONS_UPSTREAM, when set. */
+  upstream: RemoteSync | undefined;
+  /** `<site>/commons.git`. */
+  commonsGit: CommonsGitHttp;
   publisher: SitePublisher;
+  /** What readers send through the site's forms, and its moderation. */
+  contributions: ReaderContributionStore;
+  moderation: ReaderModeration;
   httpServer: HttpServer;
+  /**
+   * Public address of the site, without a final `/`: SITE_URL, or the address the server listens
+   * on once it does (core/site-address.ts). Every absolute URL starts with it: the site worker's
+   * SITE_URL, invitation links, the clone command.
+   */
+  publicUrl(): string;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
-  /** The site's address (SITE_URL, or where the server listens once it does): absolute URLs start with it. */
-  siteUrl(): string;
   /** Starts listening; resolves with the port. */
   listen(): Promise<number>;
   /** Closes connections, stores documents, waits for Git, closes the database. */
@@ -53,37 +79,123 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     database: join(config.dataDir, 'terreau.sqlite'),
   };
   await mkdir(config.dataDir, { recursive: true });
-  await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
+  const log = (message: string) => {
+    if (!config.quiet) console.log(`[git] ${message}`);
+  };
+  const { sync } = config;
+  const remote = sync.remote ? remoteEndpoint(sync.remote, sync.remoteUser, sync.remotePassword) : undefined;
+  const upstreamEndpoint = sync.upstream ? remoteEndpoint(sync.upstream) : undefined;
+  const origin = await ensureCommonsRepo(
+    paths.repoDir,
+    config.seedContentDir,
+    { remote, upstream: upstreamEndpoint, branch: sync.branch, timeoutMs: sync.networkTimeoutMs },
+    config.git.committer,
+  );
+  if (origin !== 'existing') log(`commun créé ${{ remote: `par clonage de ${remote?.label}`, upstream: `par clonage du commun amont ${upstreamEndpoint?.label}`, seed: 'à partir du contenu initial' }[origin]}`);
+  let listeningPort: number | undefined;
+  const publicUrl = () => siteAddress({ siteUrl: config.siteUrl, host: config.host, port: listeningPort ?? config.port }).replace(/\/+$/, '');
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
-  const accounts = new Accounts(db);
+  const checkpoints = checkpointInBackground(db, paths.database);
+  const accounts = new Accounts(db, { collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs });
   const store = new DocumentStore(db);
-  let listeningPort: number | undefined;
-  const siteUrl = () => siteAddress({ siteUrl: config.siteUrl, host: config.host, port: listeningPort ?? config.port });
   const builder = config.siteBuild
-    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet, siteUrl)
+    ? new SiteWorkerBuilder({
+        command: config.siteWorkerCommand,
+        cwd: config.codeDir,
+        contentDir: paths.repoDir,
+        cacheDir: join(config.dataDir, 'cache', 'astro'),
+        quiet: config.quiet,
+        siteUrl: publicUrl,
+        ...(config.quiet ? {} : { onStep: (step, reply) => console.log(`[site] ${step === 'publish' ? (reply.full ? 'construction complète' : 'publié') : 'indexé'} ${reply.commit?.slice(0, 8) ?? ''} ${JSON.stringify(reply.timings ?? {})}`) }),
+      })
     : undefined;
-  const publisher = new SitePublisher(paths.siteDir, builder, siteUrl);
+  const publisher = new SitePublisher(paths.siteDir, builder);
   // eslint-disable-next-line prefer-const -- the status board needs the instance created below
   let hocuspocus: Hocuspocus<CollabContext>;
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
   const validator = await EntryValidator.start(paths.repoDir);
-  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, validator, quiet: config.quiet });
+  const contributions = new SqliteReaderContributions(db);
+  const readerCredits = { owed: (document: string) => contributions.creditsOwed(document), given: (ids: readonly string[]) => contributions.creditsGiven(ids) };
+  // eslint-disable-next-line prefer-const -- the writer tells the mirror that HEAD moved
+  let mirror: RemoteSync | undefined;
+  const gitSync = new GitSync({
+    repoDir: paths.repoDir,
+    git: config.git,
+    store,
+    accounts,
+    status,
+    publisher,
+    validator,
+    readerCredits,
+    quiet: config.quiet,
+    headMoved: () => mirror?.headMoved(),
+  });
+  const moderation = new ReaderModeration({ contributions, documents: store, gitSync, validator, repoDir: paths.repoDir, git: config.git });
+  const follow = (mode: 'mirror' | 'upstream', endpoint: NonNullable<typeof remote>) =>
+    new RemoteSync({
+      repoDir: paths.repoDir,
+      mode,
+      endpoint,
+      branch: sync.branch,
+      name: mode === 'mirror' ? 'origin' : 'upstream',
+      timings: sync,
+      committer: config.git.committer,
+      writer: gitSync,
+      log,
+    });
+  mirror = remote && follow('mirror', remote);
+  const upstream = upstreamEndpoint && follow('upstream', upstreamEndpoint);
+  const proxies = trustedProxies(config.trustProxy);
+  const commonsGit = new CommonsGitHttp({ repoDir: paths.repoDir, limits: config.clone, trustedProxies: proxies, log });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: config.storeMaxDebounceMs,
-    extensions: [new Authentication({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
+    // Documents still authenticating on one socket: no more than it may open at all.
+    maxPendingDocuments: config.limits.maxDocumentsPerSocket,
+    extensions: [new Authentication({ accounts }), new AccessRevocation({ accounts }), new Limits(config.limits), new Presence(config.limits), new DurableJournal({ store }), gitSync],
   });
 
-  const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
+  const throttle = new LoginThrottle(db, {
+    freeFailures: config.auth.loginFreeFailures,
+    baseDelayMs: config.auth.loginBaseDelayMs,
+    maxDelayMs: config.auth.loginMaxDelayMs,
+    windowMs: config.auth.loginWindowMs,
+  });
   const httpServer = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request);
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, store, siteUrl }, request, response, url)
-      : serveStaticSite(paths.siteDir, request, response, url);
+      ? handleApiRequest(
+          {
+            accounts,
+            throttle,
+            auth: config.auth,
+            trustedProxies: proxies,
+            repoDir: paths.repoDir,
+            hocuspocus,
+            publisher,
+            store,
+            moderation,
+            contributions,
+            gitSync,
+            limits: config.limits,
+            mirror,
+            upstream,
+            webhookSecret: sync.webhookSecret,
+            siteUrl: publicUrl,
+          },
+          request,
+          response,
+          url,
+        )
+      : CommonsGitHttp.handles(url.pathname)
+        ? commonsGit.handle(request, response, url)
+        : isReaderFormRequest(request, url)
+          ? handleReaderForm({ store: contributions, config: config.readerForms, trustedProxies: proxies, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
+          : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);
@@ -96,7 +208,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     serverOptions: { maxPayload: config.limits.maxMessageBytes },
     hooks: {
       open(peer) {
-        const address = peer.remoteAddress ?? 'inconnue';
+        const address = clientAddress(peer.remoteAddress, peer.request.headers.get('x-forwarded-for'), proxies);
         const count = (connectionsPerAddress.get(address) ?? 0) + 1;
         connectionsPerAddress.set(address, count);
         (peer as unknown as { terreauAddress: string }).terreauAddress = address;
@@ -104,7 +216,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
           peer.close(closeCodes.tooManyConnections, `trop de connexions depuis votre adresse (${config.limits.maxConnectionsPerIp} au plus)`);
           return;
         }
-        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null });
+        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null, credential: null, address } satisfies CollabContext);
         (peer as unknown as { hocuspocus: typeof connection }).hocuspocus = connection;
       },
       message(peer, message) {
@@ -143,16 +255,22 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     accounts,
     store,
     gitSync,
+    mirror,
+    upstream,
+    commonsGit,
     publisher,
+    contributions,
+    moderation,
     httpServer,
     paths,
-    siteUrl,
+    publicUrl,
     async listen() {
       await new Promise<void>((resolvePromise, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolvePromise());
       });
       listeningPort = (httpServer.address() as AddressInfo).port;
+      mirror?.start();
       return listeningPort;
     },
     close() {
@@ -172,9 +290,13 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         });
         websockets.closeAll(1001, 'arrêt du serveur', true);
         httpServer.closeAllConnections();
+        await mirror?.stop();
+        await upstream?.stop();
         // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+        await publisher.close();
         await validator.close();
+        await checkpoints.close();
         db.close();
       })();
       return closing;

@@ -31,7 +31,7 @@ export async function publishCommonsAfter(edit: (t: TestServer) => Promise<void>
     await editing.server.close();
   }
   const server = await startTestServer({ dataDir, siteBuild: true, quiet: true });
-  await server.server.publisher.publish();
+  await server.server.publisher.publish().indexed;
   const siteDir = server.server.paths.siteDir;
   return {
     server,

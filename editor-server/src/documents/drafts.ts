@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as Y from 'yjs';
-import { FRONTMATTER_FIELD } from '../../../core/bridge/mdx-yjs.ts';
+import { FRONTMATTER_FIELD, readField } from '../../../core/bridge/mdx-yjs.ts';
 import { readEntry } from '../../../core/content-files.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { isPublicEntry } from '../../../core/editorial-status.ts';
@@ -68,7 +68,8 @@ export async function listDrafts(repoDir: string, store: DocumentStore): Promise
     try {
       if (stored.state) Y.applyUpdate(doc, stored.state);
       for (const update of stored.updates) Y.applyUpdate(doc, update);
-      const titre = doc.getMap(FRONTMATTER_FIELD).get('titre');
+      // A free-text field is a Y.Text: read it as its string.
+      const titre = readField(doc.getMap(FRONTMATTER_FIELD), 'titre');
       drafts.push({ doc: name, titre: typeof titre === 'string' && titre ? titre : name, committed: false });
     } finally {
       doc.destroy();

@@ -12,19 +12,20 @@
  * `Reviewed-by:`.
  */
 import * as Y from 'yjs';
-import { FRONTMATTER_FIELD, serializeDocToEntry } from '../../../core/bridge/mdx-yjs.ts';
+import { FRONTMATTER_FIELD, readField, serializeDocToEntry, textFieldsOf, writeField } from '../../../core/bridge/mdx-yjs.ts';
 import { readEntry } from '../../../core/content-files.ts';
 import type { EntryAddress } from '../../../core/document-name.ts';
 import type { Problem } from '../../../core/problem.ts';
 import { collections } from '../../../schemas/collections.ts';
-import { canValidate, type Accounts } from '../accounts/accounts.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import { mayDo } from '../../../schemas/roles.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
 import { decideStatut } from '../documents/statut-rules.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
 import type { EntryValidator } from '../validation/entry-validator.ts';
-import { commitEntry, readFileAt, readHead } from './commons-repo.ts';
+import { commitEntry, readFileAt, readHead, type GitIdentity } from './commons-repo.ts';
 import { serverOrigin, type OutsideCommits } from './outside-commits.ts';
 
 /** What a commit is made of, captured from a document at one instant. */
@@ -53,9 +54,13 @@ export interface CommitPipelineConfig {
   publisher: SitePublisher;
   validator: EntryValidator;
   outside: OutsideCommits;
+  /** Readers owed a credit on an entry (their proposal was integrated): co-authors of its next commit. */
+  readerCredits?: { owed(document: string): Promise<{ id: string; name: string }[]>; given(ids: readonly string[]): Promise<void> };
   /** The live document of a name, if it is loaded. */
   findDocument: (name: string) => Y.Doc | undefined;
   log: (message: string) => void;
+  /** Called once a commit has moved HEAD. */
+  headMoved: () => void;
 }
 
 /** How many times a commit is tried again when HEAD moves from outside during the attempt. */
@@ -97,19 +102,26 @@ export class CommitPipeline {
     const baseText = this.config.store.baseTextOf(address.name);
     const baseData = baseText ? (readEntry(address.path, baseText).data as { statut?: unknown } | undefined) : undefined;
     const decision = decideStatut({
-      statut: frontmatter.get('statut'),
+      statut: readField(frontmatter, 'statut'),
       baseStatut: typeof baseData?.statut === 'string' ? baseData.statut : undefined,
-      byReviewers: editorIds.every((id) => canValidate(this.config.accounts.findById(id))),
+      byReviewers: editorIds.every((id) => this.mayValidate(id)),
       file: address.path,
     });
     if (decision.revertTo !== undefined) {
       const revertTo = decision.revertTo;
-      document.transact(() => (revertTo === null ? frontmatter.delete('statut') : frontmatter.set('statut', revertTo)), serverOrigin);
+      // readField/writeField: the statut is a vocabulary code, plain JSON, but goes through the one way data fields are written.
+      document.transact(() => (revertTo === null ? frontmatter.delete('statut') : writeField(frontmatter, 'statut', revertTo, textFieldsOf(address.collection))), serverOrigin);
       // The server's own change: stored at once, since the journal holds client updates only.
       this.config.store.saveSnapshot(address.name, document);
       this.config.log(`statut de ${address.name} remis à « ${revertTo ?? 'brouillon'} »`);
     }
     return { reviewerIds: decision.validates ? editorIds : [], refused: decision.problem ? [decision.problem] : [] };
+  }
+
+  /** Whether an account may validate entries now (the role matrix's « validation », and not disabled). */
+  private mayValidate(userId: string): boolean {
+    const user = this.config.accounts.findById(userId);
+    return !!user && !user.disabled && mayDo(user.role, 'validation');
   }
 
   /** Commits a captured document on the current HEAD (merging outside commits first). */
@@ -143,7 +155,8 @@ export class CommitPipeline {
         this.config.status.set(address.name, 'invalid', { problems, ...(captured.refused.length ? { refused: captured.refused } : {}) });
         return { state: 'invalid' };
       }
-      const [author, ...coAuthors] = editorIds.map((id) => this.identityOf(id));
+      const readers = (await this.config.readerCredits?.owed(address.name)) ?? [];
+      const [author, ...coAuthors] = [...editorIds.map((id) => this.identityOf(id)), ...readers.map((reader) => readerIdentity(reader, this.config.git))];
       const reviewers = captured.reviewerIds.map((id) => this.identityOf(id));
       const trailers = [
         ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`),
@@ -157,9 +170,11 @@ export class CommitPipeline {
       const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer);
       if (!commit) continue;
       outside.knownHead = commit;
+      if (readers.length) await this.config.readerCredits!.given(readers.map((reader) => reader.id));
       this.config.validator.update(address.path, text);
       this.markCommitted(address, captured, commit);
       this.config.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
+      this.config.headMoved();
       this.publish(address, commit);
       return { state: 'committed', commit };
     }
@@ -172,15 +187,17 @@ export class CommitPipeline {
     this.config.status.set(address.name, 'saved', { commit, ...(refused.length ? { refused } : {}) });
   }
 
+  /** « publié » once the pages are out, « indexé pour la recherche » once search has them (if nothing newer was saved meanwhile). */
   private publish(address: EntryAddress, commit: string): void {
-    void this.config.publisher.publish().then(
-      () => {
-        const saved = this.config.status.get(address.name);
-        // Still the status of this commit: say « publié », and still what was refused in it.
-        if (saved?.commit === commit) this.config.status.set(address.name, 'published', { commit, ...(saved.refused ? { refused: saved.refused } : {}) });
-      },
-      (error) => this.config.log(`publication : ${error}`),
-    );
+    const { published, indexed } = this.config.publisher.publish();
+    const report = (state: 'published' | 'indexed') => () => {
+      const saved = this.config.status.get(address.name);
+      // Still the status of this commit: say so, and still what was refused in it.
+      if (saved?.commit === commit) this.config.status.set(address.name, state, { commit, ...(saved.refused ? { refused: saved.refused } : {}) });
+    };
+    published.then(report('published'), (error) => this.config.log(`publication : ${error}`));
+    // Reported after « publié », even when both settle at once (a full build).
+    void Promise.all([published, indexed]).then(report('indexed'), () => undefined);
   }
 
   /**
@@ -197,8 +214,18 @@ export class CommitPipeline {
     return document;
   }
 
-  private identityOf(userId: string): { name: string; email: string } {
-    const user = this.config.accounts.findById(userId);
-    return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${this.config.git.authorEmailDomain}` };
+  private identityOf(userId: string): GitIdentity {
+    return authorIdentity(this.config.accounts, this.config.git, userId);
   }
+}
+
+/** The Git identity of a reader credited for a contribution sent through the site's forms. */
+export function readerIdentity(reader: { id: string; name: string }, git: GitConfig): { name: string; email: string } {
+  return { name: reader.name, email: `lecteur-${reader.id}@${git.authorEmailDomain}` };
+}
+
+/** How an account signs the commits it authors: its name, and a pseudonymous address. */
+export function authorIdentity(accounts: Accounts, git: GitConfig, userId: string): GitIdentity {
+  const user = accounts.findById(userId);
+  return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${git.authorEmailDomain}` };
 }

@@ -1,58 +1,85 @@
 /**
- * Rebuilds the public site after commits. Builds never overlap: commits that arrive during a
- * build are published together by the next one. Each build writes a new version beside the
- * others (DATA_DIR/site.v…), and DATA_DIR/site, a symbolic link, moves to it only once it is
- * complete: readers never see a half-built site, nor none at all. Astro's
- * content-layer cache (kept under DATA_DIR, per content tree) makes the rebuilds incremental for
- * unchanged entries.
+ * Publishes the public site after commits, in two steps: « publié » once the pages a commit
+ * affects are out, « indexé pour la recherche » once the search index has them too (the builder,
+ * site-worker-builder.ts, does both). Steps never overlap: commits that arrive during a step are
+ * published together by the next one, and a pending index step waits for them.
+ *
+ * Each step writes a new version beside the others (DATA_DIR/site.v…), and DATA_DIR/site, a
+ * symbolic link, moves to it only once it is complete: readers never see a half-built site, nor
+ * none at all. The version being served and the one before it are kept (a request may still be
+ * reading it); older ones go back to the builder, which recycles them.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { lstat, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { lstat, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** How to build the site into a directory. */
-export type SiteBuilder = (outDir: string) => Promise<void>;
-
-/**
- * Builds with a command (by default `npm run build`), given CONTENT_DIR, SITE_OUT_DIR and SITE_URL
- * (the address the server serves, read when each build starts).
- */
-export function commandSiteBuilder(command: string[], cwd: string, contentDir: string, cacheDir: string, quiet: boolean, siteUrl: () => string): SiteBuilder {
-  return (outDir) =>
-    new Promise((resolvePromise, reject) => {
-      const [program, ...args] = command as [string, ...string[]];
-      const child = spawn(program, args, {
-        cwd,
-        env: { ...process.env, CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, SITE_URL: siteUrl() },
-        stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
-      });
-      let errors = '';
-      child.stderr.on('data', (chunk) => {
-        errors = (errors + String(chunk)).slice(-4000);
-        if (!quiet) process.stderr.write(chunk);
-      });
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`la construction du site a échoué (code ${code})\n${errors}`))));
-    });
+/** What builds the site into version directories. */
+export interface SiteBuilder {
+  /** Step 1 into `dir` (which does not exist yet), from `current`, the version being served if any. */
+  publish(dir: string, current: string | undefined): Promise<{ pending: boolean }>;
+  /** Step 2 into `dir`, from `current`. */
+  finish(dir: string, current: string): Promise<void>;
+  /** A version no reader uses any more. */
+  release(dir: string): Promise<void>;
+  /** Stops the builder. */
+  close(): Promise<void>;
 }
 
-/** Coalescing, non-overlapping site publisher. */
+/** One request to publish: settled when the pages are out, and when search has them too. */
+export interface Publication {
+  published: Promise<void>;
+  indexed: Promise<void>;
+}
+
+/** A builder from a function that builds the whole site, index included, into a directory. */
+export function wholeSiteBuilder(build: (outDir: string) => Promise<void>): SiteBuilder {
+  return {
+    publish: async (dir) => {
+      await build(dir);
+      return { pending: false };
+    },
+    finish: async () => undefined,
+    release: (dir) => rm(dir, { recursive: true, force: true }),
+    close: async () => undefined,
+  };
+}
+
+interface Waiter {
+  published: Settler;
+  indexed: Settler;
+}
+interface Settler {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function settler(): Settler {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
+  // Whoever asked may watch only one of the two: a failure must not go unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** Coalescing, non-overlapping, two-step site publisher. */
 export class SitePublisher {
-  private running: Promise<void> | undefined;
   /** Names the versions: from the clock at start, so a restarted server never reuses a name. */
   private serial = Date.now();
-  private next: Promise<void> | undefined;
+  private waitingForPages: Waiter[] = [];
+  private waitingForIndex: Waiter[] = [];
+  private running: Promise<void> | undefined;
+  private readonly ours: string[] = [];
+  private cleaned = false;
+  private closed = false;
 
   private readonly siteDir: string;
-  private readonly build: SiteBuilder | undefined;
-  private readonly address: (() => string) | undefined;
+  private readonly builder: SiteBuilder | undefined;
 
-  /** `address` gives the site's address for each build; the published one is remembered beside the site. */
-  constructor(siteDir: string, build: SiteBuilder | undefined, address?: () => string) {
+  constructor(siteDir: string, builder: SiteBuilder | ((outDir: string) => Promise<void>) | undefined) {
     this.siteDir = siteDir;
-    this.build = build;
-    this.address = address;
+    this.builder = typeof builder === 'function' ? wholeSiteBuilder(builder) : builder;
   }
 
   /** Whether a built site is being served. */
@@ -60,37 +87,73 @@ export class SitePublisher {
     return existsSync(join(this.siteDir, 'index.html'));
   }
 
-  /** The address the served site was built for (its absolute URLs), if known. */
-  builtAddress(): string | undefined {
-    try {
-      return readFileSync(`${this.siteDir}.address`, 'utf8').trim() || undefined;
-    } catch {
-      return undefined;
+  /** Publishes everything committed before this call (with what comes in meanwhile). */
+  publish(): Publication {
+    const waiter = { published: settler(), indexed: settler() };
+    if (this.closed) {
+      const error = new Error('serveur arrêté : publication abandonnée');
+      waiter.published.reject(error);
+      waiter.indexed.reject(error);
+      return { published: waiter.published.promise, indexed: waiter.indexed.promise };
     }
+    this.waitingForPages.push(waiter);
+    this.running ??= this.run().finally(() => (this.running = undefined));
+    return { published: waiter.published.promise, indexed: waiter.indexed.promise };
   }
 
-  /** Resolves when a build that started after this call has been published. */
-  publish(): Promise<void> {
-    if (!this.running) return (this.running = this.runBuild());
-    // A build is running with older content: queue exactly one more for everything after it.
-    this.next ??= this.running.catch(() => undefined).then(() => {
-      this.next = undefined;
-      return (this.running = this.runBuild());
-    });
-    return this.next;
+  /** Stops the builder; a step under way fails and nothing more is published. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.builder?.close();
+    await this.running;
   }
 
-  private async runBuild(): Promise<void> {
-    try {
-      if (!this.build) return;
-      const next = `${this.siteDir}.v${(this.serial++).toString(36)}`;
-      const address = this.address?.();
-      await this.build(next);
-      await this.switchTo(next);
-      if (address) await writeFile(`${this.siteDir}.address`, `${address}\n`);
-    } finally {
-      this.running = undefined;
+  private async run(): Promise<void> {
+    while (!this.closed && (this.waitingForPages.length || this.waitingForIndex.length)) {
+      // Pages first: a commit waiting for « publié » goes before an index step left from before.
+      if (this.waitingForPages.length) {
+        const batch = this.waitingForPages.splice(0);
+        try {
+          if (!this.builder) {
+            for (const waiter of batch) waiter.published.resolve(), waiter.indexed.resolve();
+            continue;
+          }
+          const dir = this.nextVersion();
+          const { pending } = await this.builder.publish(dir, await this.currentVersion());
+          await this.switchTo(dir);
+          for (const waiter of batch) waiter.published.resolve();
+          this.waitingForIndex.push(...batch);
+          if (!pending) for (const waiter of this.waitingForIndex.splice(0)) waiter.indexed.resolve();
+        } catch (error) {
+          for (const waiter of batch) waiter.published.reject(error), waiter.indexed.reject(error);
+        }
+        continue;
+      }
+      const batch = this.waitingForIndex.splice(0);
+      try {
+        const current = await this.currentVersion();
+        if (!current) throw new Error('aucune version publiée à indexer');
+        const dir = this.nextVersion();
+        await this.builder!.finish(dir, current);
+        await this.switchTo(dir);
+        for (const waiter of batch) waiter.indexed.resolve();
+      } catch (error) {
+        for (const waiter of batch) waiter.indexed.reject(error);
+      }
     }
+    const error = new Error('serveur arrêté : publication abandonnée');
+    for (const waiter of [...this.waitingForPages.splice(0), ...this.waitingForIndex.splice(0)]) waiter.published.reject(error), waiter.indexed.reject(error);
+  }
+
+  private nextVersion(): string {
+    return `${this.siteDir}.v${(this.serial++).toString(36)}`;
+  }
+
+  /** The version being served (absolute path), if the site is a link to one. */
+  private async currentVersion(): Promise<string | undefined> {
+    const current = await lstat(this.siteDir).catch(() => undefined);
+    if (!current?.isSymbolicLink()) return undefined;
+    return join(dirname(this.siteDir), await readlink(this.siteDir));
   }
 
   /**
@@ -102,15 +165,25 @@ export class SitePublisher {
     const current = await lstat(this.siteDir).catch(() => undefined);
     // A site from before versions were kept is a plain folder: it becomes a version of its own.
     if (current?.isDirectory()) await rename(this.siteDir, `${this.siteDir}.v0`);
-    const previous = current?.isSymbolicLink() ? await readlink(this.siteDir) : `${basename(this.siteDir)}.v0`;
+    const previous = current?.isSymbolicLink() ? join(dirname(this.siteDir), await readlink(this.siteDir)) : `${this.siteDir}.v0`;
     const link = `${this.siteDir}.link`;
     await rm(link, { force: true });
     await symlink(basename(version), link);
     await rename(link, this.siteDir);
-    const keep = new Set([basename(version), basename(previous)]);
-    const prefix = `${basename(this.siteDir)}.v`;
-    for (const name of await readdir(dirname(this.siteDir))) {
-      if (name.startsWith(prefix) && !keep.has(name)) await rm(join(dirname(this.siteDir), name), { recursive: true, force: true });
+    this.ours.push(version);
+    if (existsSync(previous) && !this.ours.includes(previous)) this.ours.unshift(previous);
+    const keep = new Set([version, previous]);
+    const unused = this.ours.filter((dir) => !keep.has(dir));
+    this.ours.splice(0, this.ours.length, ...this.ours.filter((dir) => keep.has(dir)));
+    if (!this.cleaned) {
+      // Versions left by an earlier run of the server.
+      this.cleaned = true;
+      const prefix = `${basename(this.siteDir)}.v`;
+      for (const name of await readdir(dirname(this.siteDir))) {
+        const dir = join(dirname(this.siteDir), name);
+        if (name.startsWith(prefix) && !keep.has(dir) && !unused.includes(dir)) await rm(dir, { recursive: true, force: true });
+      }
     }
+    for (const dir of unused) await this.builder!.release(dir);
   }
 }

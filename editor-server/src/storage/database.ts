@@ -88,7 +88,7 @@ export function openDatabase(file: string, sync: 'normal' | 'full' = 'normal'): 
   return db;
 }
 
-/** Brings a database made by an older version up to the schema above. */
+/** Brings a database made by an earlier version up to the current schema. */
 function migrate(db: DatabaseSync): void {
   const userColumns = (db.prepare('PRAGMA table_info(users)').all() as { name: string }[]).map((c) => c.name);
   if (!userColumns.includes('disabled_at')) db.exec('ALTER TABLE users ADD COLUMN disabled_at TEXT');

@@ -109,6 +109,22 @@ export class DocumentStore {
     return !!this.db.prepare('SELECT 1 FROM documents WHERE name = ?').get(document);
   }
 
+  /** Whether a stored document holds anything (an entry being written that is not in Git yet). */
+  hasContent(document: string): boolean {
+    const stored = this.load(document);
+    if (!stored.state && stored.updates.length === 0) return false;
+    const doc = new Y.Doc();
+    try {
+      if (stored.state) Y.applyUpdate(doc, stored.state);
+      for (const update of stored.updates) Y.applyUpdate(doc, update);
+      return doc.getMap('frontmatter').size > 0 || doc.getXmlFragment('default').length > 0;
+    } catch {
+      return false;
+    } finally {
+      doc.destroy();
+    }
+  }
+
   /** Editors with uncommitted updates on a document, most active first. */
   pendingEditors(document: string): PendingEditor[] {
     return (this.db

@@ -3,7 +3,7 @@
  * role changes, disabling, revocation of tokens and sessions, all through /api/users; the server
  * refuses anyone but an administrator and says why.
  */
-import { fetchSession } from './session-api.ts';
+import { fetchSession, mayDoAbility } from './session-api.ts';
 
 interface Account {
   id: string;
@@ -131,7 +131,7 @@ async function start(): Promise<void> {
     return;
   }
   byId('comptes-session').textContent = `Connecté·e : ${session.user.name} (${session.user.role})`;
-  if (session.user.role !== 'administrateur') {
+  if (!mayDoAbility(session.user, 'comptes')) {
     message.textContent = 'Cette page est réservée aux administrateurs et administratrices du commun.';
     return;
   }

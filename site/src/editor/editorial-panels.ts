@@ -7,6 +7,7 @@
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
 import type { StatusMessage } from '../../../core/collab-protocol.ts';
+import { readField } from '../../../core/bridge/mdx-yjs.ts';
 import { isPublicEntry } from '../../../core/editorial-status.ts';
 import type { CollectionName } from '../../../schemas/common.ts';
 
@@ -18,7 +19,8 @@ export function showDraftState(doc: Y.Doc): void {
   const update = () => {
     // An entry not loaded yet has no statut either: say nothing until its data arrives.
     if (frontmatter.size === 0) return;
-    const draft = !isPublicEntry({ statut: typeof frontmatter.get('statut') === 'string' ? (frontmatter.get('statut') as string) : undefined });
+    const statut = readField(frontmatter, 'statut');
+    const draft = !isPublicEntry({ statut: typeof statut === 'string' ? statut : undefined });
     byId('editeur-page-publique').hidden = draft;
     byId('editeur-brouillon').hidden = !draft;
   };
@@ -45,10 +47,10 @@ export function setUpPreview(doc: Y.Doc, collection: CollectionName): void {
     article.className = 'apercu';
     const title = document.createElement('h1');
     // Typeset as the site's pages are.
-    title.textContent = typesetFrench(String(frontmatter.get('titre') ?? ''));
+    title.textContent = typesetFrench(String(readField(frontmatter, 'titre') ?? ''));
     const summary = document.createElement('p');
     summary.className = 'lead';
-    summary.textContent = typesetFrench(String(frontmatter.get('resume') ?? ''));
+    summary.textContent = typesetFrench(String(readField(frontmatter, 'resume') ?? ''));
     const body = document.createElement('div');
     body.className = 'entry__body';
     try {
@@ -92,7 +94,7 @@ export function showRefusals(provider: HocuspocusProvider): void {
       shownFor = message.commit;
       list.replaceChildren(...message.refused.map((problem) => Object.assign(document.createElement('li'), { textContent: `${problem.field === 'statut' ? 'Statut' : problem.field} : ${problem.message}` })));
       section.hidden = false;
-    } else if ((message.state === 'saved' || message.state === 'published') && message.commit !== shownFor) {
+    } else if ((message.state === 'saved' || message.state === 'published' || message.state === 'indexed') && message.commit !== shownFor) {
       section.hidden = true;
     }
   });

@@ -1,12 +1,14 @@
 /**
  * The commons as the site sees it: every public entry with its links in both directions, its
- * lineage, its review state and the facts derived from INSEE codes. Built once per build from the
- * content collections, then shared by every page (a page never scans the collections itself).
- * Brouillons are left out here, once, so no page, list, export or feed can show them.
+ * lineage, its review state and the facts derived from INSEE codes. Built once per build (once per
+ * content generation under the incremental publisher) from the content collections, then shared by
+ * every page (a page never scans the collections itself). Brouillons are left out here, once, so no
+ * page, list, export or feed can show them.
  */
+import { createHash } from 'node:crypto';
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { describeTerritory, type TerritoryFacts } from '../../../core/communes.ts';
-import { mdxCollections, type MdxCollectionName } from '../../../schemas/common.ts';
+import { mdxCollections, type CollectionName, type MdxCollectionName } from '../../../schemas/common.ts';
 import type { AxeCode } from '../../../schemas/vocabularies.ts';
 import type { Fiche } from '../../../schemas/fiches.ts';
 import type { Guide } from '../../../schemas/guides.ts';
@@ -18,8 +20,9 @@ import type { Autodiagnostic } from '../../../schemas/autodiagnostic.ts';
 import { listDataLinks } from '../../../schemas/links.ts';
 import { indexObjectifs, type ObjectifInfo } from '../../../core/content-tree.ts';
 import { isPublicEntry, reviewStateOf, type ReviewState } from '../../../core/editorial-status.ts';
-import { getContentHistory } from '../../../core/git-history.ts';
-import { contentDir } from './paths.ts';
+import { getHistory } from './history.ts';
+import { incrementalHooks, perGeneration } from './incremental-hooks.ts';
+import { trackCommons } from './read-tracking.ts';
 
 interface DataByCollection {
   fiches: Fiche;
@@ -89,16 +92,31 @@ export interface Commons {
 // One collator for every sort: `localeCompare(…, 'fr')` builds one per comparison.
 const frenchOrder = new Intl.Collator('fr');
 
-let cached: Promise<Commons> | undefined;
+const commonsOfGeneration = perGeneration((): { commons?: Promise<Commons> } => ({}));
 
-/** The commons of this build, loaded once. */
+/** The commons of this build (of this content generation), loaded once. */
 export function getCommons(): Promise<Commons> {
-  cached ??= loadCommons();
-  return cached;
+  const slot = commonsOfGeneration();
+  // Shared by every page: what loading reads is not charged to the page that happens to start it.
+  slot.commons ??= incrementalHooks()?.untracked(loadCommons) ?? loadCommons();
+  return slot.commons;
+}
+
+/**
+ * The entries of a collection. Every page reads content through here (or `getCommons()`): under
+ * the incremental publisher, the publisher holds the collections and replaces what a commit changed.
+ */
+export async function readCollection(name: CollectionName): Promise<CollectionEntry<CollectionName>[]> {
+  const hooks = incrementalHooks();
+  const held = hooks?.collection(name);
+  if (held) return held as CollectionEntry<CollectionName>[];
+  const entries = await getCollection(name);
+  hooks?.adoptCollection(name, entries);
+  return entries;
 }
 
 async function loadCommons(): Promise<Commons> {
-  const referentielFiles = await getCollection('referentiel');
+  const referentielFiles = await readCollection('referentiel');
   const referentiel = referentielFiles.map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
   const objectifs = indexObjectifs(referentiel);
   const dataFiles = new Map<string, DataFile>();
@@ -106,23 +124,24 @@ async function loadCommons(): Promise<Commons> {
     const axe = file.data as Referentiel;
     dataFiles.set(`referentiel/${file.id}.yaml`, { title: `Référentiel : ${axe.titre}`, url: `/referentiel/#${axe.code}` });
   }
-  for (const file of await getCollection('autodiagnostic')) {
+  for (const file of await readCollection('autodiagnostic')) {
     const grid = file.data as Autodiagnostic;
     dataFiles.set(`autodiagnostic/${file.id}.yaml`, { title: `Auto-diagnostic : ${grid.titre}`, url: `/autodiagnostic/#axe-${grid.axe}` });
   }
 
-  const history = await getContentHistory(contentDir);
+  const history = await getHistory();
   const hiddenFiles = new Set<string>();
   const byCollection = {} as Commons['byCollection'];
   const entries: Entry[] = [];
   for (const collection of mdxCollections) {
     const list: Entry[] = [];
-    for (const source of await getCollection(collection)) {
+    for (const source of await readCollection(collection)) {
       if (isPublicEntry(source.data as DataByCollection[typeof collection])) list.push(toEntry(collection, source as CollectionEntry<typeof collection>));
       else hiddenFiles.add(`${collection}/${source.id}.mdx`);
     }
     for (const entry of list) entry.review = reviewStateOf(entry.data.statut, history.byFile.get(entry.file)?.changes ?? []);
-    list.sort((a, b) => frenchOrder.compare(a.data.titre, b.data.titre));
+    // The slug breaks ties: the order Astro loads files in is not the same from one build to the next.
+    list.sort((a, b) => frenchOrder.compare(a.data.titre, b.data.titre) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
     (byCollection as Record<string, Entry[]>)[collection] = list;
     entries.push(...list);
   }
@@ -175,7 +194,39 @@ async function loadCommons(): Promise<Commons> {
     if (source && !source.startsWith('http')) adaptations.set(source, [...(adaptations.get(source) ?? []), entry]);
   }
 
-  return { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations, hiddenFiles, dataFiles };
+  const commons: Commons = { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations, hiddenFiles, dataFiles };
+  const hooks = incrementalHooks();
+  if (!hooks?.tracking) return commons;
+  hooks.describeContent(fingerprintContent(commons));
+  return trackCommons(commons);
+}
+
+// The data of an unchanged file is the same object from one generation to the next: hash it once.
+const dataHashes = new WeakMap<object, string>();
+const hash = (value: unknown) => createHash('sha1').update(JSON.stringify(value) ?? '').digest('base64');
+
+/**
+ * What pages can read of each entry and collection, as fingerprints (read-tracking.ts): an
+ * entry's data with what the site derives from it, review state included (`e:`), its file as
+ * written, body included (`b:`, what `entry.source` gives), the links leaving it (`o:`), arriving
+ * at it (`i:`), its adaptations (`a:`); a collection's members in order (`c:`).
+ */
+function fingerprintContent(commons: Commons): Map<string, string> {
+  const fingerprints = new Map<string, string>();
+  for (const entry of commons.entries) {
+    let data = dataHashes.get(entry.source);
+    if (data === undefined) dataHashes.set(entry.source, (data = hash(entry.data)));
+    const { ref } = entry;
+    // The review state is read with the entry: a change by someone who is not a reviewer alters it.
+    const review = [entry.review.state, entry.review.lastReview?.commit ?? null, entry.review.changesSince.length];
+    fingerprints.set(`e:${ref}`, hash([data, entry.axes, entry.territory ?? null, review]));
+    fingerprints.set(`b:${ref}`, entry.source.digest === undefined ? hash(entry.source.body) : String(entry.source.digest));
+    fingerprints.set(`o:${ref}`, hash(commons.outgoing.get(ref) ?? []));
+    fingerprints.set(`i:${ref}`, hash(commons.incoming.get(ref) ?? []));
+    fingerprints.set(`a:${ref}`, hash((commons.adaptations.get(ref) ?? []).map((e) => e.ref)));
+  }
+  for (const collection of mdxCollections) fingerprints.set(`c:${collection}`, hash(commons.byCollection[collection].map((e) => e.ref)));
+  return fingerprints;
 }
 
 function toEntry<C extends MdxCollectionName>(collection: C, source: CollectionEntry<C>): Entry<C> {

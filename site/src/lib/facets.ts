@@ -7,7 +7,6 @@ import type { Fiche } from '../../../schemas/fiches.ts';
 import type { Guide } from '../../../schemas/guides.ts';
 import type { Retour } from '../../../schemas/retours.ts';
 import type { Structure } from '../../../schemas/structures.ts';
-import type { Territoire } from '../../../schemas/territoires.ts';
 import { getDepartement } from '../../../core/communes.ts';
 import type { Entry } from './commons.ts';
 import { collectionLabel, kindLabel, labelOf, valuesOf } from './labels.ts';

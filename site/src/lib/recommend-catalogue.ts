@@ -57,3 +57,4 @@ export function buildCommuneChunks(): Map<string, Record<string, [string, number
   }
   return chunks;
 }
+

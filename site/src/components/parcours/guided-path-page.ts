@@ -5,6 +5,18 @@
 import { sizeFromPopulation } from '../../../../schemas/vocabularies.ts';
 import { unpackCatalogue, type PackedCatalogue } from '../../lib/catalogue-codec.ts';
 import { communeChunkKey, hasAnswers, readAnswers, recommend, type Answers } from '../../lib/recommend.ts';
+import {
+  COMMUNE_NAMES_PATH,
+  codeIn,
+  communeNameKey,
+  prefixesFor,
+  prefixFileName,
+  searchCommunes,
+  suggestionValue,
+  type CommuneByName,
+  type CommuneNameEntry,
+  type CommuneNameManifest,
+} from '../../lib/commune-names.ts';
 import { renderRoadmap } from './roadmap-html.ts';
 
 const form = document.querySelector<HTMLFormElement>('#parcours-form')!;
@@ -13,6 +25,7 @@ const content = document.querySelector<HTMLElement>('#feuille-de-route-contenu')
 const notice = document.querySelector<HTMLElement>('#parcours-notice')!;
 const communeInput = form.querySelector<HTMLInputElement>('#parcours-commune')!;
 const communeFound = form.querySelector<HTMLElement>('#parcours-commune-trouvee')!;
+const communeSuggestions = form.querySelector<HTMLDataListElement>('#parcours-commune-suggestions')!;
 
 interface CommuneFacts {
   code: string;
@@ -27,6 +40,49 @@ async function lookUpCommune(code: string): Promise<CommuneFacts | undefined> {
   const communes = (await response.json()) as Record<string, [string, number | null]>;
   const found = communes[code];
   return found ? { code, nom: found[0], population: found[1] } : undefined;
+}
+
+let manifest: Promise<CommuneNameManifest> | undefined;
+const nameFiles = new Map<string, Promise<CommuneNameEntry[]>>();
+
+/** Looks a commune name up in the name files written at build (a few kilobytes per prefix). */
+async function searchByName(typed: string) {
+  manifest ??= fetch(`${COMMUNE_NAMES_PATH}.json`).then((r) => (r.ok ? (r.json() as Promise<CommuneNameManifest>) : Promise.reject(new Error(`liste des communes indisponible (${r.status})`))));
+  const { prefixes, departements } = await manifest;
+  const wanted = prefixesFor(communeNameKey(typed), prefixes);
+  if (wanted.length === 0) return undefined;
+  const entries = (
+    await Promise.all(
+      wanted.map((prefix) => {
+        if (!nameFiles.has(prefix)) nameFiles.set(prefix, fetch(`${COMMUNE_NAMES_PATH}/${prefixFileName(prefix)}.json`).then((r) => (r.ok ? (r.json() as Promise<CommuneNameEntry[]>) : [])));
+        return nameFiles.get(prefix)!;
+      }),
+    )
+  ).flat();
+  return searchCommunes(typed, entries, departements);
+}
+
+const homonyms = (communes: CommuneByName[]) => communes.map((c) => `${c.nom} (${c.departement}, ${c.code})`).join(', ');
+
+/**
+ * Finds the commune a reader typed (a code, a suggestion « Nom (code) », or a bare name); a name
+ * shared by several communes, or one that matches none, is explained rather than guessed.
+ */
+async function resolveCommune(typed: string): Promise<{ code?: string; message?: string }> {
+  const code = codeIn(typed);
+  if (code) return { code };
+  const found = await searchByName(typed);
+  if (!found) {
+    return {
+      message: communeNameKey(typed).length < 2
+        ? 'Tapez au moins deux lettres du nom de votre commune, ou son code INSEE.'
+        : `Beaucoup de communes commencent par « ${typed} » : tapez la suite du nom, ou son code INSEE.`,
+    };
+  }
+  if (found.exact.length === 1) return { code: found.exact[0]!.code };
+  if (found.exact.length > 1) return { message: `Plusieurs communes s’appellent ${found.exact[0]!.nom} : ${homonyms(found.exact)}. Choisissez la vôtre dans les suggestions ou tapez son code INSEE.` };
+  const close = found.starting.length ? found.starting.slice(0, 3) : found.close;
+  return { message: `Aucune commune actuelle ne s’appelle « ${typed} »${close.length ? ` ; vouliez-vous dire ${homonyms(close)} ?` : '. Vérifiez l’orthographe ou tapez son code INSEE.'}` };
 }
 
 function describeCommune(commune: CommuneFacts): string {
@@ -51,6 +107,11 @@ async function showRoadmap(params: URLSearchParams): Promise<void> {
   const answers: Answers = readAnswers(params);
   let communeLabel: string | undefined;
   const messages: string[] = [];
+  if (answers.communeName) {
+    const resolved = await resolveCommune(answers.communeName).catch(() => ({ message: 'La liste des communes n’a pas pu être chargée.' }) as { code?: string; message?: string });
+    if (resolved.code) answers.commune = resolved.code;
+    else messages.push(`${resolved.message} ${answers.taille ? 'La taille choisie dans la liste est utilisée.' : 'Aucune taille de territoire n’est prise en compte.'}`);
+  }
   if (answers.commune) {
     const commune = await lookUpCommune(answers.commune).catch(() => undefined);
     if (commune?.population != null) {
@@ -73,14 +134,36 @@ async function showRoadmap(params: URLSearchParams): Promise<void> {
   document.querySelector<HTMLElement>('#feuille-de-route-titre')!.focus();
 }
 
-// Tell the reader what the code stands for as soon as it is typed.
+// Suggest communes from the official list as the name is typed (a native <datalist>).
+let suggestionTimer: ReturnType<typeof setTimeout> | undefined;
+communeInput.addEventListener('input', () => {
+  clearTimeout(suggestionTimer);
+  const typed = communeInput.value;
+  if (codeIn(typed) || !/\p{L}/u.test(typed)) return;
+  suggestionTimer = setTimeout(async () => {
+    const found = await searchByName(typed).catch(() => undefined);
+    if (communeInput.value !== typed) return;
+    const communes = found ? [...found.exact, ...found.starting.filter((c) => !found.exact.includes(c)), ...found.close].slice(0, 8) : [];
+    communeSuggestions.replaceChildren(
+      ...communes.map((c) => Object.assign(document.createElement('option'), { value: suggestionValue(c), label: `${c.departement}${c.population === null ? '' : `, ${new Intl.NumberFormat('fr-FR').format(c.population)} hab.`}` })),
+    );
+  }, 120);
+});
+
+// Tell the reader which commune they chose as soon as it is typed or picked.
 communeInput.addEventListener('change', async () => {
-  const code = communeInput.value.trim().toUpperCase();
+  const typed = communeInput.value.trim();
   communeFound.textContent = '';
-  if (!/^(\d{5}|2[AB]\d{3})$/.test(code)) return;
-  const commune = await lookUpCommune(code).catch(() => undefined);
+  if (!typed) return;
+  const resolved = await resolveCommune(typed).catch(() => ({ message: 'La liste des communes n’a pas pu être chargée.' }) as { code?: string; message?: string });
+  if (communeInput.value.trim() !== typed) return;
+  if (!resolved.code) {
+    communeFound.textContent = resolved.message ?? '';
+    return;
+  }
+  const commune = await lookUpCommune(resolved.code).catch(() => undefined);
   if (!commune) {
-    communeFound.textContent = `Aucune commune actuelle n’a le code ${code}.`;
+    communeFound.textContent = `Aucune commune actuelle n’a le code ${resolved.code}.`;
     return;
   }
   communeFound.textContent = `${describeCommune(commune)}.`;
