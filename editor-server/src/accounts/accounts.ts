@@ -145,12 +145,15 @@ export class Accounts {
     return row && toUser(row);
   }
 
-  /** Returns the account if the password matches and the account is active (always spends the KDF's time). */
+  /**
+   * Returns the account if the password matches (always spends the KDF's time); a disabled account
+   * is returned too, marked `disabled`, so that its holder is told why it opens nothing.
+   */
   async checkPassword(email: string, password: string): Promise<User | undefined> {
     const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
     // Hash against a dummy when the account is unknown, so timing does not reveal which emails exist.
     const ok = await verifyPassword(password, row?.password_hash ?? dummyHash);
-    return ok && row?.password_hash && !row.disabled_at ? toUser(row) : undefined;
+    return ok && row?.password_hash ? toUser(row) : undefined;
   }
 
   /** Every account, with what an administrator needs to manage it. */
