@@ -57,7 +57,8 @@ describeInChromium('reuse bundles', () => {
     }
     // The authors are the people of the history, co-authors included, then the credited structures.
     const garden = attribution.split('\n').find((l) => l.startsWith('- `contenu/fiches/jardin-partage.mdx`'))!;
-    expect(garden).toContain('par Alice Martin, Bruno Petit, Chloé Durand');
+    // No structure credited on this fiche, and a person created it: three people, joined the French way.
+    expect(garden).toContain('par Alice Martin, Bruno Petit et Chloé Durand ; source :');
     const mountain = attribution.split('\n').find((l) => l.startsWith('- `contenu/fiches/jardin-partage-montagne.mdx`'))!;
     expect(mountain).toContain('modifications : adaptation de « Créer un jardin partagé » (http://127.0.0.1:4321/fiches/jardin-partage/) : Calendrier adapté');
     // A brouillon is never in a bundle.
@@ -112,7 +113,7 @@ describeInChromium('reuse bundles', () => {
     await download.saveAs(zip);
     const { dir, files } = await unpack(zip, 'entree');
     expect(files.filter((f) => f.startsWith('contenu/'))).toEqual(['contenu/fiches/jardin-partage.mdx']);
-    expect(await readFile(join(dir, 'ATTRIBUTION.md'), 'utf8')).toContain('- `contenu/fiches/jardin-partage.mdx` — « Créer un jardin partagé », par Alice Martin, Bruno Petit, Chloé Durand');
+    expect(await readFile(join(dir, 'ATTRIBUTION.md'), 'utf8')).toContain('- `contenu/fiches/jardin-partage.mdx` — « Créer un jardin partagé », par Alice Martin, Bruno Petit et Chloé Durand ; source :');
     expect(files).toContain('LICENSES/CC-BY-SA-4.0.txt');
     await expect.poll(() => page.locator('[data-bundle-status]').innerText(), { timeout: 30_000 }).toContain('Dossier prêt');
 
