@@ -61,7 +61,7 @@ describeInChromium('an invited contributor in the editor', () => {
 
   it('writes a new fiche as a brouillon, with a preview rendered as the site renders it', async () => {
     await claire.goto(`${t.httpUrl}/editer/?nouveau=fiches`);
-    await claire.getByLabel('Titre').fill('Fabriquer des nichoirs avec l’école');
+    await claire.getByLabel('Titre', { exact: true }).fill('Fabriquer des nichoirs avec l’école');
     await claire.getByRole('button', { name: 'Créer et ouvrir l’éditeur' }).click();
     await claire.locator('.editeur-prose[contenteditable="true"]').waitFor({ timeout: 30_000 });
     await expect(claire.getByText('Brouillon : pas encore publié').isVisible()).resolves.toBe(true);
