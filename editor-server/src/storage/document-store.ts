@@ -98,6 +98,12 @@ export class DocumentStore {
     this.db.prepare('UPDATE documents SET base_text = ?, base_state = ? WHERE name = ?').run(text, state, document);
   }
 
+  /** The Git text a document was last in sync with (null: no file yet; undefined: never loaded). */
+  baseTextOf(document: string): string | null | undefined {
+    const row = this.db.prepare('SELECT base_text FROM documents WHERE name = ?').get(document) as { base_text: string | null } | undefined;
+    return row ? row.base_text : undefined;
+  }
+
   /** Whether a snapshot exists (the document was loaded once from Git already). */
   hasSnapshot(document: string): boolean {
     return !!this.db.prepare('SELECT 1 FROM documents WHERE name = ?').get(document);
