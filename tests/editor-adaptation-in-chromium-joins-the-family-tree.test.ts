@@ -52,11 +52,14 @@ describeInChromium('an adaptation made from an entry page', () => {
     const file = `fiches/${SLUG}.mdx`;
     const show = () => run('git', ['-C', t.server.paths.repoDir, 'show', `HEAD:${file}`]).then((r) => r.stdout, () => '');
     await waitFor(async () => (await show()).includes('derive_de'), 60_000, 'commit de l’adaptation');
-    const data = parseYaml(/^---\n([\s\S]*?)\n---/.exec(await show())![1]!) as Record<string, unknown>;
+    const frontmatterOf = (text: string) => parseYaml(/^---\n([\s\S]*?)\n---/.exec(text)![1]!) as Record<string, unknown>;
+    const data = frontmatterOf(await show());
+    // The source's credited structures are carried over, whatever the seed credits today.
+    const source = frontmatterOf((await run('git', ['-C', t.server.paths.repoDir, 'show', 'HEAD:fiches/jardin-partage.mdx'])).stdout);
     expect(data).toMatchObject({
       titre: 'Créer un jardin partagé en montagne',
       statut: 'brouillon',
-      credits: ['la-traverse'],
+      credits: source.credits,
       derive_de: { source: 'fiches/jardin-partage', changements: 'Calendrier adapté à une saison courte, serres froides et semis tardifs.', territoire: 'Vallée de la Clarée (Hautes-Alpes)' },
     });
 
