@@ -66,7 +66,10 @@ describeInChromium('an adaptation made from an entry page', () => {
     // Proposed, it becomes public: the next publication puts it in the tree.
     await page.getByLabel('Statut', { exact: true }).selectOption('propose');
     await waitFor(async () => /^statut: propose$/m.test(await show()), 60_000, 'commit du statut');
-    await expect.poll(() => page.locator('#editeur-etat').innerText(), { timeout: 400_000, interval: 2_000 }).toMatch(/^(publié|indexé pour la recherche)$/);
+    // The status line may still show the previous publication: wait for the source's page itself.
+    await expect
+      .poll(async () => (await (await fetch(`${t.httpUrl}/fiches/jardin-partage/`)).text()).includes('Créer un jardin partagé en montagne'), { timeout: 400_000, interval: 2_000 })
+      .toBe(true);
 
     await page.goto(`${t.httpUrl}/fiches/jardin-partage/`);
     const tree = page.locator('.famille__arbre');
