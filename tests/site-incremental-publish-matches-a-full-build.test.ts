@@ -114,11 +114,16 @@ describe('publishing commit after commit', () => {
     const path = join(contentDir, 'fiches/jardin-partage.mdx');
     await writeFile(path, (await readFile(path, 'utf8')).replace(/^titre: .*$/m, 'titre: "Cultiver un jardin partagé"'));
     commitAs('Renommer le jardin partagé');
+    const bundle = () => readFile(join(siteDir(), 'telecharger/terreau-fiches.zip'));
+    const bundleBefore = await bundle();
     await publishAndCompare('titre', async (page) => {
       expect(await page('fiches/jardin-partage/index.html')).toContain('Cultiver un jardin partagé');
       expect(await page('fiches/ateliers-savoir-faire/index.html')).toContain('Cultiver un jardin partagé');
       expect(await page('fiches/four-a-pain-communal/index.html')).toContain('Cultiver un jardin partagé');
+      // The reuse bundles wait for the second step: « publié » does not wait for them.
+      expect((await bundle()).equals(bundleBefore)).toBe(true);
     });
+    expect((await bundle()).equals(bundleBefore)).toBe(false);
   }, 900_000);
 
   it('changes facets: the facet lists it leaves and joins', async () => {

@@ -35,7 +35,7 @@ import { mdxCollections, type CollectionName } from '../../schemas/common.ts';
 import { appendHistory, readContentHistory, type ContentHistory } from '../../core/git-history.ts';
 import { ProblemError, type Problem } from '../../core/problem.ts';
 import { loadEntry } from '../../site/src/lib/entry-loader.ts';
-import { registerIncrementalHooks, type IncrementalHooks } from '../../site/src/lib/incremental-hooks.ts';
+import { registerIncrementalHooks, SECOND_STEP, type IncrementalHooks } from '../../site/src/lib/incremental-hooks.ts';
 import { registerPageIndexer } from '../../site/src/lib/page-indexer.ts';
 import { buildSite } from '../build-site.ts';
 import { normalizePathname, type ListedPath, type SitePath, type SiteRenderer } from './astro-renderer.ts';
@@ -82,8 +82,8 @@ class PublisherHooks implements IncrementalHooks {
   readonly reads = new Map<string, Set<string>>();
   fingerprints = new Map<string, string>();
   currentHistory: Promise<ContentHistory> | undefined;
-  /** Shared computations: how to make each, and its value and hash for the current generation. */
-  readonly memos = new Map<string, { compute: () => unknown; generation: number; value: unknown; hash?: Promise<string> }>();
+  /** Shared computations: how to make each, and its value for the current generation (hashed when compared). */
+  readonly memos = new Map<string, Memo>();
   private readonly page = new AsyncLocalStorage<Set<string>>();
 
   collection(name: string): unknown[] | undefined {
@@ -112,8 +112,7 @@ class PublisherHooks implements IncrementalHooks {
     this.track(`m:${key}`);
     let memo = this.memos.get(key);
     if (memo?.generation !== this.generation) {
-      const value = this.untracked(compute);
-      memo = { compute, generation: this.generation, value, hash: Promise.resolve(value).then(hashOf) };
+      memo = new Memo(compute, this.generation, this.untracked(compute));
       this.memos.set(key, memo);
     }
     return memo.value as T;
@@ -131,8 +130,27 @@ class PublisherHooks implements IncrementalHooks {
   }
 }
 
-function hashOf(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value) ?? '').digest('base64');
+/**
+ * A shared computation's value for one generation. Its hash is made only when a page that reads it
+ * is not rendered again anyway: hashing the largest ones (every entry's text) costs seconds.
+ */
+class Memo {
+  private hashed: Promise<string> | undefined;
+
+  readonly compute: () => unknown;
+  readonly generation: number;
+  readonly value: unknown;
+
+  constructor(compute: () => unknown, generation: number, value: unknown) {
+    this.compute = compute;
+    this.generation = generation;
+    this.value = value;
+  }
+
+  hash(): Promise<string> {
+    this.hashed ??= Promise.resolve(this.value).then((value) => createHash('sha1').update(JSON.stringify(value) ?? '').digest('base64'));
+    return this.hashed;
+  }
 }
 
 // Read in-process: a `git` process costs tens of milliseconds to start, hundreds on a busy machine.
@@ -232,7 +250,7 @@ export class IncrementalSite {
       this.broken = `publication incrémentale interrompue : ${error instanceof Error ? error.message : String(error)}`;
       throw error;
     }
-    const previous = { fingerprints: hooks.fingerprints, paths: this.paths, memos: new Map([...hooks.memos].map(([key, memo]) => [key, memo.hash])) };
+    const previous = { fingerprints: hooks.fingerprints, paths: this.paths, memos: new Map(hooks.memos) };
 
     const indexedBefore = this.indexedOrder();
     const listed = await this.renderer.listPaths();
@@ -246,13 +264,19 @@ export class IncrementalSite {
     for (const key of previous.fingerprints.keys()) if (!hooks.fingerprints.has(key)) changed.add(key);
     if (touchedFiles.size) changed.add('h:*');
     for (const file of touchedFiles) changed.add(`h:${file}`);
-    const changedMemos = new Set<string>();
-    for (const [key, hash] of previous.memos) {
-      const memo = hooks.memos.get(key)!;
-      hooks.memo(key, memo.compute);
-      if ((await hooks.memos.get(key)!.hash) !== (await hash)) changedMemos.add(`m:${key}`);
-    }
-    lap('empreintes');
+    // A shared computation is compared only for the pages nothing else selects.
+    const memoChanged = new Map<string, Promise<boolean>>();
+    const hasChanged = (read: string) => {
+      const key = read.slice('m:'.length);
+      let answer = memoChanged.get(key);
+      if (!answer) {
+        const before = previous.memos.get(key)!;
+        hooks.memo(key, before.compute);
+        answer = Promise.all([before.hash(), hooks.memos.get(key)!.hash()]).then(([a, b]) => a !== b);
+        memoChanged.set(key, answer);
+      }
+      return answer;
+    };
 
     const urgent = new Set<string>();
     const reasons = new Map<string, number>();
@@ -263,19 +287,22 @@ export class IncrementalSite {
     }
     for (const [key, reads] of hooks.reads) {
       if (!this.paths.has(key) || urgent.has(key)) continue;
-      let affected: string | undefined;
-      let later: string | undefined;
+      const affected = [...reads].find((read) => changed.has(read));
+      if (affected) {
+        // A page that says it can wait (a large download) is rendered in the second step.
+        if (reads.has(SECOND_STEP)) this.deferred.add(key), because(`${affected} (plus tard)`);
+        else urgent.add(key), because(affected);
+        continue;
+      }
       for (const read of reads) {
-        if (changed.has(read)) {
-          affected = read;
+        if (read.startsWith('m:') && previous.memos.has(read.slice(2)) && (await hasChanged(read))) {
+          this.deferred.add(key), because(`${read} (plus tard)`);
           break;
         }
-        if (changedMemos.has(read)) later = read;
       }
-      if (affected) urgent.add(key), because(affected);
-      else if (later) this.deferred.add(key), because(`${later} (plus tard)`);
     }
     for (const key of urgent) this.deferred.delete(key);
+    lap('sélection');
 
     const removed: string[] = [];
     for (const [key, path] of previous.paths) {
@@ -287,7 +314,7 @@ export class IncrementalSite {
       this.deferred.delete(key);
       if (this.searchable.delete(key)) this.indexPending = true;
     }
-    lap('sélection');
+    lap('suppressions');
     const { written, slowest } = await this.renderPages(dir, urgent);
     lap('rendu');
     this.commit = head;

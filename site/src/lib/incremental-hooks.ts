@@ -67,6 +67,18 @@ export function trackRead(key: string): void {
   if (hooks?.tracking) hooks.track(key);
 }
 
+/** The read that marks a page as not worth waiting for: the publisher renders it in its second step. */
+export const SECOND_STEP = 'plus-tard';
+
+/**
+ * Says that the page being rendered can wait for the publisher's second step (the one that ends
+ * with « indexé pour la recherche »): a large download that a reader of the new text does not need
+ * at once. A full build renders it as any page.
+ */
+export function renderInSecondStep(): void {
+  trackRead(SECOND_STEP);
+}
+
 const plainMemos = new Map<string, unknown>();
 
 /**

@@ -1,21 +1,25 @@
 /**
  * The reuse bundles built with the site: the whole commons (`terreau-commun.zip`: every public
  * entry and the data files) and one per collection (`terreau-fiches.zip`…). Dated by the last
- * change of the commons, so an unchanged commons gives the same bytes at every build.
+ * change of the commons, so an unchanged commons gives the same bytes at every build. Every commit
+ * changes them and they are the slowest files to make: the publisher makes them in its second step.
  */
 import type { APIRoute } from 'astro';
 import licenceText from '../../../../LICENSES/CC-BY-SA-4.0.txt?raw';
 import { mdxCollections } from '../../../../schemas/common.ts';
 import { getBundleEntries } from '../../lib/bundle-entries.ts';
 import { getHistory } from '../../lib/history.ts';
+import { renderInSecondStep } from '../../lib/incremental-hooks.ts';
 import { collectionLabel } from '../../lib/labels.ts';
-import { bundleFiles, zipBundle } from '../../lib/reuse-bundle.ts';
+import { bundleFiles } from '../../lib/reuse-bundle.ts';
+import { zipArchive } from '../../lib/zip-archive.ts';
 
 export function getStaticPaths() {
   return [{ params: { bundle: 'terreau-commun' } }, ...mdxCollections.map((collection) => ({ params: { bundle: `terreau-${collection}` } }))];
 }
 
 export const GET: APIRoute = async ({ params, site }) => {
+  renderInSecondStep();
   const { entries, data } = await getBundleEntries(site!);
   const collection = params.bundle!.replace(/^terreau-/, '');
   const whole = collection === 'commun';
@@ -29,5 +33,5 @@ export const GET: APIRoute = async ({ params, site }) => {
     licenceText,
     generatedAt,
   });
-  return new Response(zipBundle(files, generatedAt), { headers: { 'Content-Type': 'application/zip' } });
+  return new Response(zipArchive(files, generatedAt), { headers: { 'Content-Type': 'application/zip' } });
 };
