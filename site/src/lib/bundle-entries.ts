@@ -27,6 +27,13 @@ export function getBundleEntries(site: URL): Promise<{ entries: BundleEntry[]; d
   return memoize('bundleEntries', () => loadBundleEntries(site));
 }
 
+/** One public entry as a bundle entry (its static file): reads only what that entry shows. */
+export async function getBundleEntry(ref: string, site: URL): Promise<BundleEntry | undefined> {
+  const [commons, history] = await Promise.all([getCommons(), getHistory()]);
+  const entry = commons.byRef.get(ref);
+  return entry && bundleEntryOf(entry, commons, history.byFile.get(entry.file), site);
+}
+
 async function loadBundleEntries(site: URL): Promise<{ entries: BundleEntry[]; data: BundleEntry[] }> {
   const [commons, history] = await Promise.all([getCommons(), getHistory()]);
   const publicEntries = mdxCollections.flatMap((collection) => (commons.byCollection[collection] as Entry[]).filter((e) => isPublicEntry(e.data)));
