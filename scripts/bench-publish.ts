@@ -133,9 +133,10 @@ async function timeEdit(url: string, token: string, name: string, kind: EditTimi
 }
 
 /** Builds the tree with `npm run build`'s script; seconds. */
-function fullBuild(contentDir: string, outDir: string, cacheDir: string): number {
+function fullBuild(contentDir: string, outDir: string, cacheDir: string, siteUrl: string): number {
   const started = performance.now();
-  execFileSync(node, ['scripts/build-site.ts'], { cwd: repoRoot, env: { ...process.env, CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir }, stdio: 'ignore' });
+  // The server's address, as its site worker had it: absolute links must match to compare the sites.
+  execFileSync(node, ['scripts/build-site.ts'], { cwd: repoRoot, env: { ...process.env, CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, SITE_URL: siteUrl }, stdio: 'ignore' });
   return (performance.now() - started) / 1000;
 }
 
@@ -190,9 +191,9 @@ export async function run(args: string[]): Promise<void> {
     const out = join(workDir, `full-${size}`);
     const cache = join(workDir, `cache-${size}`);
     await rm(cache, { recursive: true, force: true });
-    const cold = fullBuild(join(dataDir, 'commons'), out, cache);
+    const cold = fullBuild(join(dataDir, 'commons'), out, cache, `${server.url}/`);
     const differences = await compareSites(served, out);
-    const warm = fullBuild(join(dataDir, 'commons'), `${out}-2`, cache);
+    const warm = fullBuild(join(dataDir, 'commons'), `${out}-2`, cache, `${server.url}/`);
     console.log(`  complète ${seconds(cold)}, avec cache ${seconds(warm)} ; site servi ${differences.length ? `différent (${differences.length} fichiers)` : 'identique'}`);
     await rm(`${out}-2`, { recursive: true, force: true });
 
@@ -231,7 +232,7 @@ export async function run(args: string[]): Promise<void> {
     '',
     '## Détail',
     '',
-    'Étapes rapportées par le serveur pour chaque modification (millisecondes) : `copie` = préparation de la nouvelle version (liens physiques vers la précédente, ou version de réserve mise à jour), `git` = fichiers changés, `validation` = fichiers changés et liens de tout l’arbre, `historique` = nouveaux commits, `chemins` = getStaticPaths de toutes les routes, `empreintes` = calculs partagés comparés, `sélection` = pages touchées, `rendu` = pages rendues et écrites, `pagefind` = index refait depuis le cache des pages.',
+    'Étapes rapportées par le serveur pour chaque modification (millisecondes) : `copie` = préparation de la nouvelle version (liens physiques vers la précédente, ou version de réserve mise à jour), `git` = nouveaux commits et fichiers changés, `validation` = fichiers changés et liens de tout l’arbre, `contenu` = entrées changées rechargées, `chemins` = getStaticPaths de toutes les routes, `sélection` = pages touchées (les calculs partagés ne sont comparés que pour les pages que rien d’autre ne désigne), `suppressions` = pages disparues retirées, `rendu` = pages rendues et écrites (les téléchargements ZIP le sont à la seconde étape), `pagefind` = index refait depuis le cache des pages.',
     '',
     ...details,
     '',
