@@ -219,11 +219,12 @@ function fingerprintContent(commons: Commons): Map<string, string> {
     const { ref } = entry;
     // The review state is read with the entry: a change by someone who is not a reviewer alters it.
     const review = [entry.review.state, entry.review.lastReview?.commit ?? null, entry.review.changesSince.length];
-    fingerprints.set(`e:${ref}`, hash([data, entry.axes, entry.territory ?? null, review]));
+    // Small values are their own fingerprint: hashing 40,000 of them at 10,000 entries costs half a second.
+    fingerprints.set(`e:${ref}`, JSON.stringify([data, entry.axes, entry.territory ?? null, review]));
     fingerprints.set(`b:${ref}`, entry.source.digest === undefined ? hash(entry.source.body) : String(entry.source.digest));
-    fingerprints.set(`o:${ref}`, hash(commons.outgoing.get(ref) ?? []));
-    fingerprints.set(`i:${ref}`, hash(commons.incoming.get(ref) ?? []));
-    fingerprints.set(`a:${ref}`, hash((commons.adaptations.get(ref) ?? []).map((e) => e.ref)));
+    fingerprints.set(`o:${ref}`, JSON.stringify(commons.outgoing.get(ref) ?? []));
+    fingerprints.set(`i:${ref}`, JSON.stringify(commons.incoming.get(ref) ?? []));
+    fingerprints.set(`a:${ref}`, JSON.stringify((commons.adaptations.get(ref) ?? []).map((e) => e.ref)));
   }
   for (const collection of mdxCollections) fingerprints.set(`c:${collection}`, hash(commons.byCollection[collection].map((e) => e.ref)));
   return fingerprints;

@@ -29,31 +29,55 @@ export interface ExportedEntry {
   territoire?: { population?: number; taille?: string; communes: { code: string; nom: string }[]; departements: { code: string; nom: string }[] };
 }
 
-/** Every MDX entry, with what the site derives from it (axes, contributors, territory facts). */
-export function exportEntries(commons: Commons, history: ContentHistory, site: URL): ExportedEntry[] {
-  return commons.entries.map((entry) => {
+/** One MDX entry, with what the site derives from it (axes, contributors, territory facts). */
+function exportEntry(entry: Entry, authors: Authors, site: URL): ExportedEntry {
+  return {
+    collection: entry.collection,
+    slug: entry.slug,
+    url: new URL(entry.url, site).href,
+    donnees: entry.data as unknown as Record<string, unknown>,
+    corps: entry.source.body ?? '',
+    axes: entry.axes,
+    contributeurs: authors.people.map((p) => p.name),
+    auteurs: authorNames(authors),
+    ...(entry.territory
+      ? {
+          territoire: {
+            ...(entry.territory.population !== undefined ? { population: entry.territory.population } : {}),
+            ...(entry.territory.taille ? { taille: entry.territory.taille } : {}),
+            communes: entry.territory.communes.map((c) => ({ code: c.code, nom: c.nom })),
+            departements: entry.territory.departements,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The text of one entry in an export, kept with its file as loaded (`entry.source`, the same object
+ * while the file is unchanged) and what the entry derives from elsewhere: the incremental
+ * publisher, which writes the exports after every commit, serializes again only the entries that
+ * changed (at 10,000 entries, `entrees.json` is 40 MB).
+ */
+const serializedByFile = new WeakMap<object, Map<string, { derived: string; text: string }>>();
+function serializedOnce(entry: Entry, format: string, derived: unknown, serialize: () => string): string {
+  const key = JSON.stringify(derived);
+  let byFormat = serializedByFile.get(entry.source);
+  if (!byFormat) serializedByFile.set(entry.source, (byFormat = new Map()));
+  const kept = byFormat.get(format);
+  if (kept?.derived === key) return kept.text;
+  const text = serialize();
+  byFormat.set(format, { derived: key, text });
+  return text;
+}
+
+/** Every MDX entry (`exportEntry`), as the JSON text `JSON.stringify` makes of the list. */
+export function entriesJson(commons: Commons, history: ContentHistory, site: URL): string {
+  const texts = commons.entries.map((entry) => {
     const authors = authorsOf(entry, history.byFile.get(entry.file), commons, site);
-    return {
-      collection: entry.collection,
-      slug: entry.slug,
-      url: new URL(entry.url, site).href,
-      donnees: entry.data as unknown as Record<string, unknown>,
-      corps: entry.source.body ?? '',
-      axes: entry.axes,
-      contributeurs: authors.people.map((p) => p.name),
-      auteurs: authorNames(authors),
-      ...(entry.territory
-        ? {
-            territoire: {
-              ...(entry.territory.population !== undefined ? { population: entry.territory.population } : {}),
-              ...(entry.territory.taille ? { taille: entry.territory.taille } : {}),
-              communes: entry.territory.communes.map((c) => ({ code: c.code, nom: c.nom })),
-              departements: entry.territory.departements,
-            },
-          }
-        : {}),
-    };
+    return serializedOnce(entry, 'json', [entry.url, entry.axes, entry.territory ?? null, authors], () => JSON.stringify(exportEntry(entry, authors, site)));
   });
+  return `[${texts.join(',')}]`;
 }
 
 /** A column of the CSV export: its Table Schema field and how to read it from an entry. */
@@ -116,7 +140,8 @@ export function entriesCsv(commons: Commons, history: ContentHistory, site: URL)
   const rows = [csvColumns.map((c) => c.name).join(',')];
   for (const entry of commons.entries) {
     const authors = authorsOf(entry, history.byFile.get(entry.file), commons, site);
-    rows.push(csvColumns.map((c) => csvCell(c.name === 'url' ? new URL(entry.url, site).href : c.value(entry, authors))).join(','));
+    const row = () => csvColumns.map((c) => csvCell(c.name === 'url' ? new URL(entry.url, site).href : c.value(entry, authors))).join(',');
+    rows.push(serializedOnce(entry, 'csv', [entry.url, entry.axes, entry.territory ?? null, authors], row));
   }
   return `${rows.join('\r\n')}\r\n`;
 }
