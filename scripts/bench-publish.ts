@@ -140,20 +140,21 @@ function fullBuild(contentDir: string, outDir: string, cacheDir: string, siteUrl
   return (performance.now() - started) / 1000;
 }
 
-/** Files that differ between two built sites (empty: identical). */
+/** Files that differ between two built sites (empty: identical); a few files open at a time (43,000 at 10,000 entries). */
 async function compareSites(a: string, b: string): Promise<string[]> {
   const list = async (dir: string) =>
-    new Map(
-      await Promise.all(
-        (await readdir(dir, { withFileTypes: true, recursive: true }))
-          .filter((e) => e.isFile())
-          .map(async (e) => [relative(dir, join(e.parentPath, e.name)), await readFile(join(e.parentPath, e.name))] as const),
-      ),
-    );
+    new Set((await readdir(dir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))));
   const [left, right] = await Promise.all([list(a), list(b)]);
-  const differences = [...left].filter(([path, bytes]) => !right.get(path)?.equals(bytes)).map(([path]) => path);
-  differences.push(...[...right.keys()].filter((path) => !left.has(path)));
-  return differences;
+  const differences = [...right].filter((path) => !left.has(path));
+  const queue = [...left];
+  const compareNext = async () => {
+    for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+      if (!right.has(path)) differences.push(path);
+      else if (!(await readFile(join(a, path))).equals(await readFile(join(b, path)))) differences.push(path);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, compareNext));
+  return differences.sort();
 }
 
 const seconds = (s: number) => `${s.toFixed(2)} s`;
