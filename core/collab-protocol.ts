@@ -9,12 +9,14 @@
  *   "saved"     — committed to the commons repository (« enregistré »);
  *   "published" — the public site was rebuilt with that commit (« publié »);
  *   "invalid"   — the content fails validation: not committed, kept in the journal; `problems` says why;
- *   "error"     — the server could not commit (retried at the next edit or departure).
+ *   "error"     — the server could not commit (retried at the next edit or departure);
+ *   "unavailable" — the server's database cannot be reached: edits are neither applied nor
+ *                 acknowledged; the editor keeps them and they go through once it is back.
  */
 import type { Problem } from './problem.ts';
 
 /** What a document's save status can be. */
-export type SaveState = 'modified' | 'saved' | 'published' | 'invalid' | 'error';
+export type SaveState = 'modified' | 'saved' | 'published' | 'invalid' | 'error' | 'unavailable';
 
 /** The stateless message an editor receives about its document's save status. */
 export interface StatusMessage {
@@ -35,4 +37,5 @@ export const saveStateLabels: Record<SaveState, string> = {
   published: 'publié',
   invalid: 'non enregistré : le contenu doit être corrigé',
   error: 'non enregistré : erreur du serveur, nouvel essai à la prochaine modification',
+  unavailable: 'serveur momentanément indisponible : vos modifications sont gardées ici et seront envoyées dès son retour',
 };

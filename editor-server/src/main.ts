@@ -9,12 +9,14 @@ import { createEditorServer } from './server.ts';
 async function main(): Promise<void> {
   const config = resolveConfig(configFromEnvironment(process.env));
   const server = await createEditorServer(config);
-  if (config.siteBuild && !server.publisher.hasSite()) {
+  // Several servers: the Git writer builds; the others serve what it published (cluster/site-mirror.ts).
+  if (config.siteBuild && !config.cluster && !server.publisher.hasSite()) {
     console.log(`Construction du site dans ${server.paths.siteDir}…`);
     await server.publisher.publish();
   }
   const port = await server.listen();
   console.log(`Terreau : http://${config.host}:${port}/ (API /api/, collaboration ws://${config.host}:${port}/collab, données ${config.dataDir})`);
+  if (config.cluster) console.log(`Serveur « ${config.cluster.instanceName} » parmi plusieurs : journal dans PostgreSQL, documents partagés par Redis, dépôt partagé ${redactUrl(config.commonsRemote!)}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -24,6 +26,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** A URL without its password, for logs. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 }
 
 main().catch((error) => {

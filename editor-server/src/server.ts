@@ -1,6 +1,8 @@
 /**
  * Assembles one editor server: the commons repository, the database, the Hocuspocus instance with
- * its extensions, and one HTTP server for the static site, /api/ and the /collab WebSocket.
+ * its extensions, and one HTTP server for the static site, /api/, /metrics and the /collab WebSocket.
+ * With DATABASE_URL the journal lives in PostgreSQL; with REDIS_URL too, this server is one of
+ * several sharing the commons (cluster/cluster-member.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -21,8 +23,14 @@ import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
+import { ClusterMember } from './cluster/cluster-member.ts';
+import { CommonsRemote } from './cluster/commons-remote.ts';
+import { ServerMetrics } from './http/metrics.ts';
 import { openDatabase } from './storage/database.ts';
-import { DocumentStore } from './storage/document-store.ts';
+import type { DocumentStore } from './storage/document-store.ts';
+import { openPostgres } from './storage/postgres-database.ts';
+import { PostgresDocumentStore } from './storage/postgres-document-store.ts';
+import { SqliteDocumentStore } from './storage/sqlite-document-store.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
 
 /** A running (or ready to run) editor server. */
@@ -33,6 +41,9 @@ export interface EditorServer {
   store: DocumentStore;
   gitSync: GitSync;
   publisher: SitePublisher;
+  metrics: ServerMetrics;
+  /** Set when this server is one of several sharing the commons. */
+  cluster: ClusterMember | undefined;
   httpServer: HttpServer;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
@@ -50,35 +61,95 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     database: join(config.dataDir, 'terreau.sqlite'),
   };
   await mkdir(config.dataDir, { recursive: true });
-  await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
+  if (config.cluster) await CommonsRemote.ensureClone(paths.repoDir, config.commonsRemote!, config.seedContentDir, config.git.committer);
+  else await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
   const accounts = new Accounts(db);
-  const store = new DocumentStore(db);
+  const pool = config.databaseUrl ? await openPostgres(config.databaseUrl) : undefined;
+  const store: DocumentStore = pool ? new PostgresDocumentStore(pool) : new SqliteDocumentStore(db);
+  // eslint-disable-next-line prefer-const -- the metrics read figures from parts made below
+  let metrics: ServerMetrics;
+  const cluster = config.cluster
+    ? new ClusterMember({
+        cluster: config.cluster,
+        pool: pool!,
+        repoDir: paths.repoDir,
+        siteDir: paths.siteDir,
+        remote: config.commonsRemote!,
+        committer: config.git.committer,
+        siteBuild: config.siteBuild,
+        quiet: config.quiet,
+        onSiteServed: (_id, lagMs) => metrics.siteVersionLagSeconds.observe(lagMs / 1000),
+      })
+    : undefined;
   const builder = config.siteBuild
     ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
     : undefined;
-  const publisher = new SitePublisher(paths.siteDir, builder);
+  const publisher = new SitePublisher(paths.siteDir, builder, async (versionDir, milliseconds) => {
+    metrics.publishSeconds.observe(milliseconds / 1000);
+    await cluster?.shareSite(versionDir);
+  });
   // eslint-disable-next-line prefer-const -- the status board needs the instance created below
   let hocuspocus: Hocuspocus<CollabContext>;
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
   const validator = await EntryValidator.start(paths.repoDir);
-  const gitSync = new GitSync({ repoDir: paths.repoDir, git: config.git, store, accounts, status, publisher, validator, quiet: config.quiet });
+  const gitSync = new GitSync({
+    repoDir: paths.repoDir,
+    git: config.git,
+    store,
+    accounts,
+    status,
+    publisher,
+    validator,
+    quiet: config.quiet,
+    ...(cluster
+      ? {
+          shared: true,
+          beforeRefUpdate: (commit: string, parent: string) => cluster.beforeRefUpdate(commit, parent),
+          fetchRemote: () => cluster.remote.fetch(),
+          isOpenElsewhere: (document: string) => cluster.isOpenElsewhere(document),
+        }
+      : {}),
+    onCommit: (outcome, milliseconds) => {
+      metrics.commits.inc({ outcome });
+      if (outcome === 'committed') metrics.commitSeconds.observe(milliseconds / 1000);
+    },
+  });
+  const journal = new DurableJournal({
+    store,
+    status,
+    onBatch: (updates, milliseconds) => {
+      metrics.journalUpdates.inc(updates);
+      metrics.journalBatchSeconds.observe(milliseconds / 1000);
+    },
+  });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: config.storeMaxDebounceMs,
-    extensions: [new Authentication({ accounts }), new Limits(config.limits), new DurableJournal({ store }), gitSync],
+    extensions: [...(cluster ? [cluster.redisExtension] : []), new Authentication({ accounts }), new Limits(config.limits), journal, gitSync],
   });
+  cluster?.attach({ hocuspocus, gitSync, publisher, status });
+  metrics = new ServerMetrics({
+    connections: () => hocuspocus.getConnectionsCount(),
+    documents: () => hocuspocus.getDocumentsCount(),
+    backlog: () => store.backlog(),
+    writer: () => (gitSync.isWriting ? 1 : 0),
+    heldUpdates: () => journal.writer.heldUpdates,
+  });
+  const health = () => describeHealth(store, journal, gitSync, cluster);
 
   const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher }, request, response, url)
-      : serveStaticSite(paths.siteDir, request, response, url);
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, health }, request, response, url)
+      : url.pathname === '/metrics'
+        ? metrics.serve(request, response, config.metricsToken)
+        : serveStaticSite(paths.siteDir, request, response, url);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);
@@ -139,6 +210,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     store,
     gitSync,
     publisher,
+    metrics,
+    cluster,
     httpServer,
     paths,
     async listen() {
@@ -146,10 +219,13 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolvePromise());
       });
+      await cluster?.start();
       return (httpServer.address() as AddressInfo).port;
     },
     close() {
       closing ??= (async () => {
+        // First give the lease up, so another server takes over Git at once.
+        await cluster?.stop();
         httpServer.close();
         await new Promise<void>((resolvePromise) => {
           if (hocuspocus.getDocumentsCount() === 0) return resolvePromise();
@@ -168,9 +244,40 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
         await validator.close();
+        await pool?.end();
         db.close();
       })();
       return closing;
     },
   };
+}
+
+/** What /api/health adds to the basics: Git writer and lease, Redis, the database, the journal. */
+async function describeHealth(store: DocumentStore, journal: DurableJournal, gitSync: GitSync, cluster: ClusterMember | undefined): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const database = await withTimeout(store.ping(), 2_000).then(
+    () => ({ kind: store.kind, reachable: true, milliseconds: Math.round((performance.now() - started) * 10) / 10 }),
+    (error: Error) => ({ kind: store.kind, reachable: false, error: error.message }),
+  );
+  const backlog = await withTimeout(store.backlog(), 2_000).catch(() => undefined);
+  const shared = cluster ? await withTimeout(cluster.health(), 2_000).catch(() => undefined) : undefined;
+  const degraded = !database.reachable || (cluster && !shared?.redis.reachable);
+  return {
+    status: degraded ? 'dégradé' : 'ok',
+    instance: shared?.instance,
+    writer: cluster ? !!shared?.writer : gitSync.isWriting,
+    lease: shared ? { holder: shared.lease.holder ?? null, token: shared.lease.token ?? null, ageMs: shared.lease.ageMs ?? null } : null,
+    redis: cluster ? (shared?.redis ?? { reachable: false }) : null,
+    database,
+    journal: {
+      backlogDocuments: backlog?.documents ?? null,
+      oldestPendingSeconds: backlog?.oldestAt === undefined ? null : Math.round((Date.now() - backlog.oldestAt) / 100) / 10,
+      heldUpdates: journal.writer.heldUpdates,
+    },
+    siteVersion: shared?.siteVersion ?? null,
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`pas de réponse en ${ms} ms`)), ms).unref())]);
 }

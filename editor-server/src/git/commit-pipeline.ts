@@ -5,6 +5,10 @@
  * Invalid content is not committed; editors get the problems through the status protocol, and
  * the journal keeps the edits. A commit from outside landing meanwhile is merged first, then the
  * document is serialized again, so nothing of theirs is reverted.
+ *
+ * The capture first brings into the document every update its pending editors journaled: with
+ * several servers, some were received by another server and may not have reached this one yet
+ * (nor, with one, been applied yet), and an editor is credited only for what the commit holds.
  */
 import * as Y from 'yjs';
 import { serializeDocToEntry } from '../../../core/bridge/mdx-yjs.ts';
@@ -13,22 +17,22 @@ import type { Accounts } from '../accounts/accounts.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
-import type { DocumentStore } from '../storage/document-store.ts';
+import type { DocumentStore, PendingEditor, StoredDocument } from '../storage/document-store.ts';
 import type { EntryValidator } from '../validation/entry-validator.ts';
 import { commitEntry, readFileAt, readHead } from './commons-repo.ts';
-import type { OutsideCommits } from './outside-commits.ts';
+import { serverOrigin, unabsorbedBase, type OutsideCommits } from './outside-commits.ts';
 
 /** What a commit is made of, captured from a document at one instant. */
 export interface CapturedDocument {
   text: string;
   state: Uint8Array;
   editorIds: string[];
-  /** Journal id up to which the editors' updates are in `state`. */
-  watermark: number;
+  /** The pending editors as read, whose updates are all in `state` (forgotten once committed). */
+  editors: PendingEditor[];
 }
 
 /** Result of one commit attempt. */
-export type CommitOutcome = { state: 'committed'; commit: string } | { state: 'unchanged' } | { state: 'invalid' } | { state: 'nothing' };
+export type CommitOutcome = { state: 'committed'; commit: string } | { state: 'unchanged' } | { state: 'invalid' } | { state: 'nothing' } | { state: 'error' };
 
 /** What `CommitPipeline` works with. */
 export interface CommitPipelineConfig {
@@ -42,6 +46,12 @@ export interface CommitPipelineConfig {
   outside: OutsideCommits;
   /** The live document of a name, if it is loaded. */
   findDocument: (name: string) => Y.Doc | undefined;
+  /**
+   * Called with a new commit before the branch moves to it; false when the branch moved meanwhile
+   * (try again), throws `FencedError` when this server may no longer move it (several servers: it
+   * pushes the commit, fenced, to the remote).
+   */
+  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>;
   log: (message: string) => void;
 }
 
@@ -56,14 +66,15 @@ export class CommitPipeline {
     this.config = config;
   }
 
-  /** A document's text, state, pending editors and journal watermark, read at one instant. */
-  capture(address: EntryAddress, document: Y.Doc): CapturedDocument | 'nothing' | 'invalid' {
-    const editors = this.config.store.pendingEditors(address.name);
+  /** A document's text, state and pending editors, with every update they journaled applied first. */
+  async capture(address: EntryAddress, document: Y.Doc): Promise<CapturedDocument | 'nothing' | 'invalid'> {
+    const editors = await this.config.store.pendingEditors(address.name);
     if (editors.length === 0) return 'nothing';
-    const watermark = this.config.store.lastJournalId();
+    // Read after the editors: it holds every update they had journaled when they were read.
+    applyStored(document, await this.config.store.load(address.name));
     const state = Y.encodeStateAsUpdate(document);
     try {
-      return { text: serializeDocToEntry(document, address.collection), state, editorIds: editors.map((e) => e.userId), watermark };
+      return { text: serializeDocToEntry(document, address.collection), state, editorIds: editors.map((e) => e.userId), editors };
     } catch (error) {
       this.config.status.set(address.name, 'invalid', {
         problems: [{ file: address.path, line: 1, field: 'document', message: `contenu impossible à convertir : ${String((error as Error).message ?? error)}` }],
@@ -86,16 +97,27 @@ export class CommitPipeline {
           // The text was serialized before that outside change was merged: committing it would
           // revert it. Serialize again from the document that now holds both.
           const live = this.config.findDocument(address.name);
-          const again = this.capture(address, live ?? (await this.rebuildFromStore(address, outside.knownHead!)));
+          const again = await this.capture(address, live ?? (await this.rebuildFromStore(address, outside.knownHead!)));
           if (typeof again === 'string') return { state: again };
           captured = again;
         }
         continue;
       }
-      const { text, state, editorIds, watermark } = captured;
+      const { text, editorIds } = captured;
       const current = await readFileAt(repoDir, head, address.path);
+      const base = current === undefined || current === text ? undefined : await unabsorbedBase(this.config.store, address.name, current);
+      if (base) {
+        // The file changed in Git and this document never took that change in (committed by a
+        // writer that stopped before merging it): merge it now rather than revert it.
+        const live = this.config.findDocument(address.name);
+        if (live) await this.config.outside.merge(live, base.state, current!, address);
+        const again = await this.capture(address, live ?? (await this.rebuildFromStore(address, head)));
+        if (typeof again === 'string') return { state: again };
+        captured = again;
+        continue;
+      }
       if (current === text) {
-        this.markCommitted(address, captured, head);
+        await this.markCommitted(address, captured, head);
         return { state: 'unchanged' };
       }
       const problems = await this.config.validator.validate(address.collection, address.slug, text);
@@ -109,11 +131,12 @@ export class CommitPipeline {
         ...(coAuthors.length ? ['', ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`)] : []),
         '',
       ].join('\n');
-      const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer);
+      await this.config.store.setCommitting(address.name, text, captured.state);
+      const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer, this.config.beforeRefUpdate);
       if (!commit) continue;
       outside.knownHead = commit;
       this.config.validator.update(address.path, text);
-      this.markCommitted(address, captured, commit);
+      await this.markCommitted(address, captured, commit);
       this.config.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
       this.publish(address, commit);
       return { state: 'committed', commit };
@@ -121,9 +144,9 @@ export class CommitPipeline {
   }
 
   /** The file now holds the captured text: it is the document's new base, and its editors are credited. */
-  private markCommitted(address: EntryAddress, { text, state, watermark }: CapturedDocument, commit: string): void {
-    this.config.store.setBase(address.name, text, state);
-    this.config.store.clearPendingEditors(address.name, watermark);
+  private async markCommitted(address: EntryAddress, { text, state, editors }: CapturedDocument, commit: string): Promise<void> {
+    await this.config.store.setBase(address.name, text, state);
+    await this.config.store.clearPendingEditors(address.name, editors);
     this.config.status.set(address.name, 'saved', { commit });
   }
 
@@ -143,10 +166,9 @@ export class CommitPipeline {
   private async rebuildFromStore(address: EntryAddress, head: string): Promise<Y.Doc> {
     const theirs = await readFileAt(this.config.repoDir, head, address.path);
     const document = new Y.Doc();
-    const stored = this.config.store.load(address.name);
-    if (stored.state) Y.applyUpdate(document, stored.state);
-    for (const update of stored.updates) Y.applyUpdate(document, update);
-    if (theirs !== undefined && theirs !== stored.baseText) this.config.outside.merge(document, stored.baseState, theirs, address);
+    applyStored(document, await this.config.store.load(address.name));
+    const base = theirs === undefined ? undefined : await unabsorbedBase(this.config.store, address.name, theirs);
+    if (base) await this.config.outside.merge(document, base.state, theirs!, address);
     return document;
   }
 
@@ -154,4 +176,22 @@ export class CommitPipeline {
     const user = this.config.accounts.findById(userId);
     return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${this.config.git.authorEmailDomain}` };
   }
+}
+
+/** Applies a stored snapshot and journal to a document (what it holds already changes nothing). */
+function applyStored(document: Y.Doc, stored: StoredDocument): void {
+  Y.transact(
+    document,
+    () => {
+      if (stored.state) Y.applyUpdate(document, stored.state);
+      for (const update of stored.updates) {
+        try {
+          Y.applyUpdate(document, update);
+        } catch {
+          // Undecodable: refused before it was journaled; nothing to bring in.
+        }
+      }
+    },
+    serverOrigin,
+  );
 }

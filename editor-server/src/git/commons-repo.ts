@@ -94,6 +94,8 @@ export async function readFileAt(dir: string, commit: string, path: string): Pro
  * Commits one file's new text on top of `parent`, updates the work tree, and returns the commit;
  * returns undefined, changing nothing, when HEAD is no longer `parent` (someone committed from
  * outside meanwhile: the caller merges that first, so that nothing of theirs is reverted).
+ * `beforeRefUpdate` runs just before the branch moves: false leaves it (and returns undefined),
+ * and it may refuse by throwing.
  */
 export async function commitEntry(
   dir: string,
@@ -103,6 +105,7 @@ export async function commitEntry(
   message: string,
   author: GitIdentity,
   committer: GitIdentity,
+  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>,
 ): Promise<string | undefined> {
   if ((await readHead(dir)) !== parent) return undefined;
   const { commit } = await git.readCommit({ fs, dir, oid: parent, cache });
@@ -123,6 +126,9 @@ export async function commitEntry(
   // Move the branch only if HEAD is still the parent: the window left is the two calls below.
   const branch = await git.currentBranch({ fs, dir, fullname: true });
   if (!branch || (await readHead(dir)) !== parent) return undefined;
+  // Several servers: the commit is pushed to the shared remote first, under the writer's fence;
+  // false when the remote's branch moved meanwhile (the caller merges that first, as above).
+  if (beforeRefUpdate && !(await beforeRefUpdate(oid, parent))) return undefined;
   await git.writeRef({ fs, dir, ref: branch, value: oid, force: true });
   // The site is built from the work tree: write it atomically, then refresh the index entry.
   const file = join(dir, ...path.split('/'));

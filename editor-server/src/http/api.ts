@@ -8,7 +8,8 @@
  *   GET    /api/tokens   → { tokens: [{ id, label, createdAt, lastUsedAt }] }
  *   POST   /api/tokens   { label? } → { id, token } (the secret is shown once)
  *   DELETE /api/tokens/:id → 204
- *   GET    /api/health   → { status: "ok", head, documents, connections, site }
+ *   GET    /api/health   → { status: "ok" | "dégradé", head, documents, connections, site, writer, lease,
+ *                            redis, database, journal: { backlogDocuments, oldestPendingSeconds, heldUpdates }, … }
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
@@ -31,6 +32,8 @@ export interface ApiDependencies {
   repoDir: string;
   hocuspocus: Hocuspocus;
   publisher: SitePublisher;
+  /** The rest of /api/health: Git writer, lease, Redis, database, journal backlog. */
+  health?: () => Promise<Record<string, unknown>>;
 }
 
 export const sessionCookie = 'terreau_session';
@@ -70,6 +73,7 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
       documents: deps.hocuspocus.getDocumentsCount(),
       connections: deps.hocuspocus.getConnectionsCount(),
       site: deps.publisher.hasSite(),
+      ...(await deps.health?.()),
     });
   }
   if (pathname === '/api/login' && method === 'POST') return login(deps, request, response);

@@ -43,10 +43,13 @@ export class SitePublisher {
 
   private readonly siteDir: string;
   private readonly build: SiteBuilder | undefined;
+  private readonly afterSwitch: ((versionDir: string, milliseconds: number) => Promise<void>) | undefined;
 
-  constructor(siteDir: string, build: SiteBuilder | undefined) {
+  /** `afterSwitch` runs once each version is served (several servers: it shares it with the others). */
+  constructor(siteDir: string, build: SiteBuilder | undefined, afterSwitch?: (versionDir: string, milliseconds: number) => Promise<void>) {
     this.siteDir = siteDir;
     this.build = build;
+    this.afterSwitch = afterSwitch;
   }
 
   /** Whether a built site is being served. */
@@ -69,31 +72,33 @@ export class SitePublisher {
     try {
       if (!this.build) return;
       const next = `${this.siteDir}.v${(this.serial++).toString(36)}`;
+      const started = performance.now();
       await this.build(next);
-      await this.switchTo(next);
+      await switchSiteVersion(this.siteDir, next);
+      await this.afterSwitch?.(next, performance.now() - started);
     } finally {
       this.running = undefined;
     }
   }
+}
 
-  /**
-   * Points DATA_DIR/site at a new version in one step: a new symbolic link renamed over the old
-   * one. A request reads one version throughout (static-site.ts resolves the link once), and the
-   * version it may still be reading, the previous one, stays until the next publication.
-   */
-  private async switchTo(version: string): Promise<void> {
-    const current = await lstat(this.siteDir).catch(() => undefined);
-    // A site from before versions were kept is a plain folder: it becomes a version of its own.
-    if (current?.isDirectory()) await rename(this.siteDir, `${this.siteDir}.v0`);
-    const previous = current?.isSymbolicLink() ? await readlink(this.siteDir) : `${basename(this.siteDir)}.v0`;
-    const link = `${this.siteDir}.link`;
-    await rm(link, { force: true });
-    await symlink(basename(version), link);
-    await rename(link, this.siteDir);
-    const keep = new Set([basename(version), basename(previous)]);
-    const prefix = `${basename(this.siteDir)}.v`;
-    for (const name of await readdir(dirname(this.siteDir))) {
-      if (name.startsWith(prefix) && !keep.has(name)) await rm(join(dirname(this.siteDir), name), { recursive: true, force: true });
-    }
+/**
+ * Points DATA_DIR/site at a new version in one step: a new symbolic link renamed over the old one.
+ * A request reads one version throughout (static-site.ts resolves the link once), and the version
+ * it may still be reading, the previous one, stays until the next publication.
+ */
+export async function switchSiteVersion(siteDir: string, version: string): Promise<void> {
+  const current = await lstat(siteDir).catch(() => undefined);
+  // A site from before versions were kept is a plain folder: it becomes a version of its own.
+  if (current?.isDirectory()) await rename(siteDir, `${siteDir}.v0`);
+  const previous = current?.isSymbolicLink() ? await readlink(siteDir) : `${basename(siteDir)}.v0`;
+  const link = `${siteDir}.link`;
+  await rm(link, { force: true });
+  await symlink(basename(version), link);
+  await rename(link, siteDir);
+  const keep = new Set([basename(version), basename(previous)]);
+  const prefix = `${basename(siteDir)}.v`;
+  for (const name of await readdir(dirname(siteDir))) {
+    if (name.startsWith(prefix) && !keep.has(name)) await rm(join(dirname(siteDir), name), { recursive: true, force: true });
   }
 }

@@ -59,9 +59,17 @@ CREATE TABLE IF NOT EXISTS pending_editors (
   updates INTEGER NOT NULL,
   last_journal_id INTEGER NOT NULL,
   first_at INTEGER NOT NULL,
+  last_at INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (document, user_id)
 );
 `;
+
+/** Columns added since the first release, for databases created before them. */
+const addedColumns = [
+  { table: 'pending_editors', column: 'last_at', definition: 'INTEGER NOT NULL DEFAULT 0' },
+  { table: 'documents', column: 'committing_text', definition: 'TEXT' },
+  { table: 'documents', column: 'committing_state', definition: 'BLOB' },
+];
 
 /**
  * Opens (and creates or migrates) the database at `file`. In WAL mode a committed transaction
@@ -75,6 +83,10 @@ export function openDatabase(file: string, sync: 'normal' | 'full' = 'normal'): 
   const db = new DatabaseSync(file);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
   db.exec(schema);
+  for (const { table, column, definition } of addedColumns) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
   return db;
 }
 

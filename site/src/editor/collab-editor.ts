@@ -67,6 +67,8 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     let state: string;
     if (closedReason) [text, state] = [closedReason, 'erreur'];
     else if (!provider.isSynced) [text, state] = ['connexion au serveur…', 'attente'];
+    // Edits are held unsent while the server's database is away: say so rather than « en cours d’envoi ».
+    else if (serverStatus?.state === 'unavailable') [text, state] = [serverStatus.label, 'erreur'];
     else if (unsynced) [text, state] = ['modifications en cours d’envoi…', 'envoi'];
     else if (serverStatus) [text, state] = [serverStatus.label, serverStatus.state];
     else [text, state] = [mayEdit ? 'à jour' : 'lecture seule', 'calme'];
