@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startCluster, remoteFile, remoteLog, type TestCluster } from './helpers/cluster.ts';
 import { acknowledged, appendParagraph, bodyText, connect, waitFor } from './helpers/editor-server.ts';
 import { describeWithServices } from './helpers/services.ts';
@@ -16,6 +16,10 @@ describeWithServices('three servers sharing a commons', () => {
   beforeAll(async () => {
     cluster = await startCluster(['alpha', 'beta', 'gamma']);
   }, 400_000);
+  afterEach(({ task }) => {
+    // What each server said, to see why a test failed.
+    if (task.result?.state === 'fail') for (const instance of cluster.instances) console.log(`----- ${instance.name}\n${instance.output()}`);
+  });
   afterAll(async () => {
     for (const provider of providers) provider.destroy();
     await cluster?.close();
@@ -57,7 +61,7 @@ describeWithServices('three servers sharing a commons', () => {
     await waitFor(() => {
       const text = remoteFile(cluster.remote, `${document}.mdx`);
       return cluster.instances.every((instance) => text.includes(`Phrase écrite sur ${instance.name}.`));
-    }, 30_000, 'commit dans le dépôt partagé');
+    }, 60_000, 'commit dans le dépôt partagé');
     const text = remoteFile(cluster.remote, `${document}.mdx`);
     for (const instance of cluster.instances) expect(text.split(`Phrase écrite sur ${instance.name}.`)).toHaveLength(2);
     const log = remoteLog(cluster.remote, `${document}.mdx`);
@@ -73,7 +77,7 @@ describeWithServices('three servers sharing a commons', () => {
     providers.push(provider);
     appendParagraph(provider.document, 'Écrit loin de l’écrivain.');
     await acknowledged(provider);
-    await waitFor(() => remoteFile(cluster.remote, 'fiches/cantine-locale.mdx').includes('Écrit loin de l’écrivain.'), 30_000, 'commit');
+    await waitFor(() => remoteFile(cluster.remote, 'fiches/cantine-locale.mdx').includes('Écrit loin de l’écrivain.'), 60_000, 'commit');
     expect(remoteLog(cluster.remote, 'fiches/cantine-locale.mdx')).toContain('Denis Roux');
     // Every server follows the shared repository.
     await waitFor(

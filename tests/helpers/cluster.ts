@@ -1,9 +1,11 @@
 /**
  * A test cluster: real Redis and PostgreSQL servers, a bare Git repository as the shared commons
  * remote, and editor servers, each in its own process with its own DATA_DIR, configured by the
- * environment variables of docs/deploiement.md.
+ * example environment file of docs/deploiement.md (docs/exemples/terreau.env), whose addresses
+ * and data directory only are replaced.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,17 @@ import { startRedis, type RedisServer } from '../../scripts/lib/redis-server.ts'
 import { waitFor } from './editor-server.ts';
 
 const root = resolve(import.meta.dirname, '../..');
+
+/** The settings of docs/exemples/terreau.env (KEY=value lines; `#` starts a comment). */
+export function exampleEnvironment(): Record<string, string> {
+  const text = readFileSync(join(root, 'docs', 'exemples', 'terreau.env'), 'utf8');
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (match) env[match[1]!] = match[2]!;
+  }
+  return env;
+}
 
 /** What /api/health answers (the parts the tests read). */
 export interface Health {
@@ -87,6 +100,7 @@ export async function startCluster(names: string[], options: ClusterOptions = {}
       cwd: root,
       env: {
         ...process.env,
+        ...exampleEnvironment(),
         DATA_DIR: dataDir,
         HOST: '127.0.0.1',
         PORT: '0',
@@ -94,8 +108,6 @@ export async function startCluster(names: string[], options: ClusterOptions = {}
         DATABASE_URL: databaseUrl,
         COMMONS_REMOTE: remote,
         INSTANCE_NAME: name,
-        IDLE_COMMIT_SECONDS: '1',
-        WRITER_LEASE_SECONDS: '3',
         SITE_BUILD: options.stubSite ? 'on' : 'off',
         TERREAU_TEST_STUB_SITE: options.stubSite ? '1' : '0',
         ...options.env,
@@ -131,7 +143,8 @@ export async function startCluster(names: string[], options: ClusterOptions = {}
       wsUrl: `ws://127.0.0.1:${port}/collab`,
       child,
       output: () => output,
-      health: async () => (await (await fetch(`${httpUrl}/api/health`)).json()) as Health,
+      // A paused (SIGSTOP) server never answers: give up rather than wait forever.
+      health: async () => (await (await fetch(`${httpUrl}/api/health`, { signal: AbortSignal.timeout(5_000) })).json()) as Health,
       stop: async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise((r) => child.once('exit', r));
