@@ -189,6 +189,8 @@ export class ClusterMember {
     } catch (error) {
       this.log(`prise du rôle d’écrivain impossible : ${(error as Error).message}`);
       if (error instanceof FencedError || this.lease.fencingToken === token) {
+        // Redis restarted empty: its counter is below the fence's token; the next lease goes above it.
+        if (error instanceof FencedError && error.newerToken !== undefined) await this.lease.raiseTokenFloor(error.newerToken).catch(() => undefined);
         // Let another server (or this one, later) take the lease with a fresh token.
         await this.lease.stop();
         if (!this.stopped) this.lease.start();

@@ -136,7 +136,7 @@ export class CommonsRemote {
     for (let attempt = 1; attempt <= 5; attempt++) {
       const current = await this.remoteRefs();
       const holder = current.fence ? await this.fenceToken(current.fence) : undefined;
-      if (holder !== undefined && holder > token) throw new FencedError(`le dépôt partagé est tenu par un écrivain plus récent (jeton ${holder} > ${token})`);
+      if (holder !== undefined && holder > token) throw new FencedError(`le dépôt partagé est tenu par un écrivain plus récent (jeton ${holder} > ${token})`, holder);
       const next = await this.makeFence(token);
       const pushed = await runGit(repoDir, ['push', '--porcelain', '--atomic', `--force-with-lease=${fenceRef}:${current.fence ?? ''}`, '--', remote, `${next}:${fenceRef}`]);
       if (pushed.code === 0) {

@@ -52,6 +52,10 @@ const renewScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
+const floorScript = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1`;
+
 const releaseScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -131,6 +135,14 @@ export class WriterLease {
     if (token === undefined) return;
     this.lose('arrêt du serveur');
     await this.config.redis.eval(releaseScript, 1, this.config.key, this.value(token)).catch(() => undefined);
+  }
+
+  /**
+   * Makes the next tokens higher than `token`: Redis keeps nothing on disk, so after a restart its
+   * counter starts again from 1, below the token the remote's fence names.
+   */
+  async raiseTokenFloor(token: number): Promise<void> {
+    await this.config.redis.eval(floorScript, 1, `${this.config.key}:token`, String(token));
   }
 
   private value(token: number): string {

@@ -4,8 +4,12 @@
  * remote refused a push made under an old fencing token (cluster/commons-remote.ts).
  */
 export class FencedError extends Error {
-  constructor(message: string) {
+  /** The newer writer's token, when the remote named it. */
+  readonly newerToken: number | undefined;
+
+  constructor(message: string, newerToken?: number) {
     super(message);
     this.name = 'FencedError';
+    this.newerToken = newerToken;
   }
 }
