@@ -42,7 +42,7 @@ describeWithServices('three servers sharing a commons', () => {
   it('let people on different servers edit together, see each other’s text and carets, and commit each edit once, credited', async () => {
     const people = [await cluster.addUser('Alice Martin'), await cluster.addUser('Bob Durand'), await cluster.addUser('Chloé Petit')];
     const document = 'fiches/jardin-partage';
-    const editors = await Promise.all(people.map((person, i) => connect(cluster.instances[i]!.wsUrl, document, person.token)));
+    const editors = await Promise.all(people.map((person, i) => connect(cluster.instances[i]!.wsUrl, document, person.token, { timeoutMs: 60_000 })));
     providers.push(...editors);
     editors.forEach((provider, i) => provider.setAwarenessField('user', { name: people[i]!.email }));
     for (const [i, provider] of editors.entries()) {
@@ -73,7 +73,7 @@ describeWithServices('three servers sharing a commons', () => {
     const writer = await cluster.writer();
     const other = cluster.instances.find((i) => i !== writer)!;
     const person = await cluster.addUser('Denis Roux');
-    const provider = await connect(other.wsUrl, 'fiches/cantine-locale', person.token);
+    const provider = await connect(other.wsUrl, 'fiches/cantine-locale', person.token, { timeoutMs: 60_000 });
     providers.push(provider);
     appendParagraph(provider.document, 'Écrit loin de l’écrivain.');
     await acknowledged(provider);
