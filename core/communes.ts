@@ -108,6 +108,11 @@ export function getDepartement(code: string): { code: string; nom: string } | un
   return departement ? { code: departement.code, nom: departement.nom } : undefined;
 }
 
+/** Current communes named exactly `name` (accents, case and hyphens aside): homonyms all. */
+export function findCommunesByName(name: string): Commune[] {
+  return (getIndex().namesByKey.get(nameKey(name)) ?? []).map((raw) => getCommune(raw.code)).filter((commune): commune is Commune => commune !== undefined);
+}
+
 /** Suggests communes whose name is closest to `name` (exact name first, then close spellings). */
 export function suggestCommunes(name: string, limit = 3): Commune[] {
   const { namesByKey } = getIndex();

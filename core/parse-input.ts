@@ -24,18 +24,18 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
 export function listProblems(schema: z.ZodType, input: unknown): InputProblem[] {
   const result = schema.safeParse(input);
   if (result.success) return [];
-  return dedupe(result.error.issues.flatMap((issue) => friendlyProblems(issue, schema)));
+  return dedupe(result.error.issues.flatMap((issue) => friendlyProblems(issue, schema, input)));
 }
 
 /** Parses an input against a schema, or throws a `ProblemError` naming the source and fields. */
 export function parseWithFriendlyErrors<T extends z.ZodType>(schema: T, input: unknown, source: string): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const problems = dedupe(result.error.issues.flatMap((issue) => friendlyProblems(issue, schema)));
+  const problems = dedupe(result.error.issues.flatMap((issue) => friendlyProblems(issue, schema, input)));
   throw new ProblemError(problems.map((p): Problem => ({ file: source, field: formatFieldPath(p.path) || '(racine)', message: p.message })));
 }
 
-function friendlyProblems(issue: z.core.$ZodIssue, schema: z.ZodType): InputProblem[] {
+function friendlyProblems(issue: z.core.$ZodIssue, schema: z.ZodType, input: unknown): InputProblem[] {
   if (issue.code === 'unrecognized_keys') {
     // One problem per unknown key, on the key itself, with the likely intended field.
     const known = knownKeys(schema, issue.path);
@@ -45,8 +45,21 @@ function friendlyProblems(issue: z.core.$ZodIssue, schema: z.ZodType): InputProb
       return { path: [...issue.path, key], message: `champ inconnu : ${hint}` };
     });
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path: issue.path, message: 'champ obligatoire manquant' }];
+  // zod leaves `issue.input` out: look the value up, so an absent field reads « manquant », not
+  // « valeur undefined inconnue » or « rôle inconnu ».
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined) {
+    return [{ path: issue.path, message: 'champ obligatoire manquant' }];
+  }
   return [{ path: issue.path, message: issue.message }];
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
 }
 
 /** A union reports the same issue once per branch: a person reads it once. */

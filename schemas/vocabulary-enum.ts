@@ -7,6 +7,8 @@ export function vocabularyEnum<K extends string>(vocabulary: Vocabulary<K>, name
   const keys = Object.keys(vocabulary) as [K, ...K[]];
   return z.enum(keys, {
     error: (issue) =>
-      `valeur ${JSON.stringify(issue.input)} inconnue pour « ${name} » ; valeurs admises : ${keys.join(', ')}`,
+      issue.input === undefined
+        ? 'champ obligatoire manquant'
+        : `valeur ${JSON.stringify(issue.input)} inconnue pour « ${name} » ; valeurs admises : ${keys.join(', ')}`,
   });
 }

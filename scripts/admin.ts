@@ -11,10 +11,28 @@ import { Accounts, newUserSchema } from '../editor-server/src/accounts/accounts.
 import { configFromEnvironment, resolveConfig } from '../editor-server/src/config.ts';
 import { openDatabase } from '../editor-server/src/storage/database.ts';
 import { parseWithFriendlyErrors } from '../core/parse-input.ts';
+import { ProblemError } from '../core/problem.ts';
 
-const usage = `Usage :
-  npm run admin -- user add --email E --name "Nom" --role contributeur|relecteur|administrateur [--password P]
-  npm run admin -- token create --email E [--label "usage du jeton"]`;
+const usage = `Utilisation : npm run admin -- <commande> [options]
+
+Gère les comptes et les jetons du serveur d’édition (base dans DATA_DIR, par défaut ./data).
+
+Commandes :
+  user add      crée un compte
+                  --email E         adresse e-mail de connexion (jamais publiée)
+                  --name "Nom"      nom affiché aux coéditeurs et dans l’historique
+                  --role R          contributeur, relecteur ou administrateur
+                  --password P      mot de passe (10 caractères au moins) ; facultatif
+  token create  crée un jeton personnel pour l’API et la collaboration (affiché une seule fois)
+                  --email E         compte auquel le jeton appartient
+                  --label "usage"   à quoi sert le jeton ; facultatif
+
+Options :
+  -h, --help    affiche cette aide
+
+Exemples :
+  npm run admin -- user add --email claire@exemple.fr --name "Claire Martin" --role relecteur --password "une phrase longue"
+  npm run admin -- token create --email claire@exemple.fr --label "import du jeudi"`;
 
 const tokenSchema = z.object({
   /** Email of the account the token belongs to. */
@@ -24,12 +42,13 @@ const tokenSchema = z.object({
 });
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, label: { type: 'string' } },
-  });
+  const { positionals, values } = readArguments(argv);
   const command = positionals.join(' ');
+  if (values.help || command === '' || command === 'help' || command === 'aide') {
+    console.log(usage);
+    return;
+  }
+  delete values.help;
   const config = resolveConfig(configFromEnvironment(process.env));
   const db = openDatabase(join(config.dataDir, 'terreau.sqlite'));
   const accounts = new Accounts(db);
@@ -53,7 +72,31 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+const options = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  password: { type: 'string' },
+  label: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Reads the command line; node's own errors are in English, so they are said again in French. */
+function readArguments(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = /'([^']+)'/.exec((error as Error).message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new Error(`option inconnue « ${option} »\n\n${usage}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new Error(`l’option « ${option.split(' ')[0]} » attend une valeur, par exemple --role relecteur\n\n${usage}`);
+    throw error;
+  }
+}
+
 main(process.argv.slice(2)).catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  // Problems name schema fields; on the command line they are options.
+  if (error instanceof ProblemError) console.error(error.problems.map((p) => `option --${p.field} : ${p.message}`).join('\n'));
+  else console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

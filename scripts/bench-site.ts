@@ -152,10 +152,10 @@ async function searchBytes(outDir: string): Promise<{ page: number; pagefind: nu
   try {
     const page = await browser.newPage();
     await page.goto(`${server.url}/recherche/`);
-    await page.locator('pagefind-filter-pane details').first().waitFor({ timeout: 60_000 });
+    await page.locator('#resultats li').first().waitFor({ timeout: 60_000 });
     const before = new Map(server.bytesSent);
-    await page.locator('pagefind-input input').fill('jardin');
-    await page.getByText(/\d+ résultats?/).first().waitFor({ timeout: 60_000 });
+    await page.locator('#recherche-mots').fill('jardin');
+    await page.getByText(/\d+ résultats? pour « jardin »/).first().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(1500);
     let pagefind = 0;
     let requests = 0;

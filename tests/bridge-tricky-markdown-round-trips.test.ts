@@ -40,6 +40,7 @@ const canonical: Record<string, string> = {
   'thematic break': 'Avant\n\n---\n\nAprès\n',
   'two lists in a row keep apart': '- un\n- deux\n\n* trois\n',
   'link with a title': '[Terreau](https://exemple.fr "Le commun")\n',
+  'paragraphs that start with the words import and export': '&#x69;mport de semences locales\n\n&#x65;xport des surplus\n\nimporter et exporter\n',
 };
 
 /** Bodies written otherwise: rewritten once into the canonical form shown. */

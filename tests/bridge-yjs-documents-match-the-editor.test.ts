@@ -11,7 +11,7 @@ import { Collaboration } from '@tiptap/extension-collaboration';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createBodyExtensions } from '../core/bridge/body-extensions.ts';
-import { applyEntryToDoc, loadEntryIntoDoc, mergeExternalEntry, normalizeEntryText, serializeDocToEntry } from '../core/bridge/mdx-yjs.ts';
+import { applyEntryToDoc, loadEntryIntoDoc, mergeExternalEntry, normalizeEntryText, readField, serializeDocToEntry } from '../core/bridge/mdx-yjs.ts';
 
 const fiche = `---
 titre: "Un jardin partagé"
@@ -52,7 +52,8 @@ describe('entry documents and the editor', () => {
   it('puts the frontmatter in the map and the body in the fragment `default`', () => {
     const doc = new Y.Doc();
     loadEntryIntoDoc(doc, fiche, 'fiches');
-    expect(doc.getMap('frontmatter').get('titre')).toBe('Un jardin partagé');
+    expect(doc.getMap('frontmatter').get('titre')).toBeInstanceOf(Y.Text);
+    expect(readField(doc.getMap('frontmatter'), 'titre')).toBe('Un jardin partagé');
     expect(doc.getMap('frontmatter').get('acteurs')).toEqual(['habitants', 'elus']);
     expect(doc.getXmlFragment('default').length).toBe(5);
     expect(serializeDocToEntry(doc, 'fiches')).toBe(normalizeEntryText(fiche, 'fiches'));

@@ -1,35 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../editor-server/src/accounts/accounts.ts';
 import { openDatabase } from '../editor-server/src/storage/database.ts';
-import { acknowledged, appendParagraph, connect, waitFor } from './helpers/editor-server.ts';
-
-const root = resolve(import.meta.dirname, '..');
-
-/** Starts `npm start`'s entry as a child process; resolves with its port. */
-function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  // Node itself runs the server (a wrapper CLI would run it in a grandchild that SIGKILL misses).
-  const child = spawn(process.execPath, ['editor-server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SITE_BUILD: 'off', IDLE_COMMIT_SECONDS: '600' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += String(chunk);
-      const match = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
-      if (match) resolvePromise({ child, port: Number(match[1]) });
-      output = output.slice(-2000);
-    });
-    child.on('exit', (code) => reject(new Error(`serveur arrêté (code ${code}) : ${output}`)));
-  });
-}
+import { acknowledged, appendParagraph, connect, startServerProcess as startServer, waitFor } from './helpers/editor-server.ts';
 
 describe('kill -9 during edits from several clients', () => {
   let dataDir: string;

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, appendParagraph, connect, gitFromOutside, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
+import { readField } from '../core/bridge/mdx-yjs.ts';
 
 describe('a commit made to the commons from outside', () => {
   let t: TestServer;
@@ -25,7 +26,7 @@ describe('a commit made to the commons from outside', () => {
 
     const body = () => a.document.getXmlFragment('default').toString();
     await waitFor(() => body().includes('Un paragraphe ajouté en amont.'), 10_000, 'fusion');
-    expect(a.document.getMap('frontmatter').get('resume')).toBe('Un résumé réécrit en amont.');
+    expect(readField(a.document.getMap('frontmatter'), 'resume')).toBe('Un résumé réécrit en amont.');
     expect(body().match(/Un paragraphe ajouté en amont\./g)).toHaveLength(1);
     expect(body().match(/Édition en cours d’Alice\./g)).toHaveLength(1);
     // Nothing else moved: every original paragraph is there once.

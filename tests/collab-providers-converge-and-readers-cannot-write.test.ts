@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, appendParagraph, bodyText, connect, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
+import { readField } from '../core/bridge/mdx-yjs.ts';
 
 describe('two providers on one document', () => {
   let t: TestServer;
@@ -13,7 +14,7 @@ describe('two providers on one document', () => {
     const bob = await t.addUser('Bob Durand');
     const a = await connect(t.wsUrl, 'fiches/jardin-partage', alice.token);
     const b = await connect(t.wsUrl, 'fiches/jardin-partage', bob.token);
-    expect(a.document.getMap('frontmatter').get('titre')).toBe('Créer un jardin partagé');
+    expect(readField(a.document.getMap('frontmatter'), 'titre')).toBe('Créer un jardin partagé');
     appendParagraph(a.document, 'Écrit par Alice');
     appendParagraph(b.document, 'Écrit par Bob');
     await Promise.all([acknowledged(a), acknowledged(b)]);

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, connect, gitFromOutside, startTestServer, waitFor, type TestServer } from './helpers/editor-server.ts';
+import { readField } from '../core/bridge/mdx-yjs.ts';
 
 /** Sets `acteurs_ressources` of a live fiche and tries to commit it. */
 async function linkAndCommit(t: TestServer, token: string, fiche: string, structures: string[]) {
@@ -51,7 +52,8 @@ describe('the validation of an edited entry', () => {
     const created = await connect(t.wsUrl, 'structures/nouvelle-par-l-editeur', alice.token);
     const source = await connect(t.wsUrl, 'structures/colibris', null);
     created.document.getMap('frontmatter').set('titre', 'Nouvelle structure');
-    for (const [key, value] of source.document.getMap('frontmatter').entries()) if (key !== 'titre') created.document.getMap('frontmatter').set(key, value);
+    // Plain values: a text field is a Y.Text of the other document, which cannot be moved into this one.
+    for (const key of source.document.getMap('frontmatter').keys()) if (key !== 'titre') created.document.getMap('frontmatter').set(key, readField(source.document.getMap('frontmatter'), key));
     await acknowledged(created);
     source.destroy();
     const live = t.server.hocuspocus.documents.get('structures/nouvelle-par-l-editeur')!;

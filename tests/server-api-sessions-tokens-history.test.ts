@@ -6,7 +6,7 @@ import { acknowledged, appendParagraph, connect, startTestServer, waitFor, type 
 describe('HTTP API of the editor server', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ auth: { loginMaxFailures: 3 } });
+    t = await startTestServer({ auth: { loginFreeFailures: 3 } });
   });
   afterAll(() => t.close());
 

@@ -12,7 +12,7 @@ describe('login throttling', () => {
 
   it('still holds after the server restarts', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'terreau-throttle-'));
-    const options = { dataDir, auth: { loginMaxFailures: 3 } };
+    const options = { dataDir, auth: { loginFreeFailures: 3, loginBaseDelayMs: 10 * 60_000 } };
     const login = (url: string, email: string, password: string) =>
       fetch(`${url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
 
@@ -25,7 +25,9 @@ describe('login throttling', () => {
     try {
       const blocked = await login(second.httpUrl, bob.email, 'le bon mot de passe');
       expect(blocked.status).toBe(429);
-      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(800);
+      // The first wait after the free failures (growing delays, no hard lock), said in minutes.
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(300);
+      expect((await blocked.json()).error).toMatch(/^trop d’essais infructueux pour ce compte : réessayez dans ([6-9]|10) minutes$/);
     } finally {
       await second.close();
     }

@@ -74,16 +74,45 @@ describeInChromium('the auto-diagnostic', () => {
     await second.close();
   });
 
-  it('reads and prints as a grid without JavaScript', async () => {
+  it('without JavaScript, says what it cannot do, adds up each axe’s points and prints as a grid', async () => {
     const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${env.server.url}/autodiagnostic/`);
     expect(await page.locator('fieldset.autodiag-question').count()).toBeGreaterThanOrEqual(20);
     expect(await page.locator('#axe-ALIM').innerText()).toContain('(3 points sur 3)');
     expect(await page.locator('#resultats').isVisible()).toBe(false);
+    // Where a submit button would be, the page says why nothing will be computed, and what to do.
+    const notice = page.locator('#autodiag-form .autodiag-noscript');
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.innerText()).toMatch(/JavaScript est désactivé[\s\S]*10 × points obtenus ÷ points possibles[\s\S]*imprimez la page/);
+    expect(await page.getByRole('button', { name: 'Voir mes résultats' }).isVisible()).toBe(false);
+    // CSS still adds up the points of the answers: 0 + 3 + 1 out of 3 × 3.
+    await answerSomeQuestions(page);
+    expect(await page.locator('#axe-ALIM .autodiag-axe-total').isVisible()).toBe(true);
+    // The sum is CSS generated text: read it as Chromium gives it to screen readers.
+    const cdp = await context.newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
+    // Pages are typeset: the space before « : » is a no-break one, so compare words, not spaces.
+    const texts = nodes.filter((n) => n.role?.value === 'StaticText').map((n) => (n.name?.value ?? '').replace(/\s+/g, ' '));
+    const at = texts.indexOf('Points obtenus sur cet axe :');
+    expect(at).toBeGreaterThanOrEqual(0);
+    // Chromium splits generated text into pieces and trims their spaces: compare the words.
+    expect(texts.slice(at, at + 8).join(' ')).toMatch(/^Points obtenus sur cet axe :\s+4\s+sur\s+9\s+possibles/);
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('#axe-ALIM fieldset').first().isVisible()).toBe(true);
     await context.close();
+  });
+
+  it('takes the reader to the results with « Voir mes résultats », from the keyboard', async () => {
+    const page = await env.browser.newPage({ viewport: { width: 360, height: 800 } });
+    await page.goto(`${env.server.url}/autodiagnostic/`);
+    await answerSomeQuestions(page);
+    await page.getByRole('button', { name: 'Voir mes résultats' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('resultats-titre');
+    expect(new URL(page.url()).search).toBe('');
+    expect(await scoreOf(page, 'ALIM')).toBe('4,4 / 10');
+    await page.close();
   });
 
   it('has no WCAG 2.1 A/AA violation found by axe-core, with results shown', async () => {

@@ -7,8 +7,8 @@ import { useSiteInChromium } from './helpers/site-in-chromium.ts';
 /** Answers the guided path as the mayor of Jazeneuil (86116, under 1,000 inhabitants) would. */
 async function answerAsAVillageMayor(page: Page, siteUrl: string): Promise<void> {
   await page.goto(`${siteUrl}/parcours/`);
-  await page.getByLabel('Ou le code INSEE de votre commune').fill('86116');
-  await page.getByLabel('Ou le code INSEE de votre commune').press('Tab');
+  await page.getByLabel('Ou votre commune (nom ou code INSEE)').fill('86116');
+  await page.getByLabel('Ou votre commune (nom ou code INSEE)').press('Tab');
   await expect.poll(() => page.locator('#parcours-commune-trouvee').innerText()).toContain('Jazeneuil');
   await page.getByRole('radio', { name: 'Élu ou élue' }).check();
   await page.getByRole('radio', { name: 'Rien encore' }).check();
@@ -44,7 +44,10 @@ describeInChromium('the guided path', () => {
     await shared.goto(url.href);
     await shared.locator('#feuille-de-route .roadmap__step').first().waitFor();
     expect(await shared.locator('#feuille-de-route-contenu').innerText()).toBe(await page.locator('#feuille-de-route-contenu').innerText());
+    // The answered form folds away under the roadmap's toolbar; it comes back as it was sent.
+    await shared.getByRole('link', { name: 'Modifier mes réponses' }).click();
     expect(await shared.getByRole('checkbox', { name: 'Alimentation' }).isChecked()).toBe(true);
+    expect(await shared.evaluate(() => document.activeElement?.closest('form')?.id)).toBe('parcours-form');
     await shared.close();
     await page.close();
   });

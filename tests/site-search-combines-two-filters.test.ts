@@ -14,13 +14,12 @@ describeInChromium('the search page', () => {
 
     const page = await env.browser.newPage();
     await page.goto(`${env.server.url}/recherche/`);
-    const pane = page.locator('pagefind-filter-pane');
-    await pane.getByRole('checkbox', { name: /^Fiches-actions/ }).check();
-    await pane.getByRole('checkbox', { name: /^Agir/ }).check();
-    await expect.poll(() => page.locator('pagefind-summary').innerText(), { timeout: 10_000 }).toMatch(new RegExp(`^${expected.length} résultats?`));
+    await page.getByRole('group', { name: 'Type', exact: true }).getByRole('checkbox', { name: /^Fiches-actions/ }).check();
+    await page.getByRole('group', { name: 'Phase', exact: true }).getByRole('checkbox', { name: /^Agir/ }).check();
+    await expect.poll(() => page.locator('#resultats-resume').innerText(), { timeout: 10_000 }).toMatch(new RegExp(`^${expected.length} résultats? avec ces filtres`));
     // The summary counts every match; the results shown (first page) must all be fiches « Agir ».
-    await expect.poll(() => page.locator('pagefind-results a[href^="/"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    const shown = await page.locator('pagefind-results a[href^="/"]').evaluateAll((links) => [...new Set(links.map((a) => new URL((a as HTMLAnchorElement).href).pathname))]);
+    await expect.poll(() => page.locator('#resultats a[href^="/"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const shown = await page.locator('#resultats a[href^="/"]').evaluateAll((links) => [...new Set(links.map((a) => new URL((a as HTMLAnchorElement).href).pathname))]);
     expect(shown.length).toBeGreaterThan(1);
     for (const path of shown) expect(expected).toContain(path);
     await page.close();
@@ -37,7 +36,7 @@ describeInChromium('the search page', () => {
     await page.getByRole('button', { name: 'Rechercher' }).click();
     await page.waitForURL(/\/recherche\/\?q=jardin/);
     // Results appear one by one as their fragments arrive: wait for the one expected.
-    await expect.poll(() => page.locator('pagefind-results').innerText(), { timeout: 10_000 }).toContain('Créer un jardin partagé');
+    await expect.poll(() => page.locator('#resultats').innerText(), { timeout: 10_000 }).toContain('Créer un jardin partagé');
     expect(bytes.length).toBeGreaterThan(0);
     await page.close();
   });

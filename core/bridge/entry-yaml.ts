@@ -28,7 +28,7 @@ export function orderLikeSchema(schema: z.ZodType | undefined, value: unknown): 
 }
 
 /** Sees through optional, default, nullable and pipe wrappers to the schema that holds the shape. */
-function unwrapSchema(schema: z.ZodType | undefined): z.ZodType | undefined {
+export function unwrapSchema(schema: z.ZodType | undefined): z.ZodType | undefined {
   let current = schema;
   for (let depth = 0; current && depth < 10; depth++) {
     const def = current._zod.def as unknown as { type: string; innerType?: z.ZodType; in?: z.ZodType };

@@ -44,6 +44,12 @@ const markdownOptions: Options = {
   setext: false,
   closeAtx: false,
   tightDefinitions: true,
+  // A paragraph that starts with the word import or export would be read by MDX as ESM (and
+  // refused): write its first letter as a character reference, which reads back as the letter.
+  unsafe: [
+    { character: 'i', atBreak: true, after: 'mport\\b' },
+    { character: 'e', atBreak: true, after: 'xport\\b' },
+  ],
 };
 
 /** Serialises the ProseMirror JSON of a `doc` node to an MDX body ending with one newline ('' when empty). */

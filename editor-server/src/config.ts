@@ -38,9 +38,32 @@ export interface AuthConfig {
   sessionMaxAgeMs: number;
   /** Adds `Secure` to the session cookie (set it behind HTTPS). */
   secureCookies: boolean;
-  /** Failed logins allowed per address and email within `loginWindowMs` before waiting. */
-  loginMaxFailures: number;
+  /** Failed logins allowed on one allowance (a known browser; see login-throttle.ts) before the first wait. */
+  loginFreeFailures: number;
+  /** First wait after the free failures; each further failure doubles it, up to `loginMaxDelayMs`. */
+  loginBaseDelayMs: number;
+  loginMaxDelayMs: number;
+  /** Failures older than this are forgotten. */
   loginWindowMs: number;
+  /** Lifetime of the device cookie that keeps a known browser's own allowance. */
+  deviceCookieMaxAgeMs: number;
+}
+
+/** The readers' forms (no account): where they post, and the limits that keep robots out. */
+export interface ReaderFormsConfig {
+  /** Where the forms post, as written in the built pages: `/contribuer`, or this server's address when the site is hosted elsewhere. */
+  action: string;
+  /** The public site's address, for the links back from the answer pages when the site is hosted elsewhere. */
+  siteUrl: string | undefined;
+  /** Largest form body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Sendings allowed from one address within 10 minutes, and within a day. */
+  sendingsPer10Minutes: number;
+  sendingsPerDay: number;
+  /** Contributions waiting for moderation beyond which new ones are refused for a while. */
+  maxPending: number;
+  /** Most links a contribution may hold. */
+  maxLinks: number;
 }
 
 /**
@@ -91,16 +114,18 @@ export interface EditorServerConfig {
   limits: LimitsConfig;
   git: GitConfig;
   auth: AuthConfig;
+  readerForms: ReaderFormsConfig;
   /** Silences the request and commit logs (tests, benchmarks). */
   quiet: boolean;
 }
 
 /** Deep-partial overrides accepted by `resolveConfig`. */
-export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'cluster'>> & {
+export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'readerForms' | 'cluster'>> & {
   cluster?: Partial<ClusterConfig> & { redisUrl: string };
   limits?: Partial<LimitsConfig>;
   git?: Partial<GitConfig>;
   auth?: Partial<AuthConfig>;
+  readerForms?: Partial<ReaderFormsConfig>;
 };
 
 const codeDir = resolve(import.meta.dirname, '../..');
@@ -144,8 +169,20 @@ export const defaultConfig: EditorServerConfig = {
   auth: {
     sessionMaxAgeMs: 14 * 24 * 3600 * 1000,
     secureCookies: false,
-    loginMaxFailures: 5,
-    loginWindowMs: 15 * 60 * 1000,
+    loginFreeFailures: 5,
+    loginBaseDelayMs: 60 * 1000,
+    loginMaxDelayMs: 30 * 60 * 1000,
+    loginWindowMs: 24 * 3600 * 1000,
+    deviceCookieMaxAgeMs: 365 * 24 * 3600 * 1000,
+  },
+  readerForms: {
+    action: '/contribuer',
+    siteUrl: undefined,
+    maxBodyBytes: 32 * 1024,
+    sendingsPer10Minutes: 8,
+    sendingsPerDay: 30,
+    maxPending: 1000,
+    maxLinks: 2,
   },
   quiet: false,
 };
@@ -184,12 +221,16 @@ const environmentSchema = z.object({
   WRITER_LEASE_SECONDS: z.coerce.number().min(1).max(60).optional(),
   /** Bearer token that /metrics requires. */
   METRICS_TOKEN: z.string().min(16, 'jeton trop court : 16 caractères au moins').optional(),
+  /** Where the readers' forms post, when the static site is hosted elsewhere (also read by the site build). */
+  READER_FORMS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Public address of the site (links back from the forms' answer pages). */
+  SITE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** Reads the configuration from environment variables; errors name the variable. */
 export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   const e = parseWithFriendlyErrors(environmentSchema, env, 'variables d’environnement');
-  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {} };
+  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {}, readerForms: {} };
   if (e.HOST) overrides.host = e.HOST;
   if (e.PORT !== undefined) overrides.port = e.PORT;
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
@@ -216,6 +257,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
       ...(e.WRITER_LEASE_SECONDS ? { leaseMs: e.WRITER_LEASE_SECONDS * 1000, leaseRenewMs: Math.max(200, (e.WRITER_LEASE_SECONDS * 1000) / 5) } : {}),
     };
   }
+  if (e.READER_FORMS_URL) overrides.readerForms!.action = e.READER_FORMS_URL;
+  if (e.SITE_URL) overrides.readerForms!.siteUrl = e.SITE_URL;
   return overrides;
 }
 
@@ -230,6 +273,7 @@ export function resolveConfig(...layers: ConfigOverrides[]): EditorServerConfig 
       git: { ...config.git, ...layer.git },
       auth: { ...config.auth, ...layer.auth },
       cluster: layer.cluster ? { ...defaultClusterConfig, ...config.cluster, ...layer.cluster } : config.cluster,
+      readerForms: { ...config.readerForms, ...layer.readerForms },
     };
   }
   if (config.cluster && (!config.databaseUrl || !config.commonsRemote)) {

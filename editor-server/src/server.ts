@@ -21,7 +21,9 @@ import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
+import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
+import { ReaderModeration } from './moderation/reader-moderation.ts';
 import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
 import { ClusterMember } from './cluster/cluster-member.ts';
 import { CommonsRemote } from './cluster/commons-remote.ts';
@@ -31,6 +33,7 @@ import type { DocumentStore } from './storage/document-store.ts';
 import { openPostgres } from './storage/postgres-database.ts';
 import { PostgresDocumentStore } from './storage/postgres-document-store.ts';
 import { SqliteDocumentStore } from './storage/sqlite-document-store.ts';
+import { SqliteReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
 
 /** A running (or ready to run) editor server. */
@@ -44,6 +47,9 @@ export interface EditorServer {
   metrics: ServerMetrics;
   /** Set when this server is one of several sharing the commons. */
   cluster: ClusterMember | undefined;
+  /** What readers send through the site's forms, and its moderation. */
+  contributions: ReaderContributionStore;
+  moderation: ReaderModeration;
   httpServer: HttpServer;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
@@ -95,6 +101,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
   const validator = await EntryValidator.start(paths.repoDir);
+  const contributions = new SqliteReaderContributions(db);
+  const readerCredits = { owed: (document: string) => contributions.creditsOwed(document), given: (ids: readonly string[]) => contributions.creditsGiven(ids) };
   const gitSync = new GitSync({
     repoDir: paths.repoDir,
     git: config.git,
@@ -103,6 +111,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     status,
     publisher,
     validator,
+    readerCredits,
     quiet: config.quiet,
     ...(cluster
       ? {
@@ -125,6 +134,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
       metrics.journalBatchSeconds.observe(milliseconds / 1000);
     },
   });
+  const moderation = new ReaderModeration({ contributions, documents: store, gitSync, validator, repoDir: paths.repoDir, git: config.git });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
     quiet: true,
@@ -142,14 +152,21 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   });
   const health = () => describeHealth(store, journal, gitSync, cluster);
 
-  const throttle = new LoginThrottle(db, config.auth.loginMaxFailures, config.auth.loginWindowMs);
+  const throttle = new LoginThrottle(db, {
+    freeFailures: config.auth.loginFreeFailures,
+    baseDelayMs: config.auth.loginBaseDelayMs,
+    maxDelayMs: config.auth.loginMaxDelayMs,
+    windowMs: config.auth.loginWindowMs,
+  });
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, health }, request, response, url)
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions, health }, request, response, url)
       : url.pathname === '/metrics'
         ? metrics.serve(request, response, config.metricsToken)
-        : serveStaticSite(paths.siteDir, request, response, url);
+        : isReaderFormRequest(request, url)
+          ? handleReaderForm({ store: contributions, config: config.readerForms, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
+          : serveStaticSite(paths.siteDir, request, response, url);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);
@@ -212,6 +229,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     publisher,
     metrics,
     cluster,
+    contributions,
+    moderation,
     httpServer,
     paths,
     async listen() {

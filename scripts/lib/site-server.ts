@@ -30,6 +30,11 @@ export async function serveSite(root: string): Promise<SiteServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     bytesSent,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Chromium keeps connections alive: do not wait for it to hang up.
+        server.closeAllConnections();
+      }),
   };
 }

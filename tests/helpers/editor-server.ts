@@ -2,10 +2,10 @@
  * Test helpers for the editor server: a real server on port 0 with its data in a temp dir, real
  * WebSocket providers (@hocuspocus/provider on Node's global WebSocket), and small Yjs edits.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import type { Role } from '../../editor-server/src/accounts/accounts.ts';
@@ -122,4 +122,27 @@ export function collectStatuses(provider: HocuspocusProvider): { state: string; 
 /** Runs git in a repository as an outside contributor would (a pull, a merged fork). */
 export function gitFromOutside(repo: string, ...args: string[]): string {
   return execFileSync('git', ['-C', repo, '-c', 'user.name=Dépôt amont', '-c', 'user.email=amont@exemple.fr', ...args], { encoding: 'utf8' });
+}
+
+/**
+ * Starts `npm start`'s entry as a child process on port 0 (no site build, commits after 10 minutes
+ * of calm unless `env` says otherwise); resolves with its port once it listens. Node itself runs
+ * the server: a wrapper CLI would run it in a grandchild that SIGKILL misses.
+ */
+export function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['editor-server/src/main.ts'], {
+    cwd: resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SITE_BUILD: 'off', IDLE_COMMIT_SECONDS: '600', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolvePromise, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += String(chunk);
+      const match = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
+      if (match) resolvePromise({ child, port: Number(match[1]) });
+      output = output.slice(-2000);
+    });
+    child.on('exit', (code) => reject(new Error(`serveur arrêté (code ${code}) : ${output}`)));
+  });
 }

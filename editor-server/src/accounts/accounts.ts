@@ -30,7 +30,7 @@ export const newUserSchema = z.object({
   /** Display name, shown to co-editors and in the Git history. */
   name: z.string().trim().min(1, 'nom obligatoire').max(120),
   /** Role of the account. */
-  role: z.enum(roles, { message: `rôle inconnu : ${roles.join(', ')}` }),
+  role: z.enum(roles, { error: (issue) => `rôle inconnu « ${String(issue.input)} » : choisissez ${roles.join(', ')}` }),
   /** Optional password (accounts used only through tokens need none). */
   password: z.string().min(10, 'mot de passe trop court : 10 caractères au moins').optional(),
 });

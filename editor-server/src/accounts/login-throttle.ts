@@ -1,57 +1,123 @@
 /**
- * Throttles failed logins per (address, email) and per email alone, so guessing a password
- * costs minutes per handful of tries whether the attacker changes address or account. Failures
- * are kept in SQLite: restarting the server (or making it crash) does not reset the count.
+ * Throttles failed logins so that guessing a password is slow, without ever letting a third party
+ * lock the owner of an account out (OWASP, « Blocking Brute Force Attacks » and « Slow down online
+ * guessing attacks with device cookies »):
+ *
+ * - no hard lock: after a few free failures, each further one doubles the wait (1, 2, 4… minutes,
+ *   at most `maxDelayMs`), and failures older than `windowMs` are forgotten;
+ * - a browser that logged in to an account before carries a signed device cookie for it; its
+ *   attempts count only against that device's own allowance. Failures from anywhere else (the
+ *   « untrusted » pool of the account, and the address) never delay it;
+ * - failures are kept in SQLite: restarting (or crashing) the server resets nothing.
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
-/** Counts failures in a sliding window and says how long a caller must wait. */
+/** How failures turn into waits. */
+export interface LoginThrottleOptions {
+  /** Failures allowed on one allowance before the first wait. */
+  freeFailures: number;
+  /** The first wait; each further failure doubles it. */
+  baseDelayMs: number;
+  /** The longest wait. */
+  maxDelayMs: number;
+  /** Failures older than this are forgotten. */
+  windowMs: number;
+}
+
+/** One login attempt, as the throttle sees it. */
+export interface LoginAttempt {
+  /** Address of the caller (as given by the server's one client-address function). */
+  address: string;
+  email: string;
+  /** Id of a valid device cookie for this very account, if the browser sent one. */
+  device?: string;
+}
+
+/** Counts failures per allowance and says how long a caller must wait. */
 export class LoginThrottle {
   private readonly selectRecent: StatementSync;
   private readonly insertFailure: StatementSync;
   private readonly deleteKey: StatementSync;
   private readonly deleteExpired: StatementSync;
+  private readonly deviceSecret: Buffer;
 
-  private readonly maxFailures: number;
-  private readonly windowMs: number;
+  private readonly options: LoginThrottleOptions;
   private readonly now: () => number;
 
-  constructor(db: DatabaseSync, maxFailures: number, windowMs: number, now: () => number = Date.now) {
-    this.maxFailures = maxFailures;
-    this.windowMs = windowMs;
+  constructor(db: DatabaseSync, options: LoginThrottleOptions, now: () => number = Date.now) {
+    this.options = options;
     this.now = now;
     this.selectRecent = db.prepare('SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at');
     this.insertFailure = db.prepare('INSERT INTO login_failures (key, at) VALUES (?, ?)');
     this.deleteKey = db.prepare('DELETE FROM login_failures WHERE key = ?');
     this.deleteExpired = db.prepare('DELETE FROM login_failures WHERE at <= ?');
+    db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('device_cookie_secret', randomBytes(32).toString('hex'));
+    this.deviceSecret = Buffer.from((db.prepare('SELECT value FROM settings WHERE key = ?').get('device_cookie_secret') as { value: string }).value, 'hex');
   }
 
-  /** Milliseconds to wait before another attempt is allowed (0 when allowed). */
-  retryAfterMs(address: string, email: string): number {
-    const since = this.now() - this.windowMs;
+  /** Milliseconds to wait before this attempt is allowed (0 when allowed). */
+  retryAfterMs(attempt: LoginAttempt): number {
+    const since = this.now() - this.options.windowMs;
     let wait = 0;
-    for (const [key, limit] of this.keysFor(address, email)) {
-      const recent = (this.selectRecent.all(key, since) as { at: number }[]).map((r) => r.at);
-      if (recent.length >= limit) wait = Math.max(wait, recent[recent.length - limit]! + this.windowMs - this.now());
+    for (const [key, free] of this.allowancesOf(attempt)) {
+      const failures = (this.selectRecent.all(key, since) as { at: number }[]).map((row) => row.at);
+      if (failures.length < free) continue;
+      const delay = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (failures.length - free));
+      wait = Math.max(wait, failures[failures.length - 1]! + delay - this.now());
     }
     return Math.max(0, wait);
   }
 
-  /** Records a failed attempt (and forgets failures older than the window). */
-  recordFailure(address: string, email: string): void {
+  /** Records a failed attempt against every allowance it used (and forgets expired failures). */
+  recordFailure(attempt: LoginAttempt): void {
     const now = this.now();
-    for (const [key] of this.keysFor(address, email)) this.insertFailure.run(key, now);
-    this.deleteExpired.run(now - this.windowMs);
+    for (const [key] of this.allowancesOf(attempt)) this.insertFailure.run(key, now);
+    this.deleteExpired.run(now - this.options.windowMs);
   }
 
-  /** Forgets failures after a successful login. */
-  recordSuccess(address: string, email: string): void {
-    this.deleteKey.run(`${address}\n${email.toLowerCase()}`);
+  /** Clears the allowance of the browser (device) that just logged in. */
+  recordSuccess(attempt: LoginAttempt): void {
+    if (attempt.device) this.deleteKey.run(`appareil\n${attempt.device}`);
   }
 
-  private keysFor(address: string, email: string): [string, number][] {
-    const normalized = email.toLowerCase();
-    // The per-account limit is wider so one attacker cannot lock a person out from everywhere.
-    return [[`${address}\n${normalized}`, this.maxFailures], [`*\n${normalized}`, this.maxFailures * 4]];
+  /** A new device cookie value for an account (set after a successful login). */
+  issueDeviceCookie(userId: string): string {
+    const nonce = randomBytes(16).toString('base64url');
+    return `${userId}.${nonce}.${this.sign(userId, nonce)}`;
   }
+
+  /** The device id of a cookie value if it is genuine and belongs to `userId`; undefined otherwise. */
+  verifyDeviceCookie(value: string | undefined, userId: string | undefined): string | undefined {
+    if (!value || !userId) return undefined;
+    const [owner, nonce, signature, ...rest] = value.split('.');
+    if (rest.length || owner !== userId || !nonce || !signature) return undefined;
+    const expected = Buffer.from(this.sign(owner, nonce));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? nonce : undefined;
+  }
+
+  private sign(userId: string, nonce: string): string {
+    return createHmac('sha256', this.deviceSecret).update(`${userId}\n${nonce}`).digest('base64url');
+  }
+
+  /** The allowances an attempt draws on, each with its free failures. */
+  private allowancesOf({ address, email, device }: LoginAttempt): [string, number][] {
+    // A known browser answers only for itself: nothing others do can slow it down.
+    if (device) return [[`appareil\n${device}`, this.options.freeFailures]];
+    const { freeFailures } = this.options;
+    return [
+      // Every browser without a device cookie for the account shares this one.
+      [`compte\n${email.toLowerCase()}`, freeFailures],
+      // One address trying many accounts (or many passwords) is slowed down too.
+      [`adresse\n${address}`, freeFailures * 4],
+    ];
+  }
+}
+
+/** A wait as people read it: in minutes, never « 899 s ». */
+export function formatWait(ms: number): string {
+  if (ms < 60_000) return 'moins d’une minute';
+  const minutes = Math.ceil(ms / 60_000);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }

@@ -33,7 +33,7 @@ import type { Accounts } from '../accounts/accounts.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
 import { CommitPipeline, type CommitOutcome, type CommitPipelineConfig } from '../git/commit-pipeline.ts';
-import { readFileAt, readHead } from '../git/commons-repo.ts';
+import { commitEntry, readFileAt, readHead, type GitIdentity } from '../git/commons-repo.ts';
 import { FencedError } from '../git/fenced-error.ts';
 import { OutsideCommits, unabsorbedBase } from '../git/outside-commits.ts';
 import { SerialQueue } from '../git/serial-queue.ts';
@@ -51,6 +51,8 @@ export interface GitSyncConfig {
   status: StatusBoard;
   publisher: SitePublisher;
   validator: EntryValidator;
+  /** Readers owed a credit in an entry's next commit (reader-moderation.ts). */
+  readerCredits?: CommitPipelineConfig['readerCredits'];
   quiet: boolean;
   /** Several servers share the commons: write Git only between `startWriting` and `stopWriting`. */
   shared?: boolean;
@@ -227,6 +229,30 @@ export class GitSync implements Extension {
       });
     this.config.onCommit?.(outcome.state, performance.now() - started);
     return outcome;
+  }
+
+  /**
+   * Commits a new entry written outside the editor (a reader's experience a moderator accepted)
+   * through the one Git queue, authored by `author`; refuses if the file exists. Publishes after.
+   */
+  commitNewEntry(address: EntryAddress, text: string, author: GitIdentity, message: string): Promise<string> {
+    // Several servers: only the Git writer commits, under its fence (like every other commit).
+    if (this.config.shared && !this.writing) return Promise.reject(new Error('ce serveur n’écrit pas Git en ce moment (un autre serveur tient le bail d’écriture) : réessayez dans quelques secondes'));
+    return this.queue.run(async () => {
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const head = await readHead(this.config.repoDir);
+        if (head !== this.outside.knownHead) await this.outside.absorb();
+        if ((await readFileAt(this.config.repoDir, head, address.path)) !== undefined) throw new Error(`${address.path} existe déjà`);
+        const commit = await commitEntry(this.config.repoDir, head, address.path, text, message, author, this.config.git.committer, this.config.beforeRefUpdate);
+        if (!commit) continue;
+        this.outside.knownHead = commit;
+        this.config.validator.update(address.path, text);
+        this.log(`commit ${commit.slice(0, 8)} ${address.name} par ${author.name}`);
+        void this.config.publisher.publish().catch((error) => this.log(`publication : ${error}`));
+        return commit;
+      }
+      throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
+    });
   }
 
   /** Commits documents whose edits were journaled but never committed (crash, shutdown, another writer). */

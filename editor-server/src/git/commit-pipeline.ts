@@ -44,6 +44,8 @@ export interface CommitPipelineConfig {
   publisher: SitePublisher;
   validator: EntryValidator;
   outside: OutsideCommits;
+  /** Readers owed a credit on an entry (their proposal was integrated): co-authors of its next commit. */
+  readerCredits?: { owed(document: string): Promise<{ id: string; name: string }[]>; given(ids: readonly string[]): Promise<void> };
   /** The live document of a name, if it is loaded. */
   findDocument: (name: string) => Y.Doc | undefined;
   /**
@@ -125,7 +127,8 @@ export class CommitPipeline {
         this.config.status.set(address.name, 'invalid', { problems });
         return { state: 'invalid' };
       }
-      const [author, ...coAuthors] = editorIds.map((id) => this.identityOf(id));
+      const readers = (await this.config.readerCredits?.owed(address.name)) ?? [];
+      const [author, ...coAuthors] = [...editorIds.map((id) => this.identityOf(id)), ...readers.map((reader) => readerIdentity(reader, this.config.git))];
       const message = [
         `${current === undefined ? 'Créer' : 'Modifier'} ${address.name} depuis l’éditeur`,
         ...(coAuthors.length ? ['', ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`)] : []),
@@ -135,6 +138,7 @@ export class CommitPipeline {
       const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer, this.config.beforeRefUpdate);
       if (!commit) continue;
       outside.knownHead = commit;
+      if (readers.length) await this.config.readerCredits!.given(readers.map((reader) => reader.id));
       this.config.validator.update(address.path, text);
       await this.markCommitted(address, captured, commit);
       this.config.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
@@ -194,4 +198,9 @@ function applyStored(document: Y.Doc, stored: StoredDocument): void {
     },
     serverOrigin,
   );
+}
+
+/** The Git identity of a reader credited for a contribution sent through the site's forms. */
+export function readerIdentity(reader: { id: string; name: string }, git: GitConfig): { name: string; email: string } {
+  return { name: reader.name, email: `lecteur-${reader.id}@${git.authorEmailDomain}` };
 }

@@ -11,17 +11,23 @@
  *   GET    /api/health   → { status: "ok" | "dégradé", head, documents, connections, site, writer, lease,
  *                            redis, database, journal: { backlogDocuments, oldestPendingSeconds, heldUpdates }, … }
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
+ *   GET    /api/document?doc=fiches/x → { doc, exists: true, inCommons } or 404 when no such entry exists
+ *   /api/moderation…, /api/propositions… → moderation of readers' contributions (moderation-api.ts)
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
 import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
-import type { LoginThrottle } from '../accounts/login-throttle.ts';
+import { formatWait, type LoginThrottle } from '../accounts/login-throttle.ts';
 import type { AuthConfig } from '../config.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
-import { fileHistory, readHead } from '../git/commons-repo.ts';
+import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
+import type { ReaderModeration } from '../moderation/reader-moderation.ts';
+import { storedHasContent, type DocumentStore } from '../storage/document-store.ts';
+import type { ReaderContributionStore } from '../storage/reader-contributions.ts';
+import { handleModerationRequest } from './moderation-api.ts';
 import { clientAddress, formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
 
 /** What the API needs from the rest of the server. */
@@ -34,9 +40,14 @@ export interface ApiDependencies {
   publisher: SitePublisher;
   /** The rest of /api/health: Git writer, lease, Redis, database, journal backlog. */
   health?: () => Promise<Record<string, unknown>>;
+  store: DocumentStore;
+  moderation: ReaderModeration;
+  contributions: ReaderContributionStore;
 }
 
 export const sessionCookie = 'terreau_session';
+/** The signed cookie of a browser that logged in before (login-throttle.ts). */
+export const deviceCookie = 'terreau_appareil';
 
 const loginSchema = z.object({
   /** Account email. */
@@ -110,28 +121,42 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
     return sendJson(response, 200, { doc: address.name, commits: await fileHistory(deps.repoDir, address.path) });
   }
+  if (pathname === '/api/document' && method === 'GET') {
+    const address = parseDocumentName(url.searchParams.get('doc') ?? '');
+    if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
+    // An entry exists once it is in the commons, or while someone writes it in the editor.
+    const inCommons = (await readFileAt(deps.repoDir, await readHead(deps.repoDir), address.path)) !== undefined;
+    if (!inCommons && !(await storedHasContent(deps.store, address.name))) throw new HttpError(404, `entrée introuvable : ${address.name}`);
+    return sendJson(response, 200, { doc: address.name, exists: true, inCommons });
+  }
+  const moderation = { moderation: deps.moderation, contributions: deps.contributions, requireUser: (r: IncomingMessage) => requireUser(deps, r) };
+  if (await handleModerationRequest(moderation, request, response, url)) return;
   throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
 }
 
 async function login(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { email, password } = await readJsonBody(request, loginSchema);
-  const address = clientAddress(request);
-  const wait = deps.throttle.retryAfterMs(address, email);
+  // A browser that logged in to this account before keeps its own allowance (login-throttle.ts).
+  const device = deps.throttle.verifyDeviceCookie(readCookie(request, deviceCookie), deps.accounts.findByEmail(email)?.id);
+  const attempt = { address: clientAddress(request), email, ...(device ? { device } : {}) };
+  const wait = deps.throttle.retryAfterMs(attempt);
   if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    throw new HttpError(429, `trop d’essais infructueux : réessayez dans ${seconds} s`, { 'Retry-After': String(seconds) });
+    throw new HttpError(429, `trop d’essais infructueux pour ce compte : réessayez dans ${formatWait(wait)}`, { 'Retry-After': String(Math.ceil(wait / 1000)) });
   }
   const user = await deps.accounts.checkPassword(email, password);
   if (!user) {
-    deps.throttle.recordFailure(address, email);
+    deps.throttle.recordFailure(attempt);
     throw new HttpError(401, 'e-mail ou mot de passe incorrect');
   }
-  deps.throttle.recordSuccess(address, email);
+  deps.throttle.recordSuccess(attempt);
   const sessionId = deps.accounts.openSession(user.id, deps.auth.sessionMaxAgeMs);
   const session = deps.accounts.resumeSession(sessionId)!;
-  sendJson(response, 200, { user: toPublicUser(user), token: session.token }, {
-    'Set-Cookie': formatCookie(sessionCookie, sessionId, { maxAgeSeconds: Math.floor(deps.auth.sessionMaxAgeMs / 1000), secure: deps.auth.secureCookies }),
-  });
+  const cookies = [
+    formatCookie(sessionCookie, sessionId, { maxAgeSeconds: Math.floor(deps.auth.sessionMaxAgeMs / 1000), secure: deps.auth.secureCookies }),
+    // Kept after logout: it is what lets this browser in while others are being slowed down.
+    formatCookie(deviceCookie, deps.throttle.issueDeviceCookie(user.id), { maxAgeSeconds: Math.floor(deps.auth.deviceCookieMaxAgeMs / 1000), secure: deps.auth.secureCookies, path: '/api/login' }),
+  ];
+  sendJson(response, 200, { user: toPublicUser(user), token: session.token }, { 'Set-Cookie': cookies });
 }
 
 function bearerUser(deps: ApiDependencies, request: IncomingMessage): User | undefined {

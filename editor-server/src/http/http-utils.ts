@@ -20,7 +20,7 @@ export class HttpError extends Error {
 }
 
 /** Sends a JSON response. */
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
   response.end(text);
@@ -63,10 +63,10 @@ export function readCookie(request: IncomingMessage, name: string): string | und
 }
 
 /** Formats a Set-Cookie header. */
-export function formatCookie(name: string, value: string, options: { maxAgeSeconds: number; secure: boolean }): string {
+export function formatCookie(name: string, value: string, options: { maxAgeSeconds: number; secure: boolean; path?: string }): string {
   return [
     `${name}=${encodeURIComponent(value)}`,
-    'Path=/',
+    `Path=${options.path ?? '/'}`,
     'HttpOnly',
     'SameSite=Lax',
     `Max-Age=${options.maxAgeSeconds}`,

@@ -13,8 +13,9 @@ const contentTypes: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  // The open data files (/donnees/): a browser or a data tool must see what they are.
   '.csv': 'text/csv; charset=utf-8',
-  '.geojson': 'application/geo+json; charset=utf-8',
+  '.geojson': 'application/geo+json',
   '.xml': 'application/xml; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',

@@ -136,3 +136,19 @@ export function mergeStates(stored: Uint8Array | undefined, state: Uint8Array, s
   if (!stored || containsUpdate(snapshot, stored)) return state;
   return Y.mergeUpdates([stored, state]);
 }
+
+/** Whether a stored document holds anything (an entry being written that is not in Git yet). */
+export async function storedHasContent(store: DocumentStore, document: string): Promise<boolean> {
+  const stored = await store.load(document);
+  if (!stored.state && stored.updates.length === 0) return false;
+  const doc = new Y.Doc();
+  try {
+    if (stored.state) Y.applyUpdate(doc, stored.state);
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+    return doc.getMap('frontmatter').size > 0 || doc.getXmlFragment('default').length > 0;
+  } catch {
+    return false;
+  } finally {
+    doc.destroy();
+  }
+}

@@ -9,11 +9,12 @@ import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { componentNames, createBodyExtensions } from '../../../core/bridge/body-extensions.ts';
-import type { StatusMessage } from '../../../core/collab-protocol.ts';
+import { readField, textFieldsOf } from '../../../core/bridge/mdx-yjs.ts';
+import { saveStateLabels, type StatusMessage } from '../../../core/collab-protocol.ts';
 import { collections } from '../../../schemas/collections.ts';
 import type { CollectionName } from '../../../schemas/common.ts';
 import { createComponentViewExtensions } from './component-views.ts';
-import { createFrontmatterForm } from './frontmatter-form.ts';
+import { createFrontmatterForm, describeFieldPath, type FormProblem } from './frontmatter-form.ts';
 import type { SessionUser } from './session-api.ts';
 import { createToolbar } from './toolbar.ts';
 
@@ -26,6 +27,8 @@ export interface EditorElements {
   toolbar: HTMLElement;
   body: HTMLElement;
   form: HTMLElement;
+  /** A visually hidden live region: what screen readers hear (changes of state only). */
+  announcer: HTMLElement;
 }
 
 /** What an editor needs to open an entry. */
@@ -37,6 +40,11 @@ export interface OpenOptions {
   /** Text of a new entry, written into the document if it is still empty once synced. */
   template?: () => Promise<{ data: Record<string, unknown>; body: object | null }>;
 }
+
+/** A send unacknowledged for this long is shown as such; shorter ones are every keystroke's. */
+const SLOW_SEND_MS = 2_000;
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Colours for carets and names, dark enough for white text on them (WCAG AA). */
 const palette = ['#1f5a86', '#8a3b12', '#2f5d3a', '#6b2d7b', '#9a2142', '#0b6e69', '#5b4a0a', '#3d4aa3'];
@@ -52,35 +60,82 @@ export function colourOf(id: string | number): string {
 export function openEntry(elements: EditorElements, options: OpenOptions): { destroy(): void; provider: HocuspocusProvider; editor: Editor | null } {
   const name = `${options.collection}/${options.slug}`;
   const definition = collections[options.collection];
+  const dataShape = (definition.schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
   const doc = new Y.Doc();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const provider = new HocuspocusProvider({ url: `${scheme}://${location.host}/collab`, name, document: doc, token: options.token ?? '' });
   const frontmatter = doc.getMap<unknown>('frontmatter');
   let serverStatus: StatusMessage | null = null;
-  let localProblems: string[] = [];
+  let localProblems: FormProblem[] = [];
   let closedReason = '';
+  let offline = false;
   let mayEdit = false;
+  let unsyncedSince = 0;
+  // Set by a local edit, cleared by the server's next status: the acknowledgement of an edit may
+  // arrive before the status it causes, and the line must not say « à jour » in between.
+  let awaitingServer = false;
+  let slowTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastAnnouncement = '';
+
+  /** Says a change of state aloud (screen readers), once: never the keystroke-by-keystroke states. */
+  const announce = (key: string, text: string) => {
+    if (key === lastAnnouncement) return;
+    lastAnnouncement = key;
+    elements.announcer.textContent = text;
+  };
 
   const showStatus = () => {
     const unsynced = provider.hasUnsyncedChanges;
+    if (unsynced) awaitingServer = true;
+    if (unsynced && !unsyncedSince) {
+      unsyncedSince = Date.now();
+      // Only a send that lasts is worth showing: each keystroke is acknowledged in milliseconds.
+      clearTimeout(slowTimer);
+      slowTimer = setTimeout(showStatus, SLOW_SEND_MS + 50);
+    } else if (!unsynced) {
+      unsyncedSince = 0;
+      clearTimeout(slowTimer);
+    }
     let text: string;
     let state: string;
     if (closedReason) [text, state] = [closedReason, 'erreur'];
+    else if (offline) [text, state] = ['hors ligne : vos modifications seront envoyées à la reconnexion', 'hors-ligne'];
     else if (!provider.isSynced) [text, state] = ['connexion au serveur…', 'attente'];
     // Edits are held unsent while the server's database is away: say so rather than « en cours d’envoi ».
     else if (serverStatus?.state === 'unavailable') [text, state] = [serverStatus.label, 'erreur'];
-    else if (unsynced) [text, state] = ['modifications en cours d’envoi…', 'envoi'];
+    else if (unsynced && Date.now() - unsyncedSince >= SLOW_SEND_MS) [text, state] = ['modifications en cours d’envoi… (connexion lente)', 'envoi'];
+    // Typing shows the state the server will confirm, so the line holds still while one types.
+    else if ((unsynced || awaitingServer) && serverStatus?.state !== 'invalid') [text, state] = [saveStateLabels.modified, 'modified'];
     else if (serverStatus) [text, state] = [serverStatus.label, serverStatus.state];
     else [text, state] = [mayEdit ? 'à jour' : 'lecture seule', 'calme'];
-    elements.status.textContent = text;
-    elements.status.dataset.etat = state;
-    const lines = [
-      ...(serverStatus?.state === 'invalid' ? (serverStatus.problems ?? []).map((p) => `ligne ${p.line} — ${p.field} : ${p.message}`) : []),
-      ...(mayEdit ? localProblems : []),
-    ];
+    if (elements.status.textContent !== text) elements.status.textContent = text;
+    if (elements.status.dataset.etat !== state) elements.status.dataset.etat = state;
+
+    // Each problem once, named by its field's label: the form's own checks first (they follow every
+    // keystroke), then what only the server knows (links, the text of the body).
+    const lines: string[] = mayEdit ? localProblems.map((p) => p.text) : [];
+    const local = new Set(mayEdit ? localProblems.map((p) => `${p.field}\n${p.message}`) : []);
+    if (serverStatus?.state === 'invalid') {
+      for (const problem of serverStatus.problems ?? []) {
+        if (local.has(`${problem.field}\n${problem.message}`)) continue;
+        const inData = problem.field.split(/[.[]/)[0]! in dataShape;
+        const where = inData ? describeFieldPath(problem.field) : `Texte${problem.line ? `, ligne ${problem.line}` : ''} › ${describeFieldPath(problem.field)}`;
+        lines.push(`${where} : ${problem.message}`);
+      }
+    }
+    const unique = [...new Set(lines)];
     const list = elements.problems.querySelector('ul')!;
-    list.replaceChildren(...[...new Set(lines)].map((line) => Object.assign(document.createElement('li'), { textContent: line })));
-    elements.problems.hidden = lines.length === 0;
+    if (list.textContent !== unique.join('')) list.replaceChildren(...unique.map((line) => Object.assign(document.createElement('li'), { textContent: line })));
+    elements.problems.hidden = unique.length === 0;
+
+    if (closedReason) announce(`fermé:${closedReason}`, closedReason);
+    else if (offline) announce('hors-ligne', 'Hors ligne : vos modifications seront envoyées à la reconnexion.');
+    else if (serverStatus?.state === 'unavailable') announce(`unavailable:${serverStatus.at}`, `${capitalize(serverStatus.label)}.`);
+    else if (provider.isSynced && serverStatus && ['saved', 'published', 'error'].includes(serverStatus.state) && !unsynced) announce(`${serverStatus.state}:${serverStatus.commit ?? serverStatus.at}`, `${capitalize(serverStatus.label)}.`);
+    else if (provider.isSynced && serverStatus?.state === 'invalid') {
+      const count = (serverStatus.problems ?? []).length;
+      announce(`invalid:${serverStatus.at}`, `Non enregistré : ${count} problème${count > 1 ? 's' : ''} à corriger.`);
+    } else if (provider.isSynced && lastAnnouncement === 'hors-ligne') announce('reconnecte', 'Connexion rétablie.');
   };
 
   const extensions: AnyExtension[] = [
@@ -105,7 +160,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   elements.toolbar.hidden = !hasBody;
   elements.body.hidden = !hasBody;
   const toolbar = editor ? createToolbar(elements.toolbar, editor) : null;
-  const form = createFrontmatterForm(elements.form, frontmatter, definition.schema, (problems) => {
+  const form = createFrontmatterForm(elements.form, frontmatter, definition.schema, textFieldsOf(options.collection), (problems) => {
     localProblems = problems;
     showStatus();
   });
@@ -123,15 +178,20 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   setEditable(false);
 
   const showTitle = () => {
-    const titre = frontmatter.get('titre');
+    const titre = readField(frontmatter, 'titre');
     elements.title.textContent = typeof titre === 'string' && titre ? titre : name;
   };
-  frontmatter.observe(showTitle);
+  frontmatter.observeDeep(showTitle);
 
+  let presentKey = '';
   const showPresent = () => {
     const people = [...provider.awareness!.getStates().values()]
       .map((state) => state.user as { name?: string; color?: string } | undefined)
       .filter((user): user is { name: string; color: string } => !!user?.name);
+    // Awareness changes at every caret move; the list (a live region) changes only when people come or go.
+    const key = people.map((p) => `${p.name}\n${p.color}`).join('\n');
+    if (key === presentKey) return;
+    presentKey = key;
     const list = document.createElement('ul');
     list.className = 'presents-liste';
     for (const person of people) {
@@ -165,7 +225,10 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   provider.on('stateless', ({ payload }: { payload: string }) => {
     try {
       const message = JSON.parse(payload) as StatusMessage;
-      if (message.type === 'terreau/status') serverStatus = message;
+      if (message.type === 'terreau/status') {
+        serverStatus = message;
+        awaitingServer = false;
+      }
     } catch {
       // Not a status message: nothing to show.
     }
@@ -173,8 +236,8 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   });
   provider.on('unsyncedChanges', showStatus);
   provider.on('status', ({ status }: { status: string }) => {
-    if (status === 'disconnected' && !closedReason) elements.status.textContent = 'hors ligne : vos modifications seront envoyées à la reconnexion';
-    else showStatus();
+    offline = status === 'disconnected';
+    showStatus();
   });
   provider.on('authenticationFailed', ({ reason }: { reason: string }) => {
     closedReason = `connexion refusée : ${reason}`;
@@ -188,7 +251,8 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     }
   });
 
-  // Leaving with edits the server has not acknowledged would lose them: ask first.
+  // Leaving with edits the server has not acknowledged would lose them: ask first. Every field
+  // writes to the document as it is typed, so this covers the data as well as the body.
   const beforeUnload = (event: BeforeUnloadEvent) => {
     if (!provider.hasUnsyncedChanges) return;
     event.preventDefault();
@@ -202,6 +266,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     editor,
     destroy() {
       window.removeEventListener('beforeunload', beforeUnload);
+      clearTimeout(slowTimer);
       form.destroy();
       editor?.destroy();
       provider.destroy();

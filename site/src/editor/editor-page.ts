@@ -4,6 +4,7 @@
  */
 import { collections } from '../../../schemas/collections.ts';
 import { collectionNames, mdxCollections, SLUG_PATTERN, type CollectionName } from '../../../schemas/common.ts';
+import { parseEntryText } from '../../../core/bridge/mdx-yjs.ts';
 import { slugFromTitle } from '../../../core/slug.ts';
 import { openEntry, type EditorElements } from './collab-editor.ts';
 import { canEdit, fetchSession, logIn, logOut, type Session } from './session-api.ts';
@@ -69,6 +70,7 @@ function editorElements(): EditorElements {
     toolbar: byId('editeur-barre'),
     body: byId('editeur-texte'),
     form: byId('editeur-formulaire'),
+    announcer: byId('editeur-annonce'),
   };
 }
 
@@ -84,14 +86,89 @@ function open(session: Session, collection: CollectionName, slug: string, templa
   const publicLink = byId<HTMLAnchorElement>('editeur-page-publique');
   publicLink.href = `/${collection}/${slug}/`;
   const handle = openEntry(editorElements(), { collection, slug, user: session.user, token: session.token, template });
+  if (canEdit(session.user)) void showProposals(`${collection}/${slug}`);
   // Tests and curious people can reach the open entry from the console.
   (window as unknown as { terreauEditor: unknown }).terreauEditor = handle;
 }
 
+interface Proposal {
+  id: string;
+  kind: 'erreur' | 'amelioration';
+  text: string;
+  name: string;
+  receivedAt: string;
+}
+
+/** Readers' reports and proposals accepted for this entry, each to be marked once integrated. */
+async function showProposals(doc: string): Promise<void> {
+  const response = await fetch(`/api/propositions?doc=${doc}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => null);
+  if (!response?.ok) return;
+  const { proposals } = (await response.json()) as { proposals: Proposal[] };
+  const section = byId('editeur-propositions');
+  const list = byId('propositions-liste');
+  list.replaceChildren(
+    ...proposals.map((proposal) => {
+      const item = document.createElement('li');
+      const heading = document.createElement('p');
+      heading.className = 'proposition-entete';
+      heading.textContent = `${proposal.kind === 'erreur' ? 'Erreur signalée' : 'Amélioration proposée'} par ${proposal.name}, le ${new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long' }).format(new Date(proposal.receivedAt))}`;
+      const text = document.createElement('div');
+      text.className = 'texte-lecteur';
+      text.textContent = proposal.text;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'bouton-secondaire';
+      button.textContent = 'Marquer comme intégrée';
+      const status = document.createElement('p');
+      status.setAttribute('role', 'status');
+      button.addEventListener('click', async () => {
+        const answer = await fetch(`/api/propositions/${proposal.id}/integree`, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+        const body = (await answer.json().catch(() => ({}))) as { error?: string };
+        if (!answer.ok) return void (status.textContent = `Impossible : ${body.error ?? answer.status}.`);
+        button.remove();
+        status.textContent = `Intégrée : ${proposal.name} sera crédité·e au prochain enregistrement.`;
+      });
+      item.append(heading, text, button, status);
+      return item;
+    }),
+  );
+  section.hidden = proposals.length === 0;
+}
+
 /** A new entry's data and body, from the same template as `npm run new`. */
 async function templateFor(collection: CollectionName, title: string, communes: string[], structure: string) {
-  const [{ createEntryText }, { parseEntryText }] = await Promise.all([import('../../../core/entry-templates.ts'), import('../../../core/bridge/mdx-yjs.ts')]);
+  const { createEntryText } = await import('../../../core/entry-templates.ts');
   return parseEntryText(createEntryText(collection, title, { communes, structure: structure || undefined }), collection);
+}
+
+/** Whether the server knows the entry (in the commons, or being written in the editor); undefined if it does not answer. */
+async function entryExists(collection: CollectionName, slug: string): Promise<boolean | undefined> {
+  try {
+    const response = await fetch(`/api/document?doc=${collection}/${slug}`, { headers: { Accept: 'application/json' } });
+    if (response.status === 404) return false;
+    return response.ok ? true : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Says that an entry does not exist, and offers to create it (or to log in to create it), or to search. */
+function showMissing(session: Session, collection: CollectionName, slug: string): void {
+  const words = slug.replace(/-/g, ' ');
+  byId('introuvable-message').textContent = `Aucune entrée « ${slug} » parmi les ${collections[collection].label.toLowerCase()}. Elle a peut-être été renommée, ou n’a jamais été créée.`;
+  const link = (href: string, text: string) => {
+    const item = document.createElement('li');
+    item.append(Object.assign(document.createElement('a'), { href, textContent: text }));
+    return item;
+  };
+  const creation = `/editer/?nouveau=${collection}&titre=${encodeURIComponent(words.charAt(0).toUpperCase() + words.slice(1))}`;
+  byId('introuvable-actions').replaceChildren(
+    link(creation, `${canEdit(session.user) ? 'Créer' : 'Se connecter pour créer'} l’entrée « ${words} » (${collections[collection].singular})`),
+    link(`/recherche/?q=${encodeURIComponent(words)}`, `Chercher « ${words} » dans Terreau`),
+    link(`/${collection}/`, `Voir toutes les ${collections[collection].label.toLowerCase()}`),
+  );
+  byId('editeur-titre').textContent = 'Entrée introuvable';
+  show(byId('editeur-introuvable'), true);
 }
 
 function setUpNewEntry(session: Session, collection: CollectionName): void {
@@ -105,9 +182,14 @@ function setUpNewEntry(session: Session, collection: CollectionName): void {
   const message = byId('nouveau-message');
   const titleInput = byId<HTMLInputElement>('nouveau-titre');
   const slugPreview = byId('nouveau-slug');
-  titleInput.addEventListener('input', () => {
+  const showSlug = () => {
     slugPreview.textContent = `/${collection}/${slugFromTitle(titleInput.value) || '…'}/`;
-  });
+  };
+  titleInput.addEventListener('input', showSlug);
+  // Arriving from « Créer… » on a missing entry: its title is already proposed.
+  const proposed = new URLSearchParams(location.search).get('titre');
+  if (proposed && !titleInput.value) titleInput.value = proposed.slice(0, 140);
+  showSlug();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const title = titleInput.value.trim();
@@ -157,6 +239,10 @@ async function start(): Promise<void> {
   if (!target) {
     if (docParam) byId('editeur-accueil-message').textContent = `« ${docParam} » n’est pas une entrée : attendu collection/slug, par exemple fiches/jardin-partage.`;
     show(byId('editeur-accueil'), true);
+    return;
+  }
+  if ((await entryExists(target.collection, target.slug)) === false) {
+    showMissing(session, target.collection, target.slug);
     return;
   }
   if (!session.user) byId('connexion-raison').textContent = 'Vous lisez cette entrée en lecture seule. Connectez-vous pour la modifier.';

@@ -10,26 +10,77 @@ interface ToolbarAction {
   label: string;
   /** Text on the button (a short symbol or word). */
   text: string;
-  run(editor: Editor): void;
+  run(editor: Editor, tools: { linkDialog: { open(): void } }): void;
   /** For toggles: whether the action is on at the selection. */
   active?(editor: Editor): boolean;
   group: string;
 }
 
-function askLink(editor: Editor): void {
-  const previous = (editor.getAttributes('link').href as string | undefined) ?? '';
-  const answer = window.prompt('Adresse du lien (https://… ou chemin du site comme /fiches/jardin-partage/) ; vide pour retirer le lien', previous);
-  if (answer === null) return;
-  const href = answer.trim();
-  if (href === '') {
+/**
+ * The link dialog, in the page (a modal <dialog>, not the browser's prompt()): the address is
+ * checked as it is applied, a refusal is said next to the field, and the field keeps what was typed.
+ */
+function createLinkDialog(editor: Editor): { open(): void } {
+  const dialog = document.createElement('dialog');
+  dialog.className = 'dialogue-lien';
+  dialog.setAttribute('aria-labelledby', 'dialogue-lien-titre');
+  dialog.innerHTML = `<form method="dialog" class="editeur-formulaire-court">
+    <h2 id="dialogue-lien-titre">Lien</h2>
+    <label for="dialogue-lien-adresse">Adresse du lien</label>
+    <input id="dialogue-lien-adresse" name="adresse" type="text" inputmode="url" autocomplete="off" spellcheck="false" aria-describedby="dialogue-lien-aide dialogue-lien-erreur" />
+    <p id="dialogue-lien-aide" class="champ-aide">Une adresse https://… ou un chemin du site, comme /fiches/jardin-partage/</p>
+    <p id="dialogue-lien-erreur" class="champ-messages" role="alert"></p>
+    <div class="dialogue-boutons">
+      <button type="submit" value="appliquer">Appliquer</button>
+      <button type="button" class="bouton-secondaire" data-action="retirer">Retirer le lien</button>
+      <button type="button" class="bouton-secondaire" data-action="annuler">Annuler</button>
+    </div>
+  </form>`;
+  document.body.append(dialog);
+  const form = dialog.querySelector('form')!;
+  const input = dialog.querySelector<HTMLInputElement>('input')!;
+  const error = dialog.querySelector<HTMLElement>('#dialogue-lien-erreur')!;
+  const remove = dialog.querySelector<HTMLButtonElement>('[data-action="retirer"]')!;
+  const close = () => {
+    dialog.close();
+    editor.commands.focus();
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const href = input.value.trim();
+    if (href === '') {
+      editor.chain().focus().extendMarkRange('link').unsetLink().run();
+      return close();
+    }
+    if (!ALLOWED_LINK.test(href)) {
+      error.textContent = 'Adresse refusée : une adresse complète commençant par https:// (ou http://), ou un chemin du site commençant par /, est attendue.';
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    dialog.close();
+    if (editor.state.selection.empty && !editor.isActive('link')) {
+      // Nothing selected: the address becomes the text of the link.
+      editor.chain().focus().insertContent({ type: 'text', text: href, marks: [{ type: 'link', attrs: { href } }] }).run();
+    } else {
+      editor.chain().focus().extendMarkRange('link').setLink({ href }).run();
+    }
+  });
+  remove.addEventListener('click', () => {
     editor.chain().focus().extendMarkRange('link').unsetLink().run();
-    return;
-  }
-  if (!ALLOWED_LINK.test(href)) {
-    window.alert('Adresse refusée : une adresse https:// ou un chemin du site commençant par / est attendue.');
-    return;
-  }
-  editor.chain().focus().extendMarkRange('link').setLink({ href }).run();
+    dialog.close();
+  });
+  dialog.querySelector('[data-action="annuler"]')!.addEventListener('click', close);
+  return {
+    open() {
+      input.value = (editor.getAttributes('link').href as string | undefined) ?? '';
+      error.textContent = '';
+      input.removeAttribute('aria-invalid');
+      remove.hidden = !editor.isActive('link');
+      dialog.showModal();
+      input.select();
+    },
+  };
 }
 
 function insertComponent(editor: Editor, type: string, attrs: Record<string, string | null>, block: boolean): void {
@@ -41,7 +92,7 @@ const actions: ToolbarAction[] = [
   { group: 'texte', label: 'Gras', text: 'G', run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive('bold') },
   { group: 'texte', label: 'Italique', text: 'I', run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive('italic') },
   { group: 'texte', label: 'Code', text: '</>', run: (e) => e.chain().focus().toggleCode().run(), active: (e) => e.isActive('code') },
-  { group: 'texte', label: 'Lien', text: 'Lien', run: askLink, active: (e) => e.isActive('link') },
+  { group: 'texte', label: 'Lien', text: 'Lien', run: (_e, tools) => tools.linkDialog.open(), active: (e) => e.isActive('link') },
   ...([2, 3, 4] as const).map((level) => ({
     group: 'blocs',
     label: `Titre de niveau ${level}`,
@@ -67,6 +118,7 @@ export function createToolbar(container: HTMLElement, editor: Editor): { setEdit
   container.setAttribute('role', 'toolbar');
   container.setAttribute('aria-label', 'Mise en forme');
   const buttons: { button: HTMLButtonElement; action: ToolbarAction }[] = [];
+  const tools = { linkDialog: createLinkDialog(editor) };
   let group: HTMLElement | undefined;
   for (const action of actions) {
     if (!group || group.dataset.groupe !== action.group) {
@@ -85,7 +137,7 @@ export function createToolbar(container: HTMLElement, editor: Editor): { setEdit
     if (action.active) button.setAttribute('aria-pressed', 'false');
     // Keep the editor's selection: a mousedown on a button would otherwise blur it first.
     button.addEventListener('mousedown', (event) => event.preventDefault());
-    button.addEventListener('click', () => action.run(editor));
+    button.addEventListener('click', () => action.run(editor, tools));
     group.append(button);
     buttons.push({ button, action });
   }

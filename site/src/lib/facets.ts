@@ -2,12 +2,11 @@
  * Facets of each collection: what list pages filter on (pre-rendered links, no JavaScript) and what
  * entry pages hand to Pagefind as filters. One definition serves both, so they always agree.
  */
-import type { MdxCollectionName } from '../../../schemas/common.ts';
+import { mdxCollections, type MdxCollectionName } from '../../../schemas/common.ts';
 import type { Fiche } from '../../../schemas/fiches.ts';
 import type { Guide } from '../../../schemas/guides.ts';
 import type { Retour } from '../../../schemas/retours.ts';
 import type { Structure } from '../../../schemas/structures.ts';
-import type { Territoire } from '../../../schemas/territoires.ts';
 import { getDepartement } from '../../../core/communes.ts';
 import type { Entry } from './commons.ts';
 import { collectionLabel, kindLabel, labelOf, valuesOf } from './labels.ts';
@@ -96,6 +95,37 @@ export function searchFiltersOf(entry: Entry): { name: string; values: string[] 
     if (values.length) filters.push({ name: facet.label, values });
   }
   return filters;
+}
+
+/** One group of the search page's filters. */
+export interface SearchFilterGroup {
+  /** Pagefind filter name, as entry pages declare it (`Phase`). */
+  name: string;
+  /** Name of its checkboxes, hence its URL parameter on /recherche/ (`phase`). */
+  param: string;
+  /**
+   * Values known at build, in vocabulary order: URL key and French label (the indexed value).
+   * Empty for open-ended groups (kinds of guide or structure, départements), whose values the
+   * search page reads from the index.
+   */
+  values: { key: string; label: string }[];
+}
+
+/** The search page's filter groups, in the order shown: the same names and labels as searchFiltersOf. */
+export function searchFilterGroups(): SearchFilterGroup[] {
+  const groups: SearchFilterGroup[] = [
+    { name: 'Type', param: 'type', values: mdxCollections.map((c) => ({ key: c, label: collectionLabel(c) })) },
+  ];
+  for (const collection of mdxCollections) {
+    for (const facet of facetsByCollection[collection]) {
+      if (groups.some((g) => g.name === facet.label)) continue;
+      // « type » is taken by the collection: a guide's or structure's kind gets its collection's name.
+      const param = groups.some((g) => g.param === facet.key) ? `${facet.key}-${collection}` : facet.key;
+      groups.push({ name: facet.label, param, values: (facet.order ?? []).map((key) => ({ key, label: facet.labelOf(key) })) });
+    }
+  }
+  // Vocabularies first (their values are known), open-ended groups after.
+  return [...groups.filter((g) => g.values.length), ...groups.filter((g) => !g.values.length)];
 }
 
 /** Entries per list page. */

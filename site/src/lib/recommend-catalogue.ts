@@ -54,3 +54,4 @@ export function buildCommuneChunks(): Map<string, Record<string, [string, number
   }
   return chunks;
 }
+

@@ -5,6 +5,7 @@
  * browser (the reader's own roadmap) on the same catalogue.
  */
 import { couts, difficultes, phases, tailles, themes, type Acteur, type Cout, type Difficulte, type Phase, type Taille, type Theme } from '../../../schemas/vocabularies.ts';
+import { codeIn } from './commune-names.ts';
 
 /** Who is asking. */
 export const profils = {
@@ -49,6 +50,8 @@ export interface Answers {
   taille?: Taille;
   /** INSEE code of the commune, when given (the size is derived from it before recommending). */
   commune?: string;
+  /** Name of the commune as typed, when no code was given (looked up in the official list). */
+  communeName?: string;
   profil?: Profil;
   situation: Situation;
   themes: Theme[];
@@ -127,7 +130,8 @@ const tailleLadder: Taille[] = ['quartier', 'moins-1000', '1000-3500', '3500-100
 export function readAnswers(params: URLSearchParams): Answers {
   const pick = <K extends string>(table: Record<K, unknown>, value: string | null): K | undefined =>
     value !== null && Object.hasOwn(table, value) ? (value as K) : undefined;
-  const commune = params.get('commune')?.trim().toUpperCase();
+  const typedCommune = params.get('commune')?.trim() ?? '';
+  const commune = codeIn(typedCommune);
   const answers: Answers = {
     situation: pick(situations, params.get('situation')) ?? 'rien',
     moyens: pick(moyens, params.get('moyens')) ?? 'benevoles',
@@ -137,7 +141,8 @@ export function readAnswers(params: URLSearchParams): Answers {
   const profil = pick(profils, params.get('profil'));
   if (taille) answers.taille = taille;
   if (profil) answers.profil = profil;
-  if (commune && /^(\d{5}|2[AB]\d{3})$/.test(commune)) answers.commune = commune;
+  if (commune) answers.commune = commune;
+  else if (/\p{L}/u.test(typedCommune)) answers.communeName = typedCommune.slice(0, 100);
   return answers;
 }
 
