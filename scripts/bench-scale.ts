@@ -244,6 +244,23 @@ si bien que le coût par mise à jour reste faible et que le débit tient ; c’
 acquittement qui augmente de la durée d’un lot. La diffusion aux autres clients attend elle aussi
 l’écriture (une mise à jour n’est appliquée qu’une fois journalisée).
 
+## Trois serveurs : pourquoi c’est plus lent ici
+
+\`@hocuspocus/extension-redis\` (4.x) ne relaie pas les mises à jour elles-mêmes : à chaque
+changement d’un document (regroupés par tour de boucle d’événements), un serveur publie le
+*vecteur d’état* du document (SyncStep1) ; chaque autre serveur qui l’a ouvert répond, sur le canal
+du demandeur, par ce qui lui manque (SyncStep2) et par son propre vecteur, auquel le premier répond
+avec la mise à jour. Une mise à jour traverse donc Redis trois fois, et chaque serveur calcule des
+différences sur le document entier (\`encodeStateAsUpdate\` avec tout l’ensemble des suppressions).
+Avec les clients d’un même document répartis sur les trois serveurs, chaque serveur applique chaque
+mise à jour de chaque document. Sur cette machine, les trois serveurs, PostgreSQL, Redis et les 500
+clients se partagent 2 cœurs (et d’autres tâches) : le temps d’un lot du journal y passe de quelques
+millisecondes à plus de 100 ms faute de processeur, pas à cause de PostgreSQL (voir la ligne « 1
+serveur, PostgreSQL »). Le plancher de 100 ms au p99 n’est pas tenu ici ; la voie pour le tenir
+est de relayer les mises à jour telles quelles entre serveurs plutôt que des vecteurs d’état (une
+extension à écrire, ou une version de l’extension qui le fasse), et de donner ses cœurs à chaque
+serveur.
+
 ## Lecture
 
 Tout tourne sur la même machine à 2 cœurs : les serveurs, Redis, PostgreSQL et les clients (qui
