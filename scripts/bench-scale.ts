@@ -10,7 +10,8 @@
  * acknowledged updates per second in a burst (until every client's updates are acknowledged,
  * i.e. journaled, and every client holds every update), updates lost, and the journal's own cost
  * read from each server's /metrics (time per committed batch, updates per batch).
- * `--quick`: 50 and 200 clients only, no report. Report: bench-reports/scale.md.
+ * `--quick`: 50 and 200 clients only, no report; `--only=cluster` (or sqlite, postgres): one
+ * deployment, no report. Report: bench-reports/scale.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -54,6 +55,7 @@ const p99FloorMs = 100;
 /** Entry point of `npm run bench -- scale`. */
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length) as Setup | undefined;
   const clientCounts = quick ? [50, 200] : [50, 200, 500];
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'terreau-bench-scale-'));
@@ -69,7 +71,7 @@ export async function run(args: string[]): Promise<void> {
     const pool = readdirSync(join(seed, 'fiches')).map((f) => `fiches/${f.replace(/\.mdx$/, '')}`);
     if (pool.length < clientCounts.length * documentsPerScenario) throw new Error(`arbre synthétique trop petit : ${pool.length} fiches`);
     [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-    for (const setup of setups) {
+    for (const setup of only ? [only] : setups) {
       const servers = await startSetup(setup, work, seed, redis, postgres);
       try {
         for (const [n, clients] of clientCounts.entries()) {
@@ -83,6 +85,7 @@ export async function run(args: string[]): Promise<void> {
         for (const server of servers) await server.stop();
       }
     }
+    if (only) return;
     const report = formatReport(results, clientCounts, (performance.now() - started) / 1000);
     console.log(`\n${report}`);
     if (!quick) {
