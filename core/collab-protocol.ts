@@ -7,7 +7,8 @@
  * State:
  *   "modified"  — edits received and journaled (durable), not yet committed to Git;
  *   "saved"     — committed to the commons repository (« enregistré »);
- *   "published" — the public site was rebuilt with that commit (« publié »);
+ *   "published" — the public site shows that commit: its pages and every page that shows it (« publié »);
+ *   "indexed"   — the search index has it too (« indexé pour la recherche »), a few seconds later;
  *   "invalid"   — the content fails validation: not committed, kept in the journal; `problems` says why;
  *   "error"     — the server could not commit (retried at the next edit or departure);
  *   "unavailable" — the server's database cannot be reached: edits are neither applied nor
@@ -16,7 +17,7 @@
 import type { Problem } from './problem.ts';
 
 /** What a document's save status can be. */
-export type SaveState = 'modified' | 'saved' | 'published' | 'invalid' | 'error' | 'unavailable';
+export type SaveState = 'modified' | 'saved' | 'published' | 'indexed' | 'invalid' | 'error' | 'unavailable';
 
 /** The stateless message an editor receives about its document's save status. */
 export interface StatusMessage {
@@ -35,6 +36,7 @@ export const saveStateLabels: Record<SaveState, string> = {
   modified: 'modifications en cours d’enregistrement',
   saved: 'enregistré',
   published: 'publié',
+  indexed: 'indexé pour la recherche',
   invalid: 'non enregistré : le contenu doit être corrigé',
   error: 'non enregistré : erreur du serveur, nouvel essai à la prochaine modification',
   unavailable: 'serveur momentanément indisponible : vos modifications sont gardées ici et seront envoyées dès son retour',

@@ -55,6 +55,11 @@ export function readEntry(file: string, text: string): RawEntry {
   return { collection, slug, format, body, bodyStartLine, ...parseYaml(frontmatter, 1) };
 }
 
+/** Reads a YAML data file that is not an entry (the credits of an image), keeping its lines. */
+export function readYamlFile(text: string): Pick<RawEntry, 'data' | 'yamlErrors' | 'lineOf'> {
+  return parseYaml(text, 0);
+}
+
 function parseYaml(text: string, lineOffset: number): Pick<RawEntry, 'data' | 'yamlErrors' | 'lineOf'> {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

@@ -43,11 +43,24 @@ export interface FileHistory {
   contributors: Person[];
 }
 
+/** A file moved to another path by one commit (Git's rename detection). */
+export interface Rename {
+  /** Path before, relative to the content tree. */
+  from: string;
+  /** Path after. */
+  to: string;
+  commit: string;
+  /** Author date, ISO 8601. */
+  date: string;
+}
+
 /** The history of the whole content tree. */
 export interface ContentHistory {
   byFile: Map<string, FileHistory>;
   /** Every change of every file, newest first. */
   changes: Change[];
+  /** Every rename, newest first (the changes list them as a deletion and a creation). */
+  renames: Rename[];
 }
 
 const RECORD = '\x1e';
@@ -55,21 +68,58 @@ const FIELD = '\x1f';
 /** `git log` format: one record per commit, fields separated, message last and then the patch. */
 export const LOG_FORMAT = `${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%B${FIELD}`;
 
-const EMPTY: ContentHistory = { byFile: new Map(), changes: [] };
+const EMPTY: ContentHistory = { byFile: new Map(), changes: [], renames: [] };
 
-/** Reads the history of a content tree with a single `git log`; empty when it is not in Git. */
-export async function readContentHistory(contentDir: string): Promise<ContentHistory> {
-  try {
+/**
+ * Reads the history of a content tree with a single `git log` (and one more for renames); empty
+ * when it is not in Git. `range` (`<from>..<to>`) reads only the commits of that range.
+ */
+export async function readContentHistory(contentDir: string, range?: string): Promise<ContentHistory> {
+  const log = (args: string[]) =>
     // --relative keeps paths relative to the content tree, wherever it sits in its repository.
-    const { stdout } = await run(
-      'git',
-      ['-C', contentDir, '-c', 'core.quotePath=false', 'log', '--no-renames', '--no-color', '--no-ext-diff', `--format=${LOG_FORMAT}`, '-p', '--relative', '--', '.'],
-      { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' },
-    );
-    return parseGitLog(stdout);
-  } catch {
+    run('git', ['-C', contentDir, '-c', 'core.quotePath=false', 'log', '--no-color', '--no-ext-diff', ...args, '--relative', ...(range ? [range] : []), '--', '.'], {
+      maxBuffer: 1024 * 1024 * 1024,
+      encoding: 'utf8',
+    }).then(({ stdout }) => stdout);
+  try {
+    const [patches, renames] = await Promise.all([
+      log(['--no-renames', `--format=${LOG_FORMAT}`, '-p']),
+      log(['-M', '--diff-filter=R', '--name-status', `--format=${RECORD}%H${FIELD}%aI${FIELD}`]),
+    ]);
+    return { ...parseGitLog(patches), renames: parseRenames(renames) };
+  } catch (error) {
+    // A tree outside Git has no history; a range that cannot be read is an error.
+    if (range) throw error;
     return EMPTY;
   }
+}
+
+/**
+ * The history once `newer` (read from the commits after those of `older`, e.g. with a range)
+ * is added: the same as reading the whole log again when the new commits follow the old ones in a
+ * line. Files the new commits did not touch keep their history objects.
+ */
+export function appendHistory(older: ContentHistory, newer: ContentHistory): ContentHistory {
+  const byFile = new Map(older.byFile);
+  for (const [file, recent] of newer.byFile) {
+    const changes = [...recent.changes, ...(older.byFile.get(file)?.changes ?? [])];
+    byFile.set(file, { changes, contributors: contributorsOf(changes) });
+  }
+  return { byFile, changes: [...newer.changes, ...older.changes], renames: [...newer.renames, ...older.renames] };
+}
+
+/** Parses `git log -M --diff-filter=R --name-status` records into renames, newest first. */
+function parseRenames(output: string): Rename[] {
+  const renames: Rename[] = [];
+  for (const record of output.split(RECORD)) {
+    const [commit, date, files = ''] = record.split(FIELD);
+    if (!commit || !date) continue;
+    for (const line of files.split('\n')) {
+      const [status, from, to] = line.split('\t');
+      if (status?.startsWith('R') && from && to) renames.push({ from, to, commit, date });
+    }
+  }
+  return renames;
 }
 
 /** Parses the output of `git log --format=LOG_FORMAT -p` into per-file histories. */
@@ -94,7 +144,7 @@ export function parseGitLog(output: string): ContentHistory {
     byFile.set(change.file, history);
   }
   for (const history of byFile.values()) history.contributors = contributorsOf(history.changes);
-  return { byFile, changes };
+  return { byFile, changes, renames: [] };
 }
 
 /** Everyone who took part in a list of changes (newest first), in order of first contribution. */

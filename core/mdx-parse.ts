@@ -3,13 +3,31 @@
  * read a body through `parseMdxBody`, so they can never disagree on what a body says.
  */
 import type { Root } from 'mdast';
+import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
+import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import { unified, type Processor } from 'unified';
 import { forbiddenElements } from '../schemas/mdx-components.ts';
 import { ProblemError, type Problem } from './problem.ts';
 
-const processor = unified().use(remarkParse).use(remarkMdx);
+/**
+ * The three GFM constructs the editor can hold: tables, ~~strikethrough~~ and task lists. Not all
+ * of GFM: its literal autolinks would turn every bare URL or e-mail address of an existing file
+ * into a link (rewritten on its first edit), and its footnotes have no place in the editor. A
+ * single tilde stays text (`~30 €` is an approximation, not a deletion).
+ */
+function gfmSubset(this: Processor): void {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfmTable(), gfmStrikethrough({ singleTilde: false }), gfmTaskListItem());
+  (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmStrikethroughFromMarkdown(), gfmTaskListItemFromMarkdown());
+}
+
+const processor = unified().use(remarkParse).use(remarkMdx).use(gfmSubset);
 
 /** Parses an MDX body (no frontmatter) into mdast; throws `ProblemError` with body lines when it cannot. */
 export function parseMdxBody(body: string): Root {

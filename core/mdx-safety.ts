@@ -3,9 +3,10 @@
  * with literal attributes. Contributed MDX is code at build time, so anything else is refused
  * here, with its line, before it can reach a build.
  */
-import type { Root, Nodes } from 'mdast';
+import type { Image, List, Nodes, Parents, Root, Table } from 'mdast';
 import type { MdxJsxAttribute, MdxJsxExpressionAttribute } from 'mdast-util-mdx';
 import { forbiddenElements, mdxComponents } from '../schemas/mdx-components.ts';
+import { parseMediaSrc } from './medias.ts';
 import { parseMdxBody } from './mdx-parse.ts';
 import { listProblems } from './parse-input.ts';
 import { ProblemError, type Problem } from './problem.ts';
@@ -21,25 +22,60 @@ export interface BodyReference {
   ref: string;
 }
 
-const UNSAFE_URL = /^\s*(javascript|data|vbscript|file):/i;
+const UNSAFE_SCHEMES = new Set(['javascript', 'data', 'vbscript', 'file']);
+
+/**
+ * The scheme a browser would read in a URL, or undefined for a relative one. Browsers drop leading
+ * and trailing controls and spaces and every tab or line break before parsing, so
+ * `java&#9;script:` (its reference decoded by the parser) is `javascript:` to them: do the same.
+ */
+export function urlScheme(url: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- the C0 controls are exactly what browsers strip
+  const cleaned = url.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+  return /^([a-z][a-z0-9+.-]*):/i.exec(cleaned)?.[1]!.toLowerCase();
+}
+
+/** The scheme of a URL when it is one a contributed link may never use. */
+function unsafeScheme(url: string): string | undefined {
+  const scheme = urlScheme(url);
+  return scheme && UNSAFE_SCHEMES.has(scheme) ? scheme : undefined;
+}
+
+/** An image of a body: the line it is on, its address on the site (`/medias/…`) and its text. */
+export interface BodyImage {
+  line: number;
+  src: string;
+  alt: string;
+}
+
+/** What checking a body finds: its problems, and what it refers to (checked against the tree). */
+export interface BodyCheck {
+  problems: BodyProblem[];
+  references: BodyReference[];
+  images: BodyImage[];
+}
+
+/** Longest alternative text: a sentence or two, as screen readers read it in one go. */
+const MAX_ALT_LENGTH = 250;
 const INTERNAL_ENTRY_URL = /^\/(fiches|guides|retours|structures|territoires)\/([^/#?]+)\/?(?:[#?].*)?$/;
 /** Checks a body against the safe subset; returns the problems and the entry references found. */
-export function checkMdxBody(body: string): { problems: BodyProblem[]; references: BodyReference[] } {
+export function checkMdxBody(body: string): BodyCheck {
   let tree: Root;
   try {
     tree = parseMdxBody(body);
   } catch (error) {
     if (!(error instanceof ProblemError)) throw error;
-    return { problems: error.problems as BodyProblem[], references: [] };
+    return { problems: error.problems as BodyProblem[], references: [], images: [] };
   }
   return checkMdxTree(tree);
 }
 
 /** Checks a parsed body against the safe subset (the site checks again what it renders). */
-export function checkMdxTree(tree: Root): { problems: BodyProblem[]; references: BodyReference[] } {
+export function checkMdxTree(tree: Root): BodyCheck {
   const problems: BodyProblem[] = [];
   const references: BodyReference[] = [];
-  visit(tree, (node) => {
+  const images: BodyImage[] = [];
+  visit(tree, undefined, (node, parent) => {
     const line = node.position?.start.line ?? 1;
     switch (node.type) {
       case 'mdxjsEsm':
@@ -66,12 +102,28 @@ export function checkMdxTree(tree: Root): { problems: BodyProblem[]; references:
         if (node.depth > 4) problems.push({ line, field: 'titre', message: `titre de niveau ${node.depth} non pris en charge : utilisez ##, ### ou ####` });
         return true;
       case 'image':
-        problems.push({ line, field: 'image', message: 'image non prise en charge dans le corps : proposez le fichier avec <Ressource href="…" titre="…" />' });
+        // On the page an image is a figure with its credits, which no paragraph may hold.
+        if (parent?.type === 'tableCell') {
+          problems.push({ line, field: 'image', message: 'image dans un tableau non prise en charge : placez-la avant ou après le tableau' });
+        } else if (parent?.type !== 'paragraph' || parent.children.length !== 1) {
+          problems.push({ line, field: 'image', message: 'image au milieu d’un texte : placez ![…](…) seule sur sa ligne, précédée et suivie d’une ligne vide' });
+        }
+        checkImage(node, line, problems, images);
         return false;
+      case 'imageReference':
+        problems.push({ line, field: 'image', message: 'image par référence ![…][…] non prise en charge : écrivez ![description](/medias/…)' });
+        return false;
+      case 'table':
+        checkTable(node, problems);
+        return true;
+      case 'list':
+        checkTaskList(node, line, problems);
+        return true;
       case 'link':
       case 'definition': {
-        if (UNSAFE_URL.test(node.url)) {
-          problems.push({ line, field: 'lien', message: `adresse de lien interdite (${node.url.split(':')[0]}:) : utilisez une adresse https:// ou un chemin du site` });
+        const scheme = unsafeScheme(node.url);
+        if (scheme) {
+          problems.push({ line, field: 'lien', message: `adresse de lien interdite (${scheme}:) : utilisez une adresse https:// ou un chemin du site` });
         } else {
           const internal = INTERNAL_ENTRY_URL.exec(node.url);
           if (internal) references.push({ line, field: 'lien', ref: `${internal[1]}/${internal[2]}` });
@@ -82,7 +134,49 @@ export function checkMdxTree(tree: Root): { problems: BodyProblem[]; references:
         return true;
     }
   });
-  return { problems, references };
+  return { problems, references, images };
+}
+
+function checkImage(node: Image, line: number, problems: BodyProblem[], images: BodyImage[]): void {
+  const alt = node.alt?.trim() ?? '';
+  if (!alt) {
+    problems.push({ line, field: 'image', message: 'texte alternatif manquant : décrivez l’image entre les crochets, par exemple ![Le jardin partagé au printemps](…)' });
+  } else if (alt.length > MAX_ALT_LENGTH) {
+    problems.push({ line, field: 'image', message: `texte alternatif trop long (${alt.length} caractères, ${MAX_ALT_LENGTH} au plus) : gardez l’essentiel, le texte autour dit le reste` });
+  }
+  if (node.title) problems.push({ line, field: 'image', message: 'titre d’image non pris en charge : retirez le texte entre guillemets ; la légende vient des crédits de l’image' });
+  if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(node.url)) {
+    problems.push({ line, field: 'image', message: 'image externe refusée : téléversez l’image depuis l’éditeur (bouton « Image »), elle sera publiée avec son auteur et sa licence' });
+  } else if (!parseMediaSrc(node.url)) {
+    problems.push({ line, field: 'image', message: `adresse d’image inconnue (${node.url}) : une image du commun s’écrit /medias/<collection>/<slug>/<nom>.jpg, .png ou .webp ; téléversez l’image depuis l’éditeur` });
+  } else {
+    images.push({ line, src: node.url, alt });
+  }
+}
+
+/** GFM ignores cells beyond the header's: the editor would drop them, so they are refused. */
+function checkTable(node: Table, problems: BodyProblem[]): void {
+  const columns = node.children[0]?.children.length ?? 0;
+  for (const row of node.children) {
+    if (row.children.length > columns) {
+      problems.push({
+        line: row.position?.start.line ?? node.position?.start.line ?? 1,
+        field: 'tableau',
+        message: `${row.children.length} cellules pour ${columns} colonne${columns > 1 ? 's' : ''} : ajoutez la colonne à la première ligne du tableau ou retirez la cellule en trop`,
+      });
+    }
+  }
+}
+
+/** A list is a check-list in the editor when each of its items, and only then, has a box. */
+function checkTaskList(node: List, line: number, problems: BodyProblem[]): void {
+  const tasks = node.children.filter((item) => typeof item.checked === 'boolean').length;
+  if (tasks === 0) return;
+  if (tasks < node.children.length) {
+    problems.push({ line, field: 'liste', message: 'liste mêlant cases à cocher et puces : commencez chaque élément par « [ ] » (ou « [x] » s’il est fait), ou aucun' });
+  } else if (node.ordered) {
+    problems.push({ line, field: 'liste', message: 'liste numérotée à cocher non prise en charge : écrivez-la avec des tirets, « - [ ] … »' });
+  }
 }
 
 type JsxElement = Extract<Nodes, { type: 'mdxJsxFlowElement' | 'mdxJsxTextElement' }>;
@@ -125,7 +219,7 @@ function checkElement(node: JsxElement, line: number, problems: BodyProblem[], r
       problems.push({ line, field, message: `attribut inconnu ; attributs admis : ${Object.keys(definition.attributes).join(', ')}` });
       continue;
     }
-    if (UNSAFE_URL.test(attribute.value)) {
+    if (unsafeScheme(attribute.value)) {
       problems.push({ line, field, message: 'adresse interdite (javascript:, data:…) : utilisez une adresse https:// ou un chemin du site' });
       continue;
     }
@@ -138,9 +232,12 @@ function checkElement(node: JsxElement, line: number, problems: BodyProblem[], r
   if (definition.kind === 'atom' && node.children.length > 0) {
     problems.push({ line, field: `<${name}>`, message: `<${name}> n’a pas de contenu : écrivez-le fermé, <${name} … />` });
   }
+  if (definition.kind === 'table' && (node.children.length !== 1 || node.children[0]!.type !== 'table')) {
+    problems.push({ line, field: `<${name}>`, message: `<${name}> entoure un seul tableau : placez le tableau Markdown (| … |) seul entre <${name} …> et </${name}>, séparé par des lignes vides` });
+  }
 }
 
-function visit(node: Nodes, enter: (node: Nodes) => boolean): void {
-  if (!enter(node)) return;
-  if ('children' in node) for (const child of node.children as Nodes[]) visit(child, enter);
+function visit(node: Nodes, parent: Parents | undefined, enter: (node: Nodes, parent: Parents | undefined) => boolean): void {
+  if (!enter(node, parent)) return;
+  if ('children' in node) for (const child of node.children as Nodes[]) visit(child, node, enter);
 }

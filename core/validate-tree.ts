@@ -3,16 +3,18 @@
  * INSEE codes, duplicate slugs and codes, lineage cycles and the MDX safe subset. Every problem
  * is reported, one line each, as `path:line: field: message`.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { collections } from '../schemas/collections.ts';
 import { collectionNames, SLUG_PATTERN, type CollectionName } from '../schemas/common.ts';
 import { listDataLinks } from '../schemas/links.ts';
+import { mediaCredits } from '../schemas/medias.ts';
 import { formatFieldPath, listProblems } from './parse-input.ts';
 import { getCommune, getDepartement, suggestCommunes } from './communes.ts';
-import { readEntry, type RawEntry } from './content-files.ts';
-import { checkMdxBody, type BodyReference } from './mdx-safety.ts';
+import { readEntry, readYamlFile, type RawEntry } from './content-files.ts';
+import { imageFormats, MEDIA_FOLDER, parseMediaFile, sniffFileType } from './medias.ts';
+import { checkMdxBody, type BodyCheck, type BodyImage, type BodyReference } from './mdx-safety.ts';
 import { slugFromTitle } from './slug.ts';
 import { sortProblems, type Problem } from './problem.ts';
 
@@ -30,7 +32,12 @@ export interface CheckedEntry {
   raw: RawEntry;
   /** Entry references found in the body (links and <VoirAussi>). */
   bodyReferences: BodyReference[];
+  /** Images of the body (`/medias/…`), with their file lines. */
+  bodyImages: BodyImage[];
 }
+
+/** Site addresses (`/medias/…`) of the images of a tree that pages may show: those with valid credits. */
+export type ShowableMedias = ReadonlySet<string>;
 
 /** Validates every file of a content tree; an empty list means the tree is valid. */
 export async function validateContentTree(dir: string): Promise<Problem[]> {
@@ -38,8 +45,10 @@ export async function validateContentTree(dir: string): Promise<Problem[]> {
 }
 
 /** Reads, checks and cross-checks a content tree; returns the problems and the valid entries. */
-export async function inspectContentTree(dir: string): Promise<{ problems: Problem[]; entries: CheckedEntry[] }> {
-  const { files, problems } = await listContentFiles(dir);
+export async function inspectContentTree(dir: string): Promise<{ problems: Problem[]; entries: CheckedEntry[]; medias: ShowableMedias }> {
+  const { files, mediaFiles, problems } = await listContentFiles(dir);
+  const media = await checkMediaFiles(dir, mediaFiles);
+  problems.push(...media.problems);
   const entries: CheckedEntry[] = [];
   // Reads overlap with parsing: the file system answers while the previous files are checked.
   const texts = files.map((file) => readFile(join(dir, file), 'utf8'));
@@ -48,40 +57,58 @@ export async function inspectContentTree(dir: string): Promise<{ problems: Probl
     problems.push(...checked.problems);
     if (checked.entry) entries.push(checked.entry);
   }
-  problems.push(...findDuplicates(entries), ...checkCrossReferences(entries, entries));
-  return { problems: sortProblems(problems), entries };
+  problems.push(...findDuplicates(entries), ...checkCrossReferences(entries, entries, media.showable));
+  return { problems: sortProblems(problems), entries, medias: media.showable };
 }
 
 /**
  * Checks one edited file against the rest of a tree (the editor server calls this before it
  * commits): its own checks, its links, and lineage cycles it would close.
  */
-export function validateEntryText(tree: readonly CheckedEntry[], collection: CollectionName, slug: string, text: string): Problem[] {
+export function validateEntryText(tree: readonly CheckedEntry[], medias: ShowableMedias, collection: CollectionName, slug: string, text: string): Problem[] {
   const extension = collections[collection].format === 'yaml' ? 'yaml' : 'mdx';
   const file = `${collection}/${slug}.${extension}`;
   const checked = checkEntryFile(file, text);
   if (!checked.entry) return sortProblems(checked.problems);
   const others = tree.filter((e) => !(e.collection === collection && e.slug === slug));
   const all = [...others, checked.entry];
-  const problems = [...checked.problems, ...findDuplicates(all).filter((p) => p.file === file), ...checkCrossReferences(all, [checked.entry])];
+  const problems = [...checked.problems, ...findDuplicates(all).filter((p) => p.file === file), ...checkCrossReferences(all, [checked.entry], medias)];
   return sortProblems(problems);
 }
 
-async function listContentFiles(dir: string): Promise<{ files: string[]; problems: Problem[] }> {
+/**
+ * Checks a tree of entries that each passed their own checks (`checkEntryFile`) against each
+ * other: duplicate slugs and codes, links, images, lineage cycles. With `inspectContentTree`'s own-file
+ * problems, the same list as validating the whole tree again. Links and lineage are checked for
+ * `subjects` only (by default all): after a commit, the entries it changed, or all of them when it
+ * removed one that others may link to.
+ */
+export function checkEntriesTogether(entries: readonly CheckedEntry[], medias: ShowableMedias, subjects: readonly CheckedEntry[] = entries): Problem[] {
+  return sortProblems([...findDuplicates(entries), ...checkCrossReferences(entries, subjects, medias)]);
+}
+
+async function listContentFiles(dir: string): Promise<{ files: string[]; mediaFiles: string[]; problems: Problem[] }> {
   const files: string[] = [];
+  const mediaFiles: string[] = [];
   const problems: Problem[] = [];
   let top;
   try {
     top = await readdir(dir, { withFileTypes: true });
   } catch {
-    return { files, problems: [{ file: '.', field: 'dossier', message: 'dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)' }] };
+    return { files, mediaFiles, problems: [{ file: '.', field: 'dossier', message: 'dossier de contenu introuvable : indiquez le chemin d’un arbre de contenu (ex. content/)' }] };
   }
   for (const folder of top) {
     if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
+    if (folder.name === MEDIA_FOLDER) {
+      for (const child of await readdir(join(dir, folder.name), { withFileTypes: true, recursive: true })) {
+        if (child.isFile() && !child.name.startsWith('.')) mediaFiles.push(relative(dir, join(child.parentPath, child.name)).split(sep).join('/'));
+      }
+      continue;
+    }
     if (!(collectionNames as readonly string[]).includes(folder.name)) {
       const nearest = suggestClosest(folder.name, collectionNames);
       const hint = nearest ? ` ; vouliez-vous dire « ${nearest} » ?` : '';
-      problems.push({ file: `${folder.name}/`, line: 1, field: 'collection', message: `dossier inconnu (collections : ${collectionNames.join(', ')})${hint}` });
+      problems.push({ file: `${folder.name}/`, line: 1, field: 'collection', message: `dossier inconnu (collections : ${collectionNames.join(', ')} ; images : ${MEDIA_FOLDER})${hint}` });
       continue;
     }
     for (const child of await readdir(join(dir, folder.name), { withFileTypes: true, recursive: true })) {
@@ -94,7 +121,61 @@ async function listContentFiles(dir: string): Promise<{ files: string[]; problem
       files.push(path);
     }
   }
-  return { files: files.sort(), problems };
+  return { files: files.sort(), mediaFiles: mediaFiles.sort(), problems };
+}
+
+/**
+ * Checks the images of a tree: each where an image may be, really of the format its extension
+ * says (read from its first bytes), with credits beside it; and each credits file beside an
+ * image. Returns the images pages may show.
+ */
+async function checkMediaFiles(dir: string, files: readonly string[]): Promise<{ problems: Problem[]; showable: Set<string> }> {
+  const problems: Problem[] = [];
+  const showable = new Set<string>();
+  const present = new Set(files);
+  for (const file of files) {
+    if (file.endsWith('.yaml')) {
+      const hasImage = Object.values(imageFormats).some((format) => present.has(file.replace(/\.yaml$/, `.${format.extension}`)));
+      if (!hasImage) problems.push({ file, line: 1, field: 'image', message: 'crédits sans image : placez l’image à côté, sous le même nom (.jpg, .png ou .webp), ou retirez ce fichier' });
+      continue;
+    }
+    const media = parseMediaFile(file);
+    if (!media) {
+      problems.push({ file, line: 1, field: 'image', message: `fichier inattendu : une image s’écrit ${MEDIA_FOLDER}/<collection>/<slug>/<nom>.jpg, .png ou .webp (nom en minuscules sans accents, chiffres et tirets), à côté de ses crédits <nom>.yaml` });
+      continue;
+    }
+    const head = await readHead(join(dir, file), 1024);
+    const sniffed = sniffFileType(head);
+    if (sniffed.format !== media.format) {
+      problems.push({ file, line: 1, field: 'image', message: `le contenu n’est pas une image ${imageFormats[media.format].label} (contenu reconnu : ${sniffed.what}) : enregistrez-la en JPEG, PNG ou WebP sous la bonne extension` });
+      continue;
+    }
+    if (!present.has(media.creditsFile)) {
+      problems.push({ file, line: 1, field: 'image', message: `crédits manquants : écrivez ${media.creditsFile} avec l’auteur et la licence de l’image (auteur: "…", licence: CC-BY-SA-4.0)` });
+      continue;
+    }
+    const credits = checkMediaCredits(media.creditsFile, await readFile(join(dir, media.creditsFile), 'utf8'));
+    problems.push(...credits);
+    if (credits.length === 0) showable.add(media.src);
+  }
+  return { problems, showable };
+}
+
+/** Checks the credits file of an image (YAML and schema); the problems carry their lines. */
+export function checkMediaCredits(file: string, text: string): Problem[] {
+  const { data, yamlErrors, lineOf } = readYamlFile(text);
+  if (yamlErrors.length) return yamlErrors.map((error) => ({ file, line: error.line, field: 'crédits', message: error.message }));
+  return listProblems(mediaCredits, data ?? {}).map((issue) => ({ file, line: lineOf(issue.path), field: formatFieldPath(issue.path) || 'crédits', message: issue.message }));
+}
+
+async function readHead(path: string, length: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Checks one file on its own: format, YAML, schema, slug, INSEE codes and MDX body; `entry` when it passes. */
@@ -115,7 +196,7 @@ export function checkEntryFile(file: string, text: string): { problems: Problem[
     problems.push({ file, line: 1, field: 'slug', message: `nom de fichier invalide : renommez-le en « ${slugFromTitle(raw.slug)}${expected} » (minuscules sans accents, chiffres, tirets)` });
   }
   for (const error of raw.yamlErrors) problems.push({ file, line: error.line, field: 'frontmatter', message: error.message });
-  const body = raw.format === 'mdx' ? checkMdxBody(raw.body) : { problems: [], references: [] };
+  const body: BodyCheck = raw.format === 'mdx' ? checkMdxBody(raw.body) : { problems: [], references: [], images: [] };
   for (const problem of body.problems) {
     problems.push({ file, line: problem.line + raw.bodyStartLine - 1, field: problem.field, message: problem.message });
   }
@@ -130,7 +211,8 @@ export function checkEntryFile(file: string, text: string): { problems: Problem[
   const data = result.data as Record<string, unknown>;
   problems.push(...checkInseeCodes(file, collection, data, raw));
   const bodyReferences = body.references.map((r) => ({ ...r, line: r.line + raw.bodyStartLine - 1 }));
-  return { problems, entry: { collection, slug: raw.slug, file, data, body: raw.body, bodyStartLine: raw.bodyStartLine, raw, bodyReferences } };
+  const bodyImages = body.images.map((image) => ({ ...image, line: image.line + raw.bodyStartLine - 1 }));
+  return { problems, entry: { collection, slug: raw.slug, file, data, body: raw.body, bodyStartLine: raw.bodyStartLine, raw, bodyReferences, bodyImages } };
 }
 
 function checkInseeCodes(file: string, collection: CollectionName, data: Record<string, unknown>, raw: RawEntry): Problem[] {
@@ -195,13 +277,20 @@ function walkCodes(entry: CheckedEntry, visit: (code: string, path: PropertyKey[
   }
 }
 
-/** Checks the links of `subjects` against every entry of `all`, and lineage cycles. */
-function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly CheckedEntry[]): Problem[] {
-  const slugs = new Map<string, string[]>();
-  for (const entry of all) slugs.set(entry.collection, [...(slugs.get(entry.collection) ?? []), entry.slug]);
-  const objectifs = all
-    .filter((e) => e.collection === 'referentiel')
-    .flatMap((e) => (e.data.orientations as { objectifs: { code: string }[] }[]).flatMap((o) => o.objectifs.map((x) => x.code)));
+/** Checks the links and images of `subjects` against every entry of `all` and the images, and lineage cycles. */
+function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly CheckedEntry[], medias: ShowableMedias): Problem[] {
+  // Sets: a tree of 10,000 entries has tens of thousands of links to look up.
+  const slugs = new Map<string, Set<string>>();
+  for (const entry of all) {
+    const known = slugs.get(entry.collection);
+    if (known) known.add(entry.slug);
+    else slugs.set(entry.collection, new Set([entry.slug]));
+  }
+  const objectifs = new Set(
+    all
+      .filter((e) => e.collection === 'referentiel')
+      .flatMap((e) => (e.data.orientations as { objectifs: { code: string }[] }[]).flatMap((o) => o.objectifs.map((x) => x.code))),
+  );
   const problems: Problem[] = [];
 
   // `target` is a collection, `objectifs`, or `ref` when the value is a whole `collection/slug`.
@@ -209,9 +298,9 @@ function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly C
     let collection = target;
     let slug = value;
     if (target === 'ref') [collection, slug] = value.split('/') as [string, string];
-    const known = target === 'objectifs' ? objectifs : (slugs.get(collection) ?? []);
-    if (known.includes(slug)) return;
-    const nearest = suggestClosest(slug, known);
+    const known = target === 'objectifs' ? objectifs : (slugs.get(collection) ?? new Set<string>());
+    if (known.has(slug)) return;
+    const nearest = suggestClosest(slug, [...known]);
     const what = target === 'objectifs' ? `objectif ${slug} inconnu du référentiel` : `« ${collection}/${slug} » n’existe pas`;
     problems.push({
       file: entry.file,
@@ -226,6 +315,11 @@ function checkCrossReferences(all: readonly CheckedEntry[], subjects: readonly C
     const source = (entry.data.derive_de as { source: string } | undefined)?.source;
     if (source && !/^https?:/.test(source)) check(entry, source, ['derive_de', 'source'], 'ref');
     for (const reference of entry.bodyReferences) check(entry, reference.ref, [reference.field], 'ref', reference.line);
+    for (const image of entry.bodyImages) {
+      if (!medias.has(image.src)) {
+        problems.push({ file: entry.file, line: image.line, field: 'image', message: `image introuvable : ${image.src.slice(1)} n’est pas dans le commun avec ses crédits ; téléversez l’image depuis l’éditeur` });
+      }
+    }
   }
   return [...problems, ...findLineageCycles(all, subjects)];
 }

@@ -8,8 +8,11 @@ import { entryRef, httpUrl } from './common.ts';
 
 /** A component of the safe subset. */
 export interface ComponentDefinition {
-  /** `block` components wrap Markdown children; `atom` components have none. */
-  kind: 'block' | 'atom';
+  /**
+   * `block` components wrap Markdown children; `atom` components have none; a `table` component
+   * wraps exactly one Markdown table and says what Markdown cannot (its caption, row headers).
+   */
+  kind: 'block' | 'atom' | 'table';
   /** What the component is for, in French (shown in the editor). */
   description: string;
   /** Accepted attributes, each a schema on a literal string. */
@@ -17,6 +20,9 @@ export interface ComponentDefinition {
   /** Attributes that must be present. */
   required: string[];
 }
+
+/** A path on this site: exactly one leading `/` (browsers read `//host/x` as another host). */
+const sitePath = /^\/(?!\/)[a-z0-9/_.-]+$/;
 
 export const mdxComponents: Record<string, ComponentDefinition> = {
   Encadre: {
@@ -43,13 +49,22 @@ export const mdxComponents: Record<string, ComponentDefinition> = {
     kind: 'atom',
     description: 'Un document à télécharger ou à consulter (questionnaire, affiche, modèle).',
     attributes: {
-      href: z.union([httpUrl, z.string().regex(/^\/[a-z0-9/_.-]+$/, 'href : chemin absolu du site, par exemple /fichiers/questionnaire.pdf')], {
+      href: z.union([httpUrl, z.string().regex(sitePath, 'href : chemin absolu du site, commençant par un seul /, par exemple /fichiers/questionnaire.pdf')], {
         error: 'href : une URL https:// ou un chemin du site commençant par /',
       }),
       titre: z.string().min(2).max(160),
       format: z.string().regex(/^[A-Za-z0-9]{2,5}$/, 'format : une extension, par exemple PDF ou ODT'),
     },
     required: ['href', 'titre'],
+  },
+  Tableau: {
+    kind: 'table',
+    description: 'Un tableau avec une légende, ou dont la première colonne donne le titre de chaque ligne.',
+    attributes: {
+      titre: z.string().min(2, 'titre : 2 caractères au moins').max(200, 'titre : 200 caractères au plus'),
+      entetes: z.enum(['colonne'], { error: 'entetes : seule valeur admise « colonne » (la première colonne donne le titre de chaque ligne)' }),
+    },
+    required: [],
   },
   VoirAussi: {
     kind: 'atom',

@@ -135,6 +135,18 @@ export const statuts = {
   valide: { label: 'Validé', definition: 'Relu et validé par un relecteur ou une relectrice.' },
 } as const satisfies Vocabulary<string>;
 
+/**
+ * Licences an image of the commons may carry: CC BY-SA 4.0 itself, or one that lets it be shared
+ * inside a CC BY-SA page (attribution only, or none). Keys are SPDX identifiers.
+ */
+export const licencesMedias = {
+  'CC-BY-SA-4.0': { label: 'CC BY-SA 4.0', definition: 'Partage et adaptation permis, en citant l’auteur et en partageant sous la même licence.' },
+  'CC-BY-4.0': { label: 'CC BY 4.0', definition: 'Partage et adaptation permis, en citant l’auteur.' },
+  'etalab-2.0': { label: 'Licence Ouverte 2.0 (Etalab)', definition: 'Licence des données et documents publics français : réutilisation libre, en citant la source.' },
+  'CC0-1.0': { label: 'CC0 1.0', definition: 'L’auteur a renoncé à ses droits : réutilisation libre, sans condition.' },
+  'CC-PDM-1.0': { label: 'Domaine public', definition: 'Œuvre dans le domaine public (auteur mort depuis plus de 70 ans, par exemple).' },
+} as const satisfies Vocabulary<string>;
+
 /** The five axes of local resilience, by their stable code. */
 export const axes = {
   ALIM: { label: 'Résilience alimentaire', definition: 'Nourrir la population à partir de ressources locales et durables.' },
@@ -156,6 +168,7 @@ export type Taille = keyof typeof tailles;
 export type Theme = keyof typeof themes;
 export type Statut = keyof typeof statuts;
 export type AxeCode = keyof typeof axes;
+export type LicenceMedia = keyof typeof licencesMedias;
 
 /** Every vocabulary by the field name that uses it, for forms, facets and exports. */
 export const vocabularies = { phases, difficultes, couts, durees, acteurs, tailles, themes, statuts, axes } as const;

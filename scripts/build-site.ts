@@ -4,16 +4,22 @@
  * tree is valid. The validator runs in a worker thread alongside Astro (Astro renders on one
  * core); invalid content stops the build with the validator's lines and leaves the previous site
  * in place, so a half-built site never replaces a good one.
+ *
+ * Pages reach Pagefind in the order of the site's paths (lib/search-index.ts), so that a build
+ * always makes the same index, and the incremental publisher (lib/incremental-site.ts), which
+ * starts from a full build made here, can make it again from its cache.
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { cp, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
-import { ProblemError, type Problem } from '../core/problem.ts';
-import { validateContentTree } from '../core/validate-tree.ts';
+import { mediaCacheDir, publishMedias } from './lib/publish-medias.ts';
+import { ProblemError } from '../core/problem.ts';
+import { prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
+import { OrderedPages, type SearchPage } from './lib/search-index.ts';
+import { startTreeChecker, type TreeChecker } from './lib/tree-checker.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteRoot = resolve(repoRoot, 'site');
@@ -22,10 +28,16 @@ const siteRoot = resolve(repoRoot, 'site');
 export interface BuildOptions {
   contentDir: string;
   outDir: string;
+  /** Receives the compiled site once every page is rendered, to render pages again (incremental publisher). */
+  keepRenderer?: (renderer: SiteRenderer, paths: SitePath[]) => void;
+  /** Receives every page handed to the search index, in the order it is added. */
+  onSearchPage?: (page: SearchPage) => void;
+  /** Receives the validation thread, kept to check later commits (else it stops after the tree). */
+  keepTreeChecker?: (checker: TreeChecker) => void;
 }
 
 /** Validates, builds and indexes the site; resolves with the number of pages indexed and phase durations. */
-export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
+export async function buildSite({ contentDir, outDir, keepRenderer, onSearchPage, keepTreeChecker }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
   const seconds: Record<string, number> = {};
   let indexedPages = 0;
   const started = performance.now();
@@ -35,7 +47,10 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
     seconds[name] = (now - mark) / 1000;
     mark = now;
   };
-  const validation = validateInWorker(contentDir).then((problems) => {
+  const checker = startTreeChecker(contentDir);
+  if (keepTreeChecker) keepTreeChecker(checker);
+  else void checker.problems.finally(() => checker.close()).catch(() => undefined);
+  const validation = checker.problems.then((problems) => {
     seconds.validation = (performance.now() - started) / 1000;
     return problems;
   });
@@ -55,14 +70,27 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
   if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
   lap('démarrage');
   try {
-    // Astro's middleware (site/src/middleware.ts) hands over each page that carries
-    // `data-pagefind-body` as soon as it is rendered.
+    // Astro's middleware (site/src/middleware.ts) reports each page as soon as it is rendered,
+    // with its HTML when it carries `data-pagefind-body`; they go to Pagefind in path order.
     const indexing: Promise<{ errors: string[] }>[] = [];
-    registerPageIndexer({ add: (url, content) => indexing.push(index.addHTMLFile({ url, content })) });
+    const ordered = new OrderedPages((page) => {
+      indexing.push(index.addHTMLFile({ url: page.url, content: page.html }));
+      onSearchPage?.(page);
+    });
+    let paths: SitePath[] = [];
+    registerPageIndexer({ rendered: (url, html) => ordered.rendered(url, html) });
+    const prerenderer = prerendererIntegration({
+      onPaths(listed) {
+        paths = listed;
+        ordered.setOrder(listed.map((path) => path.pathname));
+      },
+      ...(keepRenderer ? { keep: (renderer: SiteRenderer) => keepRenderer(renderer, paths) } : {}),
+    });
     const astro = withBuildLock(async () => {
       lap('attente');
       await rm(staging, { recursive: true, force: true });
-      await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn' });
+      await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn', integrations: [prerenderer] });
+      ordered.flush();
       lap('astro');
     }).finally(() => registerPageIndexer(undefined));
     // If the validator wins the race, the abandoned Astro build must not surface as an unhandled error.
@@ -76,6 +104,10 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
       throw error;
     }
 
+    // Images after Astro, which empties its output first; their variants come from a cache.
+    await publishMedias(contentDir, staging, mediaCacheDir());
+    lap('images');
+
     const failures = (await Promise.all(indexing)).flatMap((added) => added.errors);
     if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
     const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
@@ -88,16 +120,6 @@ export async function buildSite({ contentDir, outDir }: BuildOptions): Promise<{
 
   await moveInto(staging, outDir);
   return { indexedPages, seconds };
-}
-
-/** Validates the content tree in a worker thread; resolves with the validator's problems (none if valid). */
-function validateInWorker(contentDir: string): Promise<Problem[]> {
-  return new Promise((done, fail) => {
-    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { validate: contentDir } });
-    worker.once('message', (problems: Problem[]) => done(problems));
-    worker.once('error', fail);
-    worker.once('exit', (code) => code !== 0 && fail(new Error(`la validation s’est arrêtée (code ${code})`)));
-  });
 }
 
 /** Runs `task` while holding site/.astro/build.lock; a lock left by a dead process is taken over. */
@@ -155,7 +177,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const { indexedPages, seconds } = await buildSite({ contentDir, outDir });
-    const order = ['démarrage', 'attente', 'validation', 'astro', 'pagefind'];
+    const order = ['démarrage', 'attente', 'validation', 'astro', 'images', 'pagefind'];
     const phases = Object.entries(seconds)
       .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
       .map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
@@ -173,9 +195,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (!isMainThread && (workerData as { validate?: string } | null)?.validate) {
-  const problems = await validateContentTree((workerData as { validate: string }).validate);
-  parentPort!.postMessage(problems);
-} else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await main();
 }

@@ -32,6 +32,9 @@ export default defineConfig({
   integrations: [mdx()],
   vite: {
     build: {
+      // Nothing inlined, small scripts and assets included: the pages carry no inline script or
+      // style and no data: font, so they pass the server's strict Content-Security-Policy.
+      assetsInlineLimit: 0,
       rolldownOptions: {
         // Every MDX entry carries Astro's head-inject directive; one warning per entry drowns the
         // log (10,000 of them on a large commons) and says nothing actionable.

@@ -4,12 +4,26 @@
  * render the same page, so the bridge may rewrite one into the other.
  */
 import type { Definition, Nodes } from 'mdast';
+import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
+import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 
-const processor = unified().use(remarkParse).use(remarkMdx);
-const IGNORED_KEYS = new Set(['position', 'spread', 'children', 'data', 'referenceType', 'identifier', 'label', 'meta', 'checked']);
+// The same syntax as bodies (tables, strikethrough, task lists), read without the project's parser.
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkMdx)
+  .use(function gfmSubset() {
+    const data = this.data();
+    (data.micromarkExtensions ??= []).push(gfmTable(), gfmStrikethrough({ singleTilde: false }), gfmTaskListItem());
+    (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmStrikethroughFromMarkdown(), gfmTaskListItemFromMarkdown());
+  });
+const IGNORED_KEYS = new Set(['position', 'spread', 'children', 'data', 'referenceType', 'identifier', 'label', 'meta']);
 
 type Meaning = { type: string; children?: Meaning[]; [key: string]: unknown };
 
@@ -51,6 +65,11 @@ function clean(input: Nodes, definitions: Map<string, Definition>): Meaning | nu
       else children.push(cleaned);
     }
     out.children = children;
+  }
+  // GFM shows a short table row with empty cells: the same table as one written with them.
+  if (out.type === 'table' && out.children?.length) {
+    const columns = out.children[0]!.children?.length ?? 0;
+    for (const row of out.children) while ((row.children ??= []).length < columns) row.children.push({ type: 'tableCell', children: [] });
   }
   // `***x***` is emphasis around strong, the editor writes strong around emphasis: same rendering.
   const only = out.children?.length === 1 ? out.children[0]! : undefined;

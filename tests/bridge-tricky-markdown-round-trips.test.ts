@@ -134,13 +134,13 @@ describe('what the editor cannot hold is refused with its line', () => {
 
   it('names the line and the fix', () => {
     expect(refusal('Texte\n\n# Titre\n')).toMatchInlineSnapshot(`"3: titre: titre de niveau 1 (#) interdit dans le corps : le titre vient du frontmatter, commencez à ##"`);
-    expect(refusal('![photo](/img.png)\n')).toMatchInlineSnapshot(`"1: image: image non prise en charge dans le corps : proposez le fichier avec <Ressource href="…" titre="…" />"`);
+    expect(refusal('![photo](/img.png)\n')).toMatchInlineSnapshot(`"1: image: adresse d’image inconnue (/img.png) : une image du commun s’écrit /medias/<collection>/<slug>/<nom>.jpg, .png ou .webp ; téléversez l’image depuis l’éditeur"`);
     expect(refusal('Voir <VoirAussi cible="fiches/x" /> ici.\n')).toMatchInlineSnapshot(`"1: <VoirAussi>: composant au milieu d’un paragraphe : placez <VoirAussi … /> seul sur sa ligne, précédé et suivi d’une ligne vide"`);
     expect(refusal('Un {calcul}.\n')).toMatchInlineSnapshot(`"1: expression: expression {…} interdite : écrivez le texte tel quel (pour une accolade, écrivez \\{ )"`);
-    expect(refusal('<Carte />\n')).toMatchInlineSnapshot(`"1: <Carte>: composant <Carte> non autorisé (composants autorisés : Encadre, Etape, Ressource, VoirAussi)"`);
+    expect(refusal('<Carte />\n')).toMatchInlineSnapshot(`"1: <Carte>: composant <Carte> non autorisé (composants autorisés : Encadre, Etape, Ressource, Tableau, VoirAussi)"`);
     expect(refusal('<Ressource href="/x.pdf" titre="X">texte</Ressource>\n')).toMatchInlineSnapshot(`"1: <Ressource>: composant au milieu d’un paragraphe : placez <Ressource … /> seul sur sa ligne, précédé et suivi d’une ligne vide"`);
     expect(refusal('<Encadre type={x} />\n')).toMatchInlineSnapshot(`"1: <Encadre type>: valeur non littérale interdite : écrivez la valeur entre guillemets, par exemple titre="Étape 1""`);
     expect(refusal('<Encadre type="info" couleur="rouge" />\n')).toMatchInlineSnapshot(`"1: <Encadre couleur>: attribut inconnu ; attributs admis : type, titre"`);
-    expect(refusal('Un <b>gras</b> HTML.\n')).toMatchInlineSnapshot(`"1: <b>: composant <b> non autorisé (composants autorisés : Encadre, Etape, Ressource, VoirAussi) ; le HTML brut n’est pas accepté, écrivez en Markdown"`);
+    expect(refusal('Un <b>gras</b> HTML.\n')).toMatchInlineSnapshot(`"1: <b>: composant <b> non autorisé (composants autorisés : Encadre, Etape, Ressource, Tableau, VoirAussi) ; le HTML brut n’est pas accepté, écrivez en Markdown"`);
   });
 });

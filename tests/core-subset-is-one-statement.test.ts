@@ -27,6 +27,13 @@ const accepted: Record<string, string> = {
   Ressource: '<Ressource href="/fichiers/questionnaire.pdf" titre="Questionnaire" format="pdf" />\n',
   VoirAussi: '<VoirAussi cible="fiches/jardin-partage" />\n',
   'composants imbriqués': '<Etape titre="Écouter">\n\n- une liste\n\n<Encadre type="attention">\n\nPrudence.\n\n</Encadre>\n\n</Etape>\n',
+  barré: 'Un prix ~~barré~~, environ ~30 €.\n',
+  'liste à cocher': '- [ ] réserver la salle\n- [x] inviter les élus\n  - [ ] le maire\n',
+  tableau: '| Matériel        | Coût \\| HT | Qté |\n| :-------------- | ---------: | :-: |\n| Bêche **forte** |       30 € |  2  |\n| Arrosoir        |   ~~12 €~~ |     |\n',
+  'tableau sans ligne d’en-tête': '|   |   |\n| - | - |\n| a | b |\n',
+  'tableau avec légende et en-têtes de ligne':
+    '<Tableau titre="Calendrier des semis" entetes="colonne">\n\n| Légume  | Mars | Avril |\n| ------- | ---- | ----- |\n| Radis   | x    | x     |\n| Carotte |      | x     |\n\n</Tableau>\n',
+  image: 'Le jardin :\n\n![Des bacs de légumes devant la mairie](/medias/fiches/jardin-partage/3f2a9c1e.webp)\n',
 };
 
 /** Bodies outside the subset; each must be refused everywhere at the given line. */
@@ -40,7 +47,18 @@ const refused: Record<string, { body: string; line: number }> = {
   'composant inconnu': { body: '<Carte />\n', line: 1 },
   'attribut inconnu': { body: '<Encadre type="info" couleur="rouge">\n\nx\n\n</Encadre>\n', line: 1 },
   'lien javascript': { body: '[clic](javascript:alert(1))\n', line: 1 },
+  'lien javascript caché par une tabulation': { body: 'Texte.\n\n[clic](java&#9;script:alert(1))\n', line: 3 },
+  'ressource hors du site': { body: '<Ressource href="//evil.example/x" titre="Questionnaire" />\n', line: 1 },
   script: { body: '<script>alert(1)</script>\n', line: 1 },
+  'image sans texte alternatif': { body: 'Texte.\n\n![](/medias/fiches/jardin-partage/a.jpg)\n', line: 3 },
+  'image externe': { body: '![Un jardin](https://exemple.org/jardin.jpg)\n', line: 1 },
+  'image au milieu d’un texte': { body: 'Voici ![un jardin](/medias/fiches/jardin-partage/a.jpg) en été.\n', line: 1 },
+  'image dans un tableau': { body: '| a |\n| - |\n| ![b](/medias/fiches/x/b.png) |\n', line: 3 },
+  'image hors de /medias/': { body: '![Un jardin](/images/jardin.jpg)\n', line: 1 },
+  'ligne de tableau trop longue': { body: '| a |\n| - |\n| b | c |\n', line: 3 },
+  'liste mêlant cases et puces': { body: '- [ ] a\n- b\n', line: 1 },
+  'liste numérotée à cocher': { body: '1. [ ] a\n2. [x] b\n', line: 1 },
+  '<Tableau> sans tableau': { body: '<Tableau titre="Vide">\n\nTexte.\n\n</Tableau>\n', line: 1 },
 };
 
 function refusalOf(run: () => unknown): Problem[] {

@@ -4,7 +4,7 @@ import { acknowledged, appendParagraph, connect, startTestServer, type TestServe
 describe('limits of the collaboration server', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ limits: { maxClientsPerDocument: 2, maxConnectionsPerIp: 6, maxDocumentBytes: 60 * 1024 } });
+    t = await startTestServer({ limits: { maxWritersPerDocument: 2, maxConnectionsPerIp: 6, maxDocumentBytes: 60 * 1024 } });
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,8 @@
 /**
  * `npm start` end to end, as on a fresh clone: an empty DATA_DIR, the site built at start from the
  * commons repository it creates, then an edit made through the collaboration WebSocket, committed,
- * rebuilt and published. Real builds (one at start, one after the commit): slow, so one file.
+ * published (« publié »: its pages) and indexed (« indexé pour la recherche »). One full build at
+ * start, then the incremental publisher: slow, so one file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -60,6 +61,8 @@ describe('npm start on an empty data directory', () => {
     const home = await fetch(`${baseUrl}/`);
     expect(home.status).toBe(200);
     const before = await (await fetch(`${baseUrl}/fiches/jardin-partage/`)).text();
+    const searchIndexHash = async () => ((await (await fetch(`${baseUrl}/pagefind/pagefind-entry.json`)).json()) as { languages: Record<string, { hash: string }> }).languages.fr!.hash;
+    const indexBefore = await searchIndexHash();
     expect(before).toContain('Créer un jardin partagé');
 
     const env = { DATA_DIR: dataDir };
@@ -75,7 +78,13 @@ describe('npm start on an empty data directory', () => {
     appendParagraph(provider.document, sentence);
     await acknowledged(provider);
     await waitFor(() => statuses.some((s) => s.state === 'published'), 240_000, `« publié » (statuts : ${statuses.map((s) => s.state).join(', ')})`);
-    expect(statuses.map((s) => s.state).indexOf('saved')).toBeLessThan(statuses.map((s) => s.state).indexOf('published'));
+    // The page shows the edit as soon as « publié » arrives; the search index follows.
+    expect(await (await fetch(`${baseUrl}/fiches/jardin-partage/`)).text()).toContain(sentence);
+    await waitFor(() => statuses.some((s) => s.state === 'indexed'), 240_000, `« indexé » (statuts : ${statuses.map((s) => s.state).join(', ')})`);
+    const states = statuses.map((s) => s.state);
+    expect(states.indexOf('saved')).toBeLessThan(states.indexOf('published'));
+    expect(states.indexOf('published')).toBeLessThan(states.indexOf('indexed'));
+    expect(statuses.find((s) => s.state === 'indexed')!.commit).toBe(statuses.find((s) => s.state === 'saved')!.commit);
     provider.destroy();
 
     const page = await (await fetch(`${baseUrl}/fiches/jardin-partage/`)).text();
@@ -83,7 +92,9 @@ describe('npm start on an empty data directory', () => {
     expect(page).toContain('Camille Éditrice');
     const history = await (await fetch(`${baseUrl}/fiches/jardin-partage/historique/`)).text();
     expect(history).toContain('Camille Éditrice');
-    // The rebuild reused Astro's content-layer cache, kept under DATA_DIR, not in the checkout.
+    // The build at start kept Astro's content-layer cache under DATA_DIR, not in the checkout.
     expect(existsSync(join(dataDir, 'cache', 'astro', 'data-store.json'))).toBe(true);
+    // The edit reached search too: Pagefind's index (named after its content) was made again.
+    expect(await searchIndexHash()).not.toBe(indexBefore);
   }, 300_000);
 });

@@ -22,7 +22,7 @@ describe('publishing the site', () => {
       await import('node:fs/promises').then((fs) => fs.mkdir(outDir, { recursive: true }));
       await writeFile(join(outDir, 'index.html'), page(++version));
     });
-    await publisher.publish();
+    await publisher.publish().published;
     const server = createServer((request, response) => void serveStaticSite(siteDir, request, response, new URL(request.url!, 'http://localhost')));
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
@@ -37,7 +37,7 @@ describe('publishing the site', () => {
       }
       return answers;
     });
-    for (let i = 0; i < 20; i++) await publisher.publish();
+    for (let i = 0; i < 20; i++) await publisher.publish().published;
     publishing = false;
     const answers = (await Promise.all(readers)).flat();
     server.close();

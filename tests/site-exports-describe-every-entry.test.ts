@@ -1,31 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from './helpers/csv.ts';
 import { buildFixtureSite, type SiteFixture } from './helpers/site-fixture.ts';
 
 let site: SiteFixture;
 const read = (path: string) => readFile(join(site.outDir, path), 'utf8');
 const mdxCollections = ['fiches', 'guides', 'retours', 'structures', 'territoires'];
-
-/** Splits RFC 4180 CSV into rows of cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') row.push(cell), (cell = '');
-    else if (char === '\n') row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = '');
-    else cell += char;
-  }
-  return rows;
-}
 
 beforeAll(async () => {
   site = await buildFixtureSite();

@@ -6,6 +6,9 @@
  */
 import { getSchema, mergeAttributes, Node, type AnyExtension, type Attributes } from '@tiptap/core';
 import { Code } from '@tiptap/extension-code';
+import { Image } from '@tiptap/extension-image';
+import { TaskItem, TaskList } from '@tiptap/extension-list';
+import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
 import { StarterKit } from '@tiptap/starter-kit';
 import type { Schema } from '@tiptap/pm/model';
 import { mdxComponents } from '../../schemas/mdx-components.ts';
@@ -13,8 +16,11 @@ import { mdxComponents } from '../../schemas/mdx-components.ts';
 /** Links the editor accepts: https/http URLs, site paths and in-page anchors (as the validator). */
 export const ALLOWED_LINK = /^(https?:\/\/|\/|#)/i;
 
-/** Names of the allow-listed components, which are also the names of their editor nodes. */
-export const componentNames = Object.keys(mdxComponents);
+/**
+ * Names of the allow-listed components that are editor nodes of their own (the same name). A
+ * `table` component (`<Tableau>`) is not: it is the caption and row headers of a table node.
+ */
+export const componentNames = Object.keys(mdxComponents).filter((name) => mdxComponents[name]!.kind !== 'table');
 
 /** One attribute per component attribute; absent attributes are `null`, rendered as `data-*`. */
 function componentAttributes(name: string): Attributes {
@@ -57,12 +63,42 @@ function createComponentNode(name: string) {
 /** Editor nodes of the allow-listed components, by component name. */
 export const componentNodes = Object.fromEntries(componentNames.map((name) => [name, createComponentNode(name)]));
 
+/**
+ * A GFM table: one line per row, so a cell holds one paragraph of text (no lists, no line breaks).
+ * Its caption, when it has one, is written as `<Tableau titre="…">` around it.
+ */
+export const BodyTable = Table.extend({
+  addAttributes() {
+    return {
+      caption: {
+        default: null,
+        parseHTML: (element: HTMLElement) => element.getAttribute('data-legende'),
+        renderHTML: (attrs: Record<string, unknown>) => (attrs.caption ? { 'data-legende': attrs.caption } : {}),
+      },
+    };
+  },
+});
+const BodyTableCell = TableCell.extend({ content: 'paragraph' });
+const BodyTableHeader = TableHeader.extend({ content: 'paragraph' });
+
+/**
+ * An image of the commons, alone on its line: `![alt](/medias/…)`. Only images of the commons are
+ * read from pasted HTML; another site's image must be uploaded (the validator refuses it).
+ */
+export const BodyImage = Image.extend({
+  addAttributes() {
+    return { src: { default: null }, alt: { default: null } };
+  },
+  parseHTML() {
+    return [{ tag: 'img[src^="/medias/"]' }];
+  },
+}).configure({ inline: false, allowBase64: false });
+
 /** The Tiptap extensions of an entry body; `undoRedo` must stay off under collaboration. */
 export function createBodyExtensions(): AnyExtension[] {
   return [
     StarterKit.configure({
       heading: { levels: [2, 3, 4] },
-      strike: false,
       underline: false,
       code: false,
       undoRedo: false,
@@ -80,6 +116,13 @@ export function createBodyExtensions(): AnyExtension[] {
     }),
     // Markdown lets code sit inside bold or a link; Tiptap's default code mark excludes every mark.
     Code.extend({ excludes: '' }),
+    BodyTable,
+    TableRow,
+    BodyTableHeader,
+    BodyTableCell,
+    TaskList,
+    TaskItem.configure({ nested: true }),
+    BodyImage,
     ...Object.values(componentNodes),
   ];
 }

@@ -1,12 +1,12 @@
 /**
  * MDX body → ProseMirror JSON of `body-extensions.ts`. Markdown that the editor cannot hold
- * (images, inline components, expressions…) is refused with its line rather than dropped, so a
+ * (images inside text, inline components, expressions…) is refused with its line rather than dropped, so a
  * round trip through the editor never loses text silently. Differences that carry no meaning are
  * normalised: soft line breaks become spaces, reference links become inline links, list
  * looseness and markers are forgotten (the serialiser writes one canonical form).
  */
 import type { JSONContent } from '@tiptap/core';
-import type { BlockContent, Definition, DefinitionContent, ListItem, Nodes, PhrasingContent, Root, RootContent } from 'mdast';
+import type { BlockContent, Definition, DefinitionContent, ListItem, Nodes, PhrasingContent, Root, RootContent, Table } from 'mdast';
 import type { MdxJsxAttribute, MdxJsxExpressionAttribute, MdxJsxFlowElement } from 'mdast-util-mdx';
 import { mdxComponents } from '../../schemas/mdx-components.ts';
 import { parseMdxBody } from '../mdx-parse.ts';
@@ -52,6 +52,11 @@ function convertBlocks(nodes: (RootContent | BlockContent | DefinitionContent)[]
 function convertBlock(node: RootContent, definitions: Map<string, Definition>): JSONContent[] {
   switch (node.type) {
     case 'paragraph':
+      // An image alone on its line is a block of its own (the rule set refuses it anywhere else).
+      if (node.children.length === 1 && node.children[0]!.type === 'image') {
+        const image = node.children[0];
+        return [{ type: 'image', attrs: { src: image.url, alt: image.alt ?? null } }];
+      }
       return [paragraph(convertInlines(node.children, [], definitions))];
     case 'heading':
       if (node.depth < 2 || node.depth > 4) {
@@ -63,6 +68,9 @@ function convertBlock(node: RootContent, definitions: Map<string, Definition>): 
     case 'blockquote':
       return [{ type: 'blockquote', content: nonEmptyBlocks(convertBlocks(node.children, definitions)) }];
     case 'list':
+      if (node.children.some((item) => typeof item.checked === 'boolean')) {
+        return [{ type: 'taskList', content: node.children.map((item) => ({ ...listItem(item, definitions), type: 'taskItem', attrs: { checked: item.checked === true } })) }];
+      }
       return [
         node.ordered
           ? { type: 'orderedList', attrs: { start: node.start ?? 1 }, content: node.children.map((item) => listItem(item, definitions)) }
@@ -73,6 +81,8 @@ function convertBlock(node: RootContent, definitions: Map<string, Definition>): 
     case 'definition':
       // Resolved into the links that use it.
       return [];
+    case 'table':
+      return [table(node, { caption: null, rowHeaders: false }, definitions)];
     case 'mdxJsxFlowElement':
       return [component(node, definitions)];
     case 'html':
@@ -112,7 +122,34 @@ function component(node: MdxJsxFlowElement, definitions: Map<string, Definition>
     if (node.children.length > 0) throw refuse(line, `<${name}> n’a pas de contenu : écrivez-le fermé, <${name} … />`);
     return { type: name, attrs };
   }
+  if (definition.kind === 'table') {
+    const child = node.children[0];
+    if (node.children.length !== 1 || child?.type !== 'table') throw refuse(line, `<${name}> entoure un seul tableau`);
+    return table(child, { caption: attrs.titre ?? null, rowHeaders: attrs.entetes === 'colonne' }, definitions);
+  }
   return { type: name, attrs, content: nonEmptyBlocks(convertBlocks(node.children as RootContent[], definitions)) };
+}
+
+/**
+ * A GFM table as the editor's table. The first row holds the column headers, unless all its cells
+ * are empty: GFM needs a header row, so an empty one stands for « no header row ». Rows shorter
+ * than the header get empty cells, as GFM renders them; alignment is kept on every cell.
+ */
+function table(node: Table, options: { caption: string | null; rowHeaders: boolean }, definitions: Map<string, Definition>): JSONContent {
+  const columns = node.children[0]!.children.length;
+  const hasHeaderRow = node.children[0]!.children.some((cell) => cell.children.length > 0);
+  // A table that is only an empty header row keeps it as its one (empty) row.
+  const rows = hasHeaderRow || node.children.length === 1 ? node.children : node.children.slice(1);
+  const content = rows.map((row, rowIndex) => ({
+    type: 'tableRow',
+    content: Array.from({ length: columns }, (_, column) => {
+      const header = (hasHeaderRow && rowIndex === 0) || (options.rowHeaders && column === 0);
+      const align = node.align?.[column] ?? null;
+      const inlines = convertInlines(row.children[column]?.children ?? [], [], definitions);
+      return { type: header ? 'tableHeader' : 'tableCell', ...(align ? { attrs: { align } } : {}), content: [paragraph(inlines)] };
+    }),
+  }));
+  return { type: 'table', ...(options.caption ? { attrs: { caption: options.caption } } : {}), content };
 }
 
 function notAllowed(line: number, name: string | null | undefined): ProblemError {
@@ -159,6 +196,8 @@ function convertInline(node: PhrasingContent, marks: Mark[], definitions: Map<st
       return convertInlines(node.children, addMark(marks, { type: 'italic' }), definitions);
     case 'strong':
       return convertInlines(node.children, addMark(marks, { type: 'bold' }), definitions);
+    case 'delete':
+      return convertInlines(node.children, addMark(marks, { type: 'strike' }), definitions);
     case 'link':
       return convertInlines(node.children, addMark(marks, linkMark(node.url, node.title ?? null)), definitions);
     case 'linkReference': {
@@ -170,7 +209,7 @@ function convertInline(node: PhrasingContent, marks: Mark[], definitions: Map<st
       return [{ type: 'hardBreak' }];
     case 'image':
     case 'imageReference':
-      throw refuse(lineOf(node), 'image non prise en charge : proposez le fichier avec <Ressource href="…" titre="…" />');
+      throw refuse(lineOf(node), 'image au milieu d’un texte : placez ![…](…) seule sur sa ligne, précédée et suivie d’une ligne vide');
     case 'mdxJsxTextElement':
       if (!mdxComponents[node.name ?? '']) throw notAllowed(lineOf(node), node.name);
       throw refuse(
@@ -196,7 +235,7 @@ function textNode(text: string, marks: Mark[]): JSONContent[] {
 }
 
 // ProseMirror keeps marks in schema order; sorting here keeps the JSON stable whatever the nesting.
-const MARK_ORDER = ['link', 'bold', 'italic', 'code'];
+const MARK_ORDER = ['link', 'bold', 'italic', 'strike', 'code'];
 
 function addMark(marks: Mark[], mark: Mark): Mark[] {
   // An inner link replaces an outer one, as in ProseMirror (links do not nest).

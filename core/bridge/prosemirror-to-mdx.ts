@@ -2,14 +2,19 @@
  * ProseMirror JSON of `body-extensions.ts` → MDX body, in one canonical form: ATX headings, `-`
  * bullets, `1.` numbers, `*emphasis*`, `**strong**`, `---` rules, fenced code, no line wrapping,
  * components alone on their lines with their children between blank lines, attributes in the
- * order of `schemas/mdx-components.ts`. Escaping is left to mdast-util-to-markdown, which knows
+ * order of `schemas/mdx-components.ts`, `~~strikethrough~~`, `- [ ]` check-lists, images alone on
+ * their line, and tables with their pipes aligned (as Prettier and GitHub's editor write them),
+ * wrapped in `<Tableau …>` when they have a caption or row headers. Escaping is left to mdast-util-to-markdown, which knows
  * where `*`, `#`, `1.`, `<` or `{` would change the meaning of text.
  */
 import type { JSONContent } from '@tiptap/core';
-import type { BlockContent, ListItem, PhrasingContent, Root, RootContent } from 'mdast';
-import type { MdxJsxFlowElement } from 'mdast-util-mdx';
+import type { AlignType, BlockContent, ListItem, PhrasingContent, Root, RootContent, Table, TableCell, TableRow } from 'mdast';
+import { gfmStrikethroughToMarkdown } from 'mdast-util-gfm-strikethrough';
+import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
+import { gfmTaskListItemToMarkdown } from 'mdast-util-gfm-task-list-item';
+import type { MdxJsxAttribute, MdxJsxFlowElement } from 'mdast-util-mdx';
 import { mdxToMarkdown } from 'mdast-util-mdx';
-import { toMarkdown, type Handle, type Options } from 'mdast-util-to-markdown';
+import { toMarkdown, type Handle, type Options, type Unsafe } from 'mdast-util-to-markdown';
 import { mdxComponents } from '../../schemas/mdx-components.ts';
 
 type Mark = { type: string; attrs?: Record<string, unknown> };
@@ -27,8 +32,19 @@ const writeFlowComponent: Handle = (node: MdxJsxFlowElement, _parent, state, inf
   return `<${node.name}${attributes}>\n\n${children}\n\n</${node.name}>`;
 };
 
+/**
+ * Bodies are read with single tildes as text (`~30 €`), so only a tilde next to another one could
+ * start a strikethrough and needs escaping; GFM's own rule escapes every tilde.
+ */
+const strikethrough: Options = {
+  ...gfmStrikethroughToMarkdown(),
+  unsafe: (['before', 'after'] as const).map(
+    (side): Unsafe => ({ character: '~', [side]: '~', inConstruct: 'phrasing', notInConstruct: gfmStrikethroughToMarkdown().unsafe![0]!.notInConstruct }),
+  ),
+};
+
 const markdownOptions: Options = {
-  extensions: [mdxToMarkdown()],
+  extensions: [mdxToMarkdown(), gfmTableToMarkdown({ tableCellPadding: true, tablePipeAlign: true }), strikethrough, gfmTaskListItemToMarkdown()],
   handlers: { mdxJsxFlowElement: writeFlowComponent },
   bullet: '-',
   bulletOrdered: '.',
@@ -81,6 +97,23 @@ function convertBlock(node: JSONContent): BlockContent[] {
       const children = convertBlocks(node.content ?? []);
       return children.length ? [{ type: 'blockquote', children }] : [];
     }
+    case 'image': {
+      const src = typeof node.attrs?.src === 'string' ? node.attrs.src : '';
+      const alt = typeof node.attrs?.alt === 'string' ? node.attrs.alt.replace(/\s+/g, ' ').trim() : '';
+      return src ? [{ type: 'paragraph', children: [{ type: 'image', url: src, alt, title: null }] }] : [];
+    }
+    case 'table':
+      return convertTable(node);
+    case 'taskList': {
+      const children: ListItem[] = (node.content ?? []).flatMap((item) => {
+        const blocks = convertBlocks(item.content ?? []);
+        // `- [ ]` with nothing after it is not a check-box in GFM: an emptied item has no form.
+        if (blocks.length === 0) return [];
+        const spread = blocks.some((block, index) => index > 0 && block.type !== 'list');
+        return [{ type: 'listItem', spread, checked: item.attrs?.checked === true, children: blocks }];
+      });
+      return children.length ? [{ type: 'list', ordered: false, start: null, spread: false, children }] : [];
+    }
     case 'bulletList':
     case 'orderedList': {
       const ordered = node.type === 'orderedList';
@@ -117,6 +150,62 @@ function convertComponent(node: JSONContent): BlockContent[] {
   return [element];
 }
 
+/**
+ * The editor's table as GFM, on a grid: merged cells (from a pasted HTML table) are spread back
+ * over the cells they cover, the text first. Without a header row, an empty one is written (GFM
+ * needs one; the reader takes an empty header row for « none »). Row headers and the caption go
+ * to a `<Tableau>` around the table.
+ */
+function convertTable(node: JSONContent): BlockContent[] {
+  const grid: (JSONContent | null)[][] = [];
+  (node.content ?? []).forEach((row, rowIndex) => {
+    grid[rowIndex] ??= [];
+    let column = 0;
+    for (const cell of row.content ?? []) {
+      while (grid[rowIndex]![column] !== undefined) column++;
+      const colspan = Math.max(1, Number(cell.attrs?.colspan ?? 1));
+      const rowspan = Math.max(1, Number(cell.attrs?.rowspan ?? 1));
+      for (let r = 0; r < rowspan; r++) {
+        for (let c = 0; c < colspan; c++) (grid[rowIndex + r] ??= [])[column + c] = r === 0 && c === 0 ? cell : null;
+      }
+      column += colspan;
+    }
+  });
+  const columns = Math.max(1, ...grid.map((row) => row.length));
+  if (grid.length === 0) return [];
+  const isHeader = (cell: JSONContent | null | undefined) => cell?.type === 'tableHeader';
+  const hasHeaderRow = grid[0]!.every((cell) => cell === null || isHeader(cell)) && grid[0]!.some(isHeader);
+  const body = hasHeaderRow ? grid.slice(1) : grid;
+  const rowHeaders = body.length > 0 && body.every((row) => isHeader(row[0]));
+  const align: AlignType[] = Array.from({ length: columns }, (_, column) => {
+    // Cells added in the editor have no alignment of their own: the column's is the first one set.
+    const value = grid.map((row) => row[column]).find((cell) => cell?.attrs?.align)?.attrs?.align;
+    return value === 'left' || value === 'right' || value === 'center' ? value : null;
+  });
+  const toRow = (cells: (JSONContent | null | undefined)[]): TableRow => ({
+    type: 'tableRow',
+    children: Array.from({ length: columns }, (_, column): TableCell => ({ type: 'tableCell', children: cellInlines(cells[column]) })),
+  });
+  const rows = [hasHeaderRow ? toRow(grid[0]!) : toRow([]), ...body.map(toRow)];
+  const table: Table = { type: 'table', align, children: rows };
+  const caption = typeof node.attrs?.caption === 'string' ? node.attrs.caption.replace(/\s+/g, ' ').trim() : '';
+  if (!caption && !rowHeaders) return [table];
+  const attributes: MdxJsxAttribute[] = [
+    ...(caption ? [{ type: 'mdxJsxAttribute' as const, name: 'titre', value: caption }] : []),
+    ...(rowHeaders ? [{ type: 'mdxJsxAttribute' as const, name: 'entetes', value: 'colonne' }] : []),
+  ];
+  return [{ type: 'mdxJsxFlowElement', name: 'Tableau', attributes, children: [table] }];
+}
+
+/** A cell's text on one line: its paragraphs joined and its line breaks made spaces. */
+function cellInlines(cell: JSONContent | null | undefined): PhrasingContent[] {
+  const inlines = (cell?.content ?? []).flatMap((block, index) => [
+    ...(index > 0 ? [{ type: 'text', text: ' ' }] : []),
+    ...(block.content ?? []).map((inline) => (inline.type === 'hardBreak' ? { type: 'text', text: ' ', marks: inline.marks } : inline)),
+  ]);
+  return convertInlines(inlines);
+}
+
 /** Character references are decoded in MDX attribute values, so `"` and `&…;` must be encoded. */
 function encodeAttribute(value: string): string {
   return value.replace(/&(?=#?[a-zA-Z0-9]+;)/g, '&amp;').replace(/"/g, '&quot;');
@@ -148,7 +237,7 @@ function sameMark(a: Mark, b: Mark): boolean {
   return a.attrs?.href === b.attrs?.href && (a.attrs?.title ?? null) === (b.attrs?.title ?? null);
 }
 
-const MARK_ORDER = ['link', 'bold', 'italic'];
+const MARK_ORDER = ['link', 'bold', 'italic', 'strike'];
 
 /**
  * Nests flat ProseMirror marks into mdast: at each point the mark that runs longest opens first,
@@ -196,7 +285,8 @@ function wrap(mark: Mark, items: InlineItem[], open: Mark[]): PhrasingContent[] 
   const before = leadingSpace(items);
   const after = trailingSpace(items);
   const children = toPhrasing(items.filter((item) => item.kind === 'break' || item.text), open);
-  const node: PhrasingContent = mark.type === 'bold' ? { type: 'strong', children } : { type: 'emphasis', children };
+  const node: PhrasingContent =
+    mark.type === 'bold' ? { type: 'strong', children } : mark.type === 'strike' ? { type: 'delete', children } : { type: 'emphasis', children };
   return [...(before ? [{ type: 'text' as const, value: before }] : []), node, ...(after ? [{ type: 'text' as const, value: after }] : [])];
 }
 

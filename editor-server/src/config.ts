@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
 import { ProblemError, type Problem } from '../../core/problem.ts';
+import { isProxyEntry } from './http/client-address.ts';
 
 /** Limits that protect the server and the other documents from one client. */
 export interface LimitsConfig {
@@ -14,10 +15,26 @@ export interface LimitsConfig {
   maxMessageBytes: number;
   /** Largest Yjs document, in bytes of encoded updates; larger closes that document's connection. */
   maxDocumentBytes: number;
-  /** Most simultaneous connections to one document. */
-  maxClientsPerDocument: number;
-  /** Most simultaneous WebSockets from one IP address. */
+  /** Most people editing one document at once (connections with an account; readers never count). */
+  maxWritersPerDocument: number;
+  /** Most readers (read-only connections, no account) of one document at once. */
+  maxReadersPerDocument: number;
+  /** Most read-only document connections from one client address, all documents together. */
+  maxReadersPerAddress: number;
+  /** Most documents one WebSocket opens at once. */
+  maxDocumentsPerSocket: number;
+  /** Most simultaneous WebSockets from one client address (`http/client-address.ts`). */
   maxConnectionsPerIp: number;
+  /** Largest presence (awareness) message; larger closes the connection. */
+  maxPresenceBytes: number;
+  /** Presence updates one connection may send per second (twice that in a burst); more are dropped. */
+  maxPresenceUpdatesPerSecond: number;
+  /** Largest image accepted by `POST /api/medias`, in bytes. */
+  maxMediaBytes: number;
+  /** Most pixels (width × height) of an uploaded image: a small file may decode to gigabytes. */
+  maxMediaPixels: number;
+  /** Most images one account may upload per hour. */
+  maxMediaUploadsPerHour: number;
 }
 
 /** How and when the Git writer commits. */
@@ -36,6 +53,11 @@ export interface GitConfig {
 export interface AuthConfig {
   /** Lifetime of a login session. */
   sessionMaxAgeMs: number;
+  /**
+   * How long a collaboration token handed out by /api/session opens connections (a connection
+   * already open lives on with its session). Short, so a token leaked from a page is soon useless.
+   */
+  collabTokenLifetimeMs: number;
   /** Adds `Secure` to the session cookie (set it behind HTTPS). */
   secureCookies: boolean;
   /** Failed logins allowed on one allowance (a known browser; see login-throttle.ts) before the first wait. */
@@ -88,17 +110,25 @@ export interface EditorServerConfig {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client for the
+   * per-address limits; empty (the default) believes no header (`http/client-address.ts`).
+   */
+  trustProxy: string[];
   /** SQLite database, commons repository and built site live here. */
   dataDir: string;
   /** Content copied into the commons repository on first start when no remote is set. */
   seedContentDir: string;
   /** Git URL cloned as the commons on first start, instead of the seed content. */
   commonsRemote: string | undefined;
-  /** Whether the static site is built at start (when missing) and after commits. */
+  /** Whether the static site is built at start and published after commits. */
   siteBuild: boolean;
-  /** Command that builds the site; it receives CONTENT_DIR and SITE_OUT_DIR. */
-  siteBuildCommand: string[];
-  /** Directory the build command runs in (the code checkout, which it never writes content to). */
+  /**
+   * Command of the site worker, which builds the site once and then publishes each commit
+   * incrementally; it gets CONTENT_DIR, ASTRO_CACHE_DIR and an IPC channel.
+   */
+  siteWorkerCommand: string[];
+  /** Directory the site worker runs in (the code checkout, which it never writes content to). */
   codeDir: string;
   /** PostgreSQL holding the journal instead of SQLite (`postgres://…`); SQLite when unset. */
   databaseUrl: string | undefined;
@@ -142,6 +172,7 @@ export const defaultClusterConfig: Omit<ClusterConfig, 'redisUrl'> = {
 export const defaultConfig: EditorServerConfig = {
   host: '127.0.0.1',
   port: 4321,
+  trustProxy: [],
   dataDir: resolve('data'),
   seedContentDir: resolve(codeDir, 'content'),
   commonsRemote: undefined,
@@ -149,7 +180,7 @@ export const defaultConfig: EditorServerConfig = {
   cluster: undefined,
   metricsToken: undefined,
   siteBuild: true,
-  siteBuildCommand: ['npm', 'run', 'build', '--silent'],
+  siteWorkerCommand: [process.execPath, 'scripts/site-worker.ts'],
   codeDir,
   journalSync: 'normal',
   storeDebounceMs: 2_000,
@@ -157,8 +188,16 @@ export const defaultConfig: EditorServerConfig = {
   limits: {
     maxMessageBytes: 1024 * 1024,
     maxDocumentBytes: 4 * 1024 * 1024,
-    maxClientsPerDocument: 100,
+    maxWritersPerDocument: 100,
+    maxReadersPerDocument: 30,
+    maxReadersPerAddress: 10,
+    maxDocumentsPerSocket: 10,
     maxConnectionsPerIp: 50,
+    maxPresenceBytes: 4 * 1024,
+    maxPresenceUpdatesPerSecond: 20,
+    maxMediaBytes: 10 * 1024 * 1024,
+    maxMediaPixels: 40_000_000,
+    maxMediaUploadsPerHour: 60,
   },
   git: {
     idleCommitMs: 4_000,
@@ -168,6 +207,7 @@ export const defaultConfig: EditorServerConfig = {
   },
   auth: {
     sessionMaxAgeMs: 14 * 24 * 3600 * 1000,
+    collabTokenLifetimeMs: 5 * 60 * 1000,
     secureCookies: false,
     loginFreeFailures: 5,
     loginBaseDelayMs: 60 * 1000,
@@ -195,6 +235,14 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).optional(),
   /** Port to listen on. */
   PORT: positiveInt.max(65535).optional(),
+  /** `off`, or the reverse proxies whose X-Forwarded-For is believed, comma-separated (`127.0.0.1,10.0.0.0/8`). */
+  TRUST_PROXY: z
+    .string()
+    .transform((value) => (value.trim() === 'off' ? [] : value.split(',').map((entry) => entry.trim()).filter(Boolean)))
+    .refine((entries) => entries.every(isProxyEntry), {
+      message: 'attendu « off » ou des adresses IP ou plages CIDR séparées par des virgules, par exemple « 127.0.0.1,10.0.0.0/8 »',
+    })
+    .optional(),
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
   /** Git URL to clone as the commons on first start. */
@@ -209,7 +257,10 @@ const environmentSchema = z.object({
   IDLE_COMMIT_SECONDS: z.coerce.number().positive().optional(),
   MAX_MESSAGE_BYTES: positiveInt.optional(),
   MAX_DOCUMENT_BYTES: positiveInt.optional(),
-  MAX_CLIENTS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_WRITERS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_READERS_PER_DOCUMENT: positiveInt.optional(),
+  MAX_READERS_PER_ADDRESS: positiveInt.optional(),
+  MAX_DOCUMENTS_PER_SOCKET: positiveInt.min(1).optional(),
   MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
   /** PostgreSQL for the journal (and the shared state of several servers): `postgres://user:password@host:5432/base`. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'adresse PostgreSQL attendue : postgres://utilisateur:mot-de-passe@hôte:5432/base').optional(),
@@ -225,6 +276,10 @@ const environmentSchema = z.object({
   READER_FORMS_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Public address of the site (links back from the forms' answer pages). */
   SITE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Largest uploaded image, in bytes. */
+  MAX_MEDIA_BYTES: positiveInt.optional(),
+  /** Most pixels of an uploaded image. */
+  MAX_MEDIA_PIXELS: positiveInt.optional(),
 });
 
 /** Reads the configuration from environment variables; errors name the variable. */
@@ -233,6 +288,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {}, readerForms: {} };
   if (e.HOST) overrides.host = e.HOST;
   if (e.PORT !== undefined) overrides.port = e.PORT;
+  if (e.TRUST_PROXY !== undefined) overrides.trustProxy = e.TRUST_PROXY;
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
   if (e.COMMONS_REMOTE) overrides.commonsRemote = e.COMMONS_REMOTE;
   if (e.SITE_BUILD !== undefined) overrides.siteBuild = e.SITE_BUILD;
@@ -241,7 +297,10 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (e.IDLE_COMMIT_SECONDS !== undefined) overrides.git!.idleCommitMs = e.IDLE_COMMIT_SECONDS * 1000;
   if (e.MAX_MESSAGE_BYTES !== undefined) overrides.limits!.maxMessageBytes = e.MAX_MESSAGE_BYTES;
   if (e.MAX_DOCUMENT_BYTES !== undefined) overrides.limits!.maxDocumentBytes = e.MAX_DOCUMENT_BYTES;
-  if (e.MAX_CLIENTS_PER_DOCUMENT !== undefined) overrides.limits!.maxClientsPerDocument = e.MAX_CLIENTS_PER_DOCUMENT;
+  if (e.MAX_WRITERS_PER_DOCUMENT !== undefined) overrides.limits!.maxWritersPerDocument = e.MAX_WRITERS_PER_DOCUMENT;
+  if (e.MAX_READERS_PER_DOCUMENT !== undefined) overrides.limits!.maxReadersPerDocument = e.MAX_READERS_PER_DOCUMENT;
+  if (e.MAX_READERS_PER_ADDRESS !== undefined) overrides.limits!.maxReadersPerAddress = e.MAX_READERS_PER_ADDRESS;
+  if (e.MAX_DOCUMENTS_PER_SOCKET !== undefined) overrides.limits!.maxDocumentsPerSocket = e.MAX_DOCUMENTS_PER_SOCKET;
   if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
   if (e.DATABASE_URL) overrides.databaseUrl = e.DATABASE_URL;
   if (e.METRICS_TOKEN) overrides.metricsToken = e.METRICS_TOKEN;
@@ -259,6 +318,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   }
   if (e.READER_FORMS_URL) overrides.readerForms!.action = e.READER_FORMS_URL;
   if (e.SITE_URL) overrides.readerForms!.siteUrl = e.SITE_URL;
+  if (e.MAX_MEDIA_BYTES !== undefined) overrides.limits!.maxMediaBytes = e.MAX_MEDIA_BYTES;
+  if (e.MAX_MEDIA_PIXELS !== undefined) overrides.limits!.maxMediaPixels = e.MAX_MEDIA_PIXELS;
   return overrides;
 }
 

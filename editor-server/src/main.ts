@@ -12,7 +12,11 @@ async function main(): Promise<void> {
   // Several servers: the Git writer builds; the others serve what it published (cluster/site-mirror.ts).
   if (config.siteBuild && !config.cluster && !server.publisher.hasSite()) {
     console.log(`Construction du site dans ${server.paths.siteDir}…`);
-    await server.publisher.publish();
+    await server.publisher.publish().published;
+  } else if (config.siteBuild) {
+    // The site worker builds the site once before it can publish commits incrementally: start
+    // now, while the site of the last run is served.
+    void server.publisher.publish().published.catch((error) => console.error(`Construction du site : ${error}`));
   }
   const port = await server.listen();
   console.log(`Terreau : http://${config.host}:${port}/ (API /api/, collaboration ws://${config.host}:${port}/collab, données ${config.dataDir})`);

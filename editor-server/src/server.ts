@@ -15,20 +15,26 @@ import { Accounts } from './accounts/accounts.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import type { EditorServerConfig } from './config.ts';
 import { StatusBoard } from './documents/status.ts';
+import { AccessRevocation } from './extensions/access-revocation.ts';
 import { Authentication, type CollabContext } from './extensions/authentication.ts';
 import { DurableJournal } from './extensions/durable-journal.ts';
 import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
+import { Presence } from './extensions/presence.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
 import { handleApiRequest } from './http/api.ts';
+import { clientAddress, trustedProxies } from './http/client-address.ts';
+import { requestUrl } from './http/http-utils.ts';
 import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { ReaderModeration } from './moderation/reader-moderation.ts';
-import { commandSiteBuilder, SitePublisher } from './publish/site-publisher.ts';
+import { SitePublisher } from './publish/site-publisher.ts';
+import { SiteWorkerBuilder } from './publish/site-worker-builder.ts';
 import { ClusterMember } from './cluster/cluster-member.ts';
 import { CommonsRemote } from './cluster/commons-remote.ts';
 import { ServerMetrics } from './http/metrics.ts';
 import { openDatabase } from './storage/database.ts';
+import { checkpointInBackground } from './storage/wal-checkpoints.ts';
 import type { DocumentStore } from './storage/document-store.ts';
 import { openPostgres } from './storage/postgres-database.ts';
 import { PostgresDocumentStore } from './storage/postgres-document-store.ts';
@@ -71,7 +77,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   else await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
-  const accounts = new Accounts(db);
+  const checkpoints = checkpointInBackground(db, paths.database);
+  const accounts = new Accounts(db, { collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs });
   const pool = config.databaseUrl ? await openPostgres(config.databaseUrl) : undefined;
   const store: DocumentStore = pool ? new PostgresDocumentStore(pool) : new SqliteDocumentStore(db);
   // eslint-disable-next-line prefer-const -- the metrics read figures from parts made below
@@ -90,7 +97,14 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
       })
     : undefined;
   const builder = config.siteBuild
-    ? commandSiteBuilder(config.siteBuildCommand, config.codeDir, paths.repoDir, join(config.dataDir, 'cache', 'astro'), config.quiet)
+    ? new SiteWorkerBuilder({
+        command: config.siteWorkerCommand,
+        cwd: config.codeDir,
+        contentDir: paths.repoDir,
+        cacheDir: join(config.dataDir, 'cache', 'astro'),
+        quiet: config.quiet,
+        ...(config.quiet ? {} : { onStep: (step, reply) => console.log(`[site] ${step === 'publish' ? (reply.full ? 'construction complète' : 'publié') : 'indexé'} ${reply.commit?.slice(0, 8) ?? ''} ${JSON.stringify(reply.timings ?? {})}`) }),
+      })
     : undefined;
   const publisher = new SitePublisher(paths.siteDir, builder, async (versionDir, milliseconds) => {
     metrics.publishSeconds.observe(milliseconds / 1000);
@@ -140,7 +154,17 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     quiet: true,
     debounce: config.storeDebounceMs,
     maxDebounce: config.storeMaxDebounceMs,
-    extensions: [...(cluster ? [cluster.redisExtension] : []), new Authentication({ accounts }), new Limits(config.limits), journal, gitSync],
+    // Documents still authenticating on one socket: no more than it may open at all.
+    maxPendingDocuments: config.limits.maxDocumentsPerSocket,
+    extensions: [
+      ...(cluster ? [cluster.redisExtension] : []),
+      new Authentication({ accounts }),
+      new AccessRevocation({ accounts }),
+      new Limits(config.limits),
+      new Presence(config.limits),
+      journal,
+      gitSync,
+    ],
   });
   cluster?.attach({ hocuspocus, gitSync, publisher, status });
   metrics = new ServerMetrics({
@@ -158,15 +182,16 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     maxDelayMs: config.auth.loginMaxDelayMs,
     windowMs: config.auth.loginWindowMs,
   });
+  const proxies = trustedProxies(config.trustProxy);
   const httpServer = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request);
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions, health }, request, response, url)
+      ? handleApiRequest({ accounts, throttle, auth: config.auth, trustedProxies: proxies, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions, gitSync, limits: config.limits, health }, request, response, url)
       : url.pathname === '/metrics'
         ? metrics.serve(request, response, config.metricsToken)
         : isReaderFormRequest(request, url)
-          ? handleReaderForm({ store: contributions, config: config.readerForms, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
-          : serveStaticSite(paths.siteDir, request, response, url);
+          ? handleReaderForm({ store: contributions, config: config.readerForms, trustedProxies: proxies, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
+          : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
     handled.catch((error) => {
       console.error(error);
       if (!response.headersSent) response.writeHead(500);
@@ -179,7 +204,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     serverOptions: { maxPayload: config.limits.maxMessageBytes },
     hooks: {
       open(peer) {
-        const address = peer.remoteAddress ?? 'inconnue';
+        const address = clientAddress(peer.remoteAddress, peer.request.headers.get('x-forwarded-for'), proxies);
         const count = (connectionsPerAddress.get(address) ?? 0) + 1;
         connectionsPerAddress.set(address, count);
         (peer as unknown as { terreauAddress: string }).terreauAddress = address;
@@ -187,7 +212,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
           peer.close(closeCodes.tooManyConnections, `trop de connexions depuis votre adresse (${config.limits.maxConnectionsPerIp} au plus)`);
           return;
         }
-        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null });
+        const connection = hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request, { user: null, credential: null, address } satisfies CollabContext);
         (peer as unknown as { hocuspocus: typeof connection }).hocuspocus = connection;
       },
       message(peer, message) {
@@ -262,8 +287,10 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         httpServer.closeAllConnections();
         // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+        await publisher.close();
         await validator.close();
         await pool?.end();
+        await checkpoints.close();
         db.close();
       })();
       return closing;

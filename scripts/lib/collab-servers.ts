@@ -137,7 +137,7 @@ async function serveForBenchmark(kind: 'terreau' | 'hocuspocus'): Promise<void> 
     seedContentDir: process.env.TERREAU_BENCH_SEED!,
     siteBuild: false,
     quiet: true,
-    limits: { maxClientsPerDocument: 1000, maxConnectionsPerIp: 10_000 },
+    limits: { maxWritersPerDocument: 1000, maxConnectionsPerIp: 10_000 },
   });
   const server = await createEditorServer(config);
   const user = await server.accounts.addUser({ email: 'banc@exemple.fr', name: 'Banc d’essai', role: 'contributeur' });

@@ -1,6 +1,7 @@
 /** Serves a built site on 127.0.0.1 (port 0) with the production static server, counting the bytes each path sends. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requestUrl } from '../../editor-server/src/http/http-utils.ts';
 import { serveStaticSite } from '../../editor-server/src/http/static-site.ts';
 
 /** A running static server; `close()` stops it. */
@@ -15,9 +16,18 @@ export interface SiteServer {
 export async function serveSite(root: string): Promise<SiteServer> {
   const bytesSent = new Map<string, number>();
   const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request);
+    // The body's bytes as written: headers given to writeHead() are not readable with getHeader().
+    let length = 0;
+    const count = (chunk: unknown) => {
+      if (typeof chunk === 'string') length += Buffer.byteLength(chunk);
+      else if (chunk instanceof Uint8Array) length += chunk.length;
+    };
+    const write = response.write.bind(response) as (...args: unknown[]) => boolean;
+    response.write = ((chunk: unknown, ...rest: unknown[]) => (count(chunk), write(chunk, ...rest))) as typeof response.write;
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.end = ((chunk?: unknown, ...rest: unknown[]) => (count(chunk), end(chunk, ...rest))) as typeof response.end;
     response.on('finish', () => {
-      const length = Number(response.getHeader('content-length') ?? 0);
       if (request.method === 'GET') bytesSent.set(url.pathname, (bytesSent.get(url.pathname) ?? 0) + length);
     });
     serveStaticSite(root, request, response, url).catch(() => {

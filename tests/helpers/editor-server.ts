@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
-import type { Role } from '../../editor-server/src/accounts/accounts.ts';
+import type { Role } from '../../schemas/roles.ts';
 import { resolveConfig, type ConfigOverrides } from '../../editor-server/src/config.ts';
 import { createEditorServer, type EditorServer } from '../../editor-server/src/server.ts';
 

@@ -1,15 +1,20 @@
 /**
  * Accounts, personal access tokens and login sessions, stored in SQLite. Secrets are kept only
  * as SHA-256 hashes: a leaked database gives no usable token or session.
+ *
+ * Two kinds of token open a collaboration connection: a personal token (`trr_…`, made by the admin
+ * command or the API, valid until revoked) and a session's collaboration token (`trs_…`, handed to
+ * the editor page by /api/session, valid a few minutes and only while its session lives).
+ *
+ * Whatever takes rights away — revoking a token, logging out, changing a role, disabling an
+ * account — is announced to `onAccessRevoked` listeners at once, so the collaboration layer closes
+ * the live connections it concerns, whoever called it (API, admin page, command).
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
+import { roleSchema, type Role } from '../../../schemas/roles.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-
-/** Roles, from least to most rights. Every role may edit; readers need no account. */
-export const roles = ['contributeur', 'relecteur', 'administrateur'] as const;
-export type Role = (typeof roles)[number];
 
 /** A user as the API and the collaboration layer see it (no email: it stays private). */
 export interface PublicUser {
@@ -21,6 +26,23 @@ export interface PublicUser {
 /** A user as the database holds it. */
 export interface User extends PublicUser {
   email: string;
+  /** A disabled account can neither log in nor use its tokens. */
+  disabled: boolean;
+}
+
+/**
+ * What a token stands for: one personal token (`token:<id>`) or one login session
+ * (`session:<hash>`). Revoking it ends what it opened.
+ */
+export type Credential = `token:${string}` | `session:${string}`;
+
+/** Rights taken away: every credential of an account, or one of them. */
+export interface AccessRevocation {
+  userId: string;
+  /** The one credential revoked; absent when the whole account is concerned (role, disabling). */
+  credential?: Credential;
+  /** Why, in French, as the closed connections are told. */
+  reason: string;
 }
 
 /** A new account's fields, as the admin command and the API accept them. */
@@ -29,8 +51,8 @@ export const newUserSchema = z.object({
   email: z.email('adresse e-mail invalide'),
   /** Display name, shown to co-editors and in the Git history. */
   name: z.string().trim().min(1, 'nom obligatoire').max(120),
-  /** Role of the account. */
-  role: z.enum(roles, { error: (issue) => `rôle inconnu « ${String(issue.input)} » : choisissez ${roles.join(', ')}` }),
+  /** Role of the account (what it may do: `schemas/roles.ts`). */
+  role: roleSchema,
   /** Optional password (accounts used only through tokens need none). */
   password: z.string().min(10, 'mot de passe trop court : 10 caractères au moins').optional(),
 });
@@ -45,17 +67,28 @@ interface UserRow {
   name: string;
   role: Role;
   password_hash: string | null;
+  disabled_at: string | null;
 }
 
 /** The account store of one server. */
 export class Accounts {
   private readonly sessionSecret: string;
+  private readonly revocationListeners = new Set<(revocation: AccessRevocation) => void>();
 
   private readonly db: DatabaseSync;
+  private readonly collabTokenLifetimeMs: number;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, options: { collabTokenLifetimeMs?: number } = {}) {
     this.db = db;
+    // Five minutes unless the server says otherwise (config.ts: auth.collabTokenLifetimeMs).
+    this.collabTokenLifetimeMs = options.collabTokenLifetimeMs ?? 5 * 60 * 1000;
     this.sessionSecret = this.loadOrCreateSetting('session_secret', () => randomBytes(32).toString('hex'));
+  }
+
+  /** Calls `listener` whenever rights are taken away; returns the function that stops it. */
+  onAccessRevoked(listener: (revocation: AccessRevocation) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
   }
 
   /** Creates an account; throws if the email is taken. */
@@ -70,7 +103,7 @@ export class Accounts {
       if (String(error).includes('UNIQUE')) throw new Error(`un compte existe déjà pour ${input.email}`);
       throw error;
     }
-    return { id, email: input.email, name: input.name, role: input.role };
+    return { id, email: input.email, name: input.name, role: input.role, disabled: false };
   }
 
   /** Finds an account by email (case-insensitive). */
@@ -113,27 +146,66 @@ export class Accounts {
     }[]).map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
   }
 
-  /** Revokes one of a user's tokens; false if it was not theirs. */
+  /** Revokes one of a user's tokens (its live connections are closed); false if it was not theirs. */
   revokeToken(userId: string, tokenId: string): boolean {
-    return Number(this.db.prepare('DELETE FROM tokens WHERE id = ? AND user_id = ?').run(tokenId, userId).changes) > 0;
+    const revoked = Number(this.db.prepare('DELETE FROM tokens WHERE id = ? AND user_id = ?').run(tokenId, userId).changes) > 0;
+    if (revoked) this.announce({ userId, credential: `token:${tokenId}`, reason: 'jeton révoqué : reconnectez-vous avec un jeton valide' });
+    return revoked;
   }
 
   /** Resolves a personal token or a session's collaboration token to its user. */
   userForToken(token: string): User | undefined {
-    if (!token) return undefined;
-    const digest = hash(token);
+    return this.resolveToken(token)?.user;
+  }
+
+  /** Resolves a token to its (enabled) user and the credential it stands for. */
+  resolveToken(token: string): { user: User; credential: Credential } | undefined {
     if (token.startsWith('trr_')) {
-      const row = this.db.prepare('SELECT users.* FROM tokens JOIN users ON users.id = tokens.user_id WHERE token_hash = ?').get(digest) as UserRow | undefined;
-      if (row) this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE token_hash = ?').run(new Date().toISOString(), digest);
-      return row && toUser(row);
+      const digest = hash(token);
+      const row = this.db
+        .prepare('SELECT users.*, tokens.id AS token_id FROM tokens JOIN users ON users.id = tokens.user_id WHERE token_hash = ? AND users.disabled_at IS NULL')
+        .get(digest) as (UserRow & { token_id: string }) | undefined;
+      if (!row) return undefined;
+      this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE token_hash = ?').run(new Date().toISOString(), digest);
+      return { user: toUser(row), credential: `token:${row.token_id}` };
     }
     if (token.startsWith('trs_')) {
+      const handle = this.verifyCollabToken(token);
+      if (!handle) return undefined;
       const row = this.db
-        .prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE collab_token_hash = ? AND expires_at > ?')
-        .get(digest, Date.now()) as UserRow | undefined;
-      return row && toUser(row);
+        .prepare('SELECT users.*, sessions.id_hash FROM sessions JOIN users ON users.id = sessions.user_id WHERE collab_token_hash = ? AND expires_at > ? AND users.disabled_at IS NULL')
+        .get(hash(handle), Date.now()) as (UserRow & { id_hash: string }) | undefined;
+      return row && { user: toUser(row), credential: `session:${row.id_hash}` };
     }
     return undefined;
+  }
+
+  /** The account behind a credential if it still opens connections (not revoked, not disabled, session alive). */
+  userForCredential(credential: Credential): User | undefined {
+    const [kind, id] = credential.split(/:(.*)/s) as [string, string];
+    const row =
+      kind === 'token'
+        ? this.db.prepare('SELECT users.* FROM tokens JOIN users ON users.id = tokens.user_id WHERE tokens.id = ? AND users.disabled_at IS NULL').get(id)
+        : this.db.prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ? AND users.disabled_at IS NULL').get(id, Date.now());
+    return row ? toUser(row as unknown as UserRow) : undefined;
+  }
+
+  /** Gives an account another role; its live connections are closed (they reopen with the new rights). */
+  changeRole(userId: string, role: Role): void {
+    const changed = Number(this.db.prepare('UPDATE users SET role = ? WHERE id = ? AND role <> ?').run(role, userId, role).changes) > 0;
+    if (changed) this.announce({ userId, reason: `votre rôle a changé (${role}) : rechargez la page` });
+  }
+
+  /** Disables an account: no login, no token, its sessions end and its live connections close. */
+  disableUser(userId: string): void {
+    const changed = Number(this.db.prepare('UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL').run(new Date().toISOString(), userId).changes) > 0;
+    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+    if (changed) this.announce({ userId, reason: 'compte désactivé : contactez un administrateur' });
+  }
+
+  /** Enables a disabled account again (its personal tokens work again; it logs in anew). */
+  enableUser(userId: string): void {
+    this.db.prepare('UPDATE users SET disabled_at = NULL WHERE id = ?').run(userId);
   }
 
   /** Opens a login session; returns the cookie secret. */
@@ -142,27 +214,57 @@ export class Accounts {
     this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(Date.now());
     this.db
       .prepare('INSERT INTO sessions (id_hash, collab_token_hash, user_id, expires_at) VALUES (?, ?, ?, ?)')
-      .run(hash(sessionId), hash(this.collabTokenFor(sessionId)), userId, Date.now() + maxAgeMs);
+      .run(hash(sessionId), hash(this.sessionHandle(sessionId)), userId, Date.now() + maxAgeMs);
     return sessionId;
   }
 
-  /** The user of a live session, with the collaboration token the editor page passes to Hocuspocus. */
+  /**
+   * The (enabled) user of a live session, with a fresh collaboration token for the editor page:
+   * it opens connections for a few minutes only, and never once the session has ended.
+   */
   resumeSession(sessionId: string): { user: User; token: string } | undefined {
     const row = this.db
-      .prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ?')
+      .prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ? AND users.disabled_at IS NULL')
       .get(hash(sessionId), Date.now()) as UserRow | undefined;
     return row && { user: toUser(row), token: this.collabTokenFor(sessionId) };
   }
 
-  /** Ends a session (its collaboration token stops working too). */
+  /** Ends a session: its collaboration tokens stop working and its live connections close. */
   closeSession(sessionId: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(hash(sessionId));
+    const idHash = hash(sessionId);
+    const row = this.db.prepare('DELETE FROM sessions WHERE id_hash = ? RETURNING user_id').get(idHash) as { user_id: string } | undefined;
+    if (row) this.announce({ userId: row.user_id, credential: `session:${idHash}`, reason: 'session fermée (déconnexion) : reconnectez-vous' });
   }
 
-  // Derived rather than stored, so /api/session can hand it out again without keeping a secret
-  // in clear; distinct from the cookie so page scripts never see the HttpOnly cookie value.
-  private collabTokenFor(sessionId: string): string {
+  // The handle names the session without being its secret (page scripts never see the HttpOnly
+  // cookie); derived rather than stored, so nothing usable sits in the database.
+  private sessionHandle(sessionId: string): string {
     return `trs_${createHmac('sha256', this.sessionSecret).update(sessionId).digest('base64url')}`;
+  }
+
+  // `<handle>.<expiry>.<mac>`: the expiry is signed, so a token leaked from a page works minutes,
+  // and the handle is looked up at each use, so it dies with its session.
+  private collabTokenFor(sessionId: string): string {
+    const body = `${this.sessionHandle(sessionId)}.${(Date.now() + this.collabTokenLifetimeMs).toString(36)}`;
+    return `${body}.${this.mac(body)}`;
+  }
+
+  /** The session handle of a collaboration token whose signature and expiry hold. */
+  private verifyCollabToken(token: string): string | undefined {
+    const [handle, expiry, mac, ...rest] = token.split('.');
+    if (!handle || !expiry || !mac || rest.length > 0) return undefined;
+    const expected = Buffer.from(this.mac(`${handle}.${expiry}`));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    return parseInt(expiry, 36) > Date.now() ? handle : undefined;
+  }
+
+  private mac(text: string): string {
+    return createHmac('sha256', this.sessionSecret).update(`collab-token\n${text}`).digest('base64url');
+  }
+
+  private announce(revocation: AccessRevocation): void {
+    for (const listener of this.revocationListeners) listener(revocation);
   }
 
   private loadOrCreateSetting(key: string, create: () => string): string {
@@ -174,18 +276,13 @@ export class Accounts {
   }
 }
 
-/** Whether a role may change content. */
-export function canEdit(user: PublicUser | undefined): boolean {
-  return !!user && (roles as readonly string[]).includes(user.role);
-}
-
 /** Strips the private fields of a user. */
 export function toPublicUser(user: User): PublicUser {
   return { id: user.id, name: user.name, role: user.role };
 }
 
 function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, name: row.name, role: row.role };
+  return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled_at !== null };
 }
 
 // A valid hash of a random password, used to spend equal time on unknown accounts.

@@ -185,7 +185,7 @@ export class ClusterMember {
       if (this.lease.fencingToken !== token) return; // lost meanwhile
       await this.gitSync?.startWriting();
       this.log(`écrivain Git (jeton ${token}) : commits de tous les serveurs depuis le journal partagé`);
-      if (this.config.siteBuild && (await this.siteIsBehind())) void this.publisher?.publish().catch((error) => this.log(`publication : ${error.message ?? error}`));
+      if (this.config.siteBuild && (await this.siteIsBehind())) void this.publisher?.publish().published.catch((error: Error) => this.log(`publication : ${error.message ?? error}`));
     } catch (error) {
       this.log(`prise du rôle d’écrivain impossible : ${(error as Error).message}`);
       if (error instanceof FencedError || this.lease.fencingToken === token) {

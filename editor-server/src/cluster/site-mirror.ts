@@ -34,7 +34,8 @@ type ManifestEntry = [path: string, hash: string, size: number];
 /** A version as a server holds it on its disk. */
 interface LocalVersion {
   id: number;
-  dir: string;
+  /** Its copy here, when this server's mirror made it (files are hard-linked from it). */
+  dir: string | undefined;
   files: Map<string, string>;
 }
 
@@ -131,7 +132,8 @@ export class SiteMirror {
       [sourceCommit ?? null, manifest, entries.length, total, this.config.instanceName],
     );
     const id = Number(rows[0]!.id);
-    this.current = { id, dir: versionDir, files: new Map(entries.map(([path, hash]) => [path, hash])) };
+    // Not linked from later: the builder recycles its own versions once they are no longer served.
+    this.current = { id, dir: undefined, files: new Map(entries.map(([path, hash]) => [path, hash])) };
     this.config.log(`site : version ${id} partagée (${entries.length} fichiers, ${unique.size - known.size} nouveaux)`);
     if (++this.exports % 10 === 1) await this.prune().catch((error) => this.config.log(`site : nettoyage des versions : ${error.message}`));
     return id;
@@ -155,7 +157,7 @@ export class SiteMirror {
       if (!latest) return;
       const entries = JSON.parse((await gunzipAsync(latest.manifest)).toString('utf8')) as ManifestEntry[];
       const id = Number(latest.id);
-      const dir = `${this.config.siteDir}.vm${id}`;
+      const dir = `${this.config.siteDir}.partage-${id}`;
       await this.materialize(dir, entries);
       await switchSiteVersion(this.config.siteDir, dir);
       this.current = { id, dir, files: new Map(entries.map(([path, hash]) => [path, hash])) };
@@ -182,7 +184,7 @@ export class SiteMirror {
     for (const [path, hash] of entries) {
       const target = join(dir, ...path.split('/'));
       await ensureDir(target);
-      if (this.current && this.current.files.get(path) === hash) {
+      if (this.current?.dir && this.current.files.get(path) === hash) {
         const linked = await link(join(this.current.dir, ...path.split('/')), target).then(
           () => true,
           () => false,

@@ -1,16 +1,22 @@
 /**
  * Who is connecting: resolves the Hocuspocus token (personal token or a session's collaboration
  * token) to an account. No token: a reader, read-only. A token that does not resolve is refused,
- * so an editor whose session expired learns it instead of silently losing the right to write.
+ * so an editor whose session expired learns it instead of silently losing the right to write; so
+ * is an account whose role may not write the document's collection (`schemas/roles.ts`).
  */
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
-import { canEdit, toPublicUser, type Accounts, type PublicUser } from '../accounts/accounts.ts';
+import { toPublicUser, type Accounts, type Credential, type PublicUser } from '../accounts/accounts.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
+import { mayWrite, writeRefusal } from '../../../schemas/roles.ts';
 
 /** Context attached to every collaboration connection. */
 export interface CollabContext {
   /** The account behind the token; null for readers. */
   user: PublicUser | null;
+  /** The token or session the connection was opened with; null for readers. */
+  credential: Credential | null;
+  /** The client's address (`http/client-address.ts`), for the per-address limits. */
+  address: string;
 }
 
 /** Configuration of `Authentication`. */
@@ -30,16 +36,17 @@ export class Authentication implements Extension {
     this.config = config;
   }
 
-  async onAuthenticate({ token, documentName, connectionConfig }: onAuthenticatePayload<CollabContext>): Promise<CollabContext> {
+  async onAuthenticate({ token, documentName, connectionConfig }: onAuthenticatePayload<CollabContext>): Promise<Pick<CollabContext, 'user' | 'credential'>> {
     const address = parseDocumentName(documentName);
     if ('refused' in address) throw { reason: address.refused };
     if (!token) {
       connectionConfig.readOnly = true;
-      return { user: null };
+      return { user: null, credential: null };
     }
-    const user = this.config.accounts.userForToken(token);
-    if (!user) throw { reason: 'jeton invalide ou expiré : reconnectez-vous' };
-    connectionConfig.readOnly = !canEdit(user);
-    return { user: toPublicUser(user) };
+    const resolved = this.config.accounts.resolveToken(token);
+    if (!resolved) throw { reason: 'jeton invalide ou expiré : reconnectez-vous' };
+    const { user, credential } = resolved;
+    if (!mayWrite(user.role, address.collection)) throw { reason: writeRefusal(user.role, address.collection) };
+    return { user: toPublicUser(user), credential };
   }
 }

@@ -8,10 +8,11 @@
  * - Commit: when a document has been idle `idleCommitMs`, or its last editor leaves, it is
  *   committed (`git/commit-pipeline.ts`); what a previous run left uncommitted is committed at start.
  * - Commits from outside: HEAD is polled and changed files are merged into live documents.
- * - After each commit the site is republished; editors see « enregistré » then « publié ».
+ * - After each commit the site is republished; editors see « enregistré », « publié », then
+ *   « indexé pour la recherche ».
  *
  * Several servers (`shared`): each loads documents the same way, but only the holder of the
- * writer's lease writes Git (cluster/git-writer.ts calls `startWriting` and `stopWriting`). The
+ * writer's lease writes Git (cluster/cluster-member.ts calls `startWriting` and `stopWriting`). The
  * writer commits every document idle for `idleCommitMs`, wherever its editors are connected,
  * loading it from the shared journal; the first snapshot of a document is made by one server only,
  * and only the writer merges commits from outside into documents, so nothing is merged twice.
@@ -26,14 +27,14 @@ import type {
   onLoadDocumentPayload,
 } from '@hocuspocus/server';
 import * as Y from 'yjs';
-import { loadEntryIntoDoc } from '../../../core/bridge/mdx-yjs.ts';
+import { BRIDGE_ORIGIN } from '../../../core/bridge/mdx-yjs.ts';
 import { parseDocumentName, type EntryAddress } from '../../../core/document-name.ts';
 import { formatProblem, ProblemError } from '../../../core/problem.ts';
 import type { Accounts } from '../accounts/accounts.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
-import { CommitPipeline, type CommitOutcome, type CommitPipelineConfig } from '../git/commit-pipeline.ts';
-import { commitEntry, readFileAt, readHead, type GitIdentity } from '../git/commons-repo.ts';
+import { authorIdentity, CommitPipeline, type CommitOutcome, type CommitPipelineConfig } from '../git/commit-pipeline.ts';
+import { commitFiles, fileExistsAt, readFileAt, readHead, type FileToCommit, type GitIdentity } from '../git/commons-repo.ts';
 import { FencedError } from '../git/fenced-error.ts';
 import { OutsideCommits, unabsorbedBase } from '../git/outside-commits.ts';
 import { SerialQueue } from '../git/serial-queue.ts';
@@ -160,7 +161,7 @@ export class GitSync implements Extension {
         // Built aside and stored only if no other server stored one first: two first loads of the
         // same file, on two servers, would otherwise make two copies of its text in the CRDT.
         const seed = new Y.Doc();
-        if (text !== null) loadIntoEditor(seed, text, address);
+        if (text !== null) await this.loadIntoEditor(seed, text, address);
         const state = Y.encodeStateAsUpdate(seed);
         if (await store.createSnapshot(documentName, state, text)) Y.applyUpdate(document, state);
         else {
@@ -235,21 +236,49 @@ export class GitSync implements Extension {
    * Commits a new entry written outside the editor (a reader's experience a moderator accepted)
    * through the one Git queue, authored by `author`; refuses if the file exists. Publishes after.
    */
-  commitNewEntry(address: EntryAddress, text: string, author: GitIdentity, message: string): Promise<string> {
+  async commitNewEntry(address: EntryAddress, text: string, author: GitIdentity, message: string): Promise<string> {
     // Several servers: only the Git writer commits, under its fence (like every other commit).
+    if (this.config.shared && !this.writing) throw new Error('ce serveur n’écrit pas Git en ce moment (un autre serveur tient le bail d’écriture) : réessayez dans quelques secondes');
+    const { commit } = await this.commitOnTop([{ path: address.path, content: text }], message, author, 'refuse');
+    void this.config.publisher.publish().published.catch((error) => this.log(`publication : ${error}`));
+    return commit;
+  }
+
+  /**
+   * Commits files that are not documents (an uploaded image and its credits) through the same
+   * queue, authored by `userId`. When the first file is already there (the same image uploaded
+   * again), nothing is committed.
+   */
+  commitFiles(files: readonly FileToCommit[], message: string, userId: string): Promise<{ commit: string; created: boolean }> {
     if (this.config.shared && !this.writing) return Promise.reject(new Error('ce serveur n’écrit pas Git en ce moment (un autre serveur tient le bail d’écriture) : réessayez dans quelques secondes'));
+    const { git, accounts } = this.config;
+    return this.commitOnTop(files, message, authorIdentity(accounts, git, userId), 'skip');
+  }
+
+  /**
+   * Commits files through the one Git queue, on top of whatever was committed from outside (merged
+   * into live documents first, as before any other commit). `ifFirstExists` says what to do when
+   * the first file is already in the commons: leave it (`skip`) or fail (`refuse`).
+   */
+  private commitOnTop(files: readonly FileToCommit[], message: string, author: GitIdentity, ifFirstExists: 'skip' | 'refuse'): Promise<{ commit: string; created: boolean }> {
+    const { repoDir, git, validator } = this.config;
     return this.queue.run(async () => {
       for (let attempt = 1; attempt <= 5; attempt++) {
-        const head = await readHead(this.config.repoDir);
-        if (head !== this.outside.knownHead) await this.outside.absorb();
-        if ((await readFileAt(this.config.repoDir, head, address.path)) !== undefined) throw new Error(`${address.path} existe déjà`);
-        const commit = await commitEntry(this.config.repoDir, head, address.path, text, message, author, this.config.git.committer, this.config.beforeRefUpdate);
+        const head = await readHead(repoDir);
+        if (head !== this.outside.knownHead) {
+          await this.outside.absorb();
+          continue;
+        }
+        if (await fileExistsAt(repoDir, head, files[0]!.path)) {
+          if (ifFirstExists === 'refuse') throw new Error(`${files[0]!.path} existe déjà`);
+          return { commit: head, created: false };
+        }
+        const commit = await commitFiles(repoDir, head, files, message, author, git.committer, this.config.beforeRefUpdate);
         if (!commit) continue;
         this.outside.knownHead = commit;
-        this.config.validator.update(address.path, text);
-        this.log(`commit ${commit.slice(0, 8)} ${address.name} par ${author.name}`);
-        void this.config.publisher.publish().catch((error) => this.log(`publication : ${error}`));
-        return commit;
+        for (const file of files) validator.update(file.path, typeof file.content === 'string' ? file.content : '');
+        this.log(`commit ${commit.slice(0, 8)} ${files.map((f) => f.path).join(', ')} par ${author.name}`);
+        return { commit, created: true };
       }
       throw new Error('HEAD déplacé de l’extérieur pendant chaque essai de commit');
     });
@@ -284,7 +313,7 @@ export class GitSync implements Extension {
       let outcome: CommitOutcome;
       if (live) outcome = await this.commitDocument(name, live);
       else {
-        const connection = await this.instance.openDirectConnection(name, { user: null } satisfies CollabContext);
+        const connection = await this.instance.openDirectConnection(name, { user: null, credential: null, address: 'serveur' } satisfies CollabContext);
         try {
           outcome = connection.document ? await this.commitDocument(name, connection.document) : { state: 'nothing' };
         } finally {
@@ -325,10 +354,25 @@ export class GitSync implements Extension {
       if ('refused' in address || address.path !== file || this.instance.documents.has(name)) continue;
       if (!(await this.config.isOpenElsewhere(name))) continue;
       // Loading it here merges the change (onLoadDocument), and Redis carries it to the others.
-      const connection = await this.instance.openDirectConnection(name, { user: null } satisfies CollabContext);
+      const connection = await this.instance.openDirectConnection(name, { user: null, credential: null, address: 'serveur' } satisfies CollabContext);
       void connection.disconnect().catch((e) => this.log(`fermeture de ${name} : ${e}`));
       this.log(`commit extérieur fusionné dans ${name}, ouvert sur un autre serveur`);
     }
+  }
+
+  /**
+   * Loads a file into a new document, converted in the validation thread (its garbage stays out of
+   * this thread's heap); a file the editor cannot hold is refused with its lines.
+   */
+  private async loadIntoEditor(document: Y.Doc, text: string, address: EntryAddress): Promise<void> {
+    let update: Uint8Array;
+    try {
+      update = await this.config.validator.loadEntry(address.collection, text);
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      throw { reason: `${address.path} ne peut pas s’ouvrir dans l’éditeur : ${error.problems.map(formatProblem).join(' ; ')}` };
+    }
+    Y.applyUpdate(document, update, BRIDGE_ORIGIN);
   }
 
   private log(message: string): void {
@@ -342,12 +386,4 @@ function entryAddress(documentName: string): EntryAddress {
   return address;
 }
 
-/** Loads a file into a new document; a file the editor cannot hold is refused with its lines. */
-function loadIntoEditor(document: Y.Doc, text: string, address: EntryAddress): void {
-  try {
-    loadEntryIntoDoc(document, text, address.collection);
-  } catch (error) {
-    if (!(error instanceof ProblemError)) throw error;
-    throw { reason: `${address.path} ne peut pas s’ouvrir dans l’éditeur : ${error.problems.map(formatProblem).join(' ; ')}` };
-  }
-}
+

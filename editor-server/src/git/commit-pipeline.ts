@@ -19,7 +19,7 @@ import type { StatusBoard } from '../documents/status.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { DocumentStore, PendingEditor, StoredDocument } from '../storage/document-store.ts';
 import type { EntryValidator } from '../validation/entry-validator.ts';
-import { commitEntry, readFileAt, readHead } from './commons-repo.ts';
+import { commitEntry, readFileAt, readHead, type GitIdentity } from './commons-repo.ts';
 import { serverOrigin, unabsorbedBase, type OutsideCommits } from './outside-commits.ts';
 
 /** What a commit is made of, captured from a document at one instant. */
@@ -154,13 +154,15 @@ export class CommitPipeline {
     this.config.status.set(address.name, 'saved', { commit });
   }
 
+  /** « publié » once the pages are out, « indexé pour la recherche » once search has them (if nothing newer was saved meanwhile). */
   private publish(address: EntryAddress, commit: string): void {
-    void this.config.publisher.publish().then(
-      () => {
-        if (this.config.status.get(address.name)?.commit === commit) this.config.status.set(address.name, 'published', { commit });
-      },
-      (error) => this.config.log(`publication : ${error}`),
-    );
+    const { published, indexed } = this.config.publisher.publish();
+    const report = (state: 'published' | 'indexed') => () => {
+      if (this.config.status.get(address.name)?.commit === commit) this.config.status.set(address.name, state, { commit });
+    };
+    published.then(report('published'), (error) => this.config.log(`publication : ${error}`));
+    // Reported after « publié », even when both settle at once (a full build).
+    void Promise.all([published, indexed]).then(report('indexed'), () => undefined);
   }
 
   /**
@@ -176,9 +178,8 @@ export class CommitPipeline {
     return document;
   }
 
-  private identityOf(userId: string): { name: string; email: string } {
-    const user = this.config.accounts.findById(userId);
-    return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${this.config.git.authorEmailDomain}` };
+  private identityOf(userId: string): GitIdentity {
+    return authorIdentity(this.config.accounts, this.config.git, userId);
   }
 }
 
@@ -203,4 +204,10 @@ function applyStored(document: Y.Doc, stored: StoredDocument): void {
 /** The Git identity of a reader credited for a contribution sent through the site's forms. */
 export function readerIdentity(reader: { id: string; name: string }, git: GitConfig): { name: string; email: string } {
   return { name: reader.name, email: `lecteur-${reader.id}@${git.authorEmailDomain}` };
+}
+
+/** How an account signs the commits it authors: its name, and a pseudonymous address. */
+export function authorIdentity(accounts: Accounts, git: GitConfig, userId: string): GitIdentity {
+  const user = accounts.findById(userId);
+  return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${git.authorEmailDomain}` };
 }

@@ -107,10 +107,32 @@ export async function commitEntry(
   committer: GitIdentity,
   beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>,
 ): Promise<string | undefined> {
+  return commitFiles(dir, parent, [{ path, content: text }], message, author, committer, beforeRefUpdate);
+}
+
+/** A file to write in a commit: text (UTF-8) or bytes (an image). */
+export interface FileToCommit {
+  path: string;
+  content: string | Uint8Array;
+}
+
+/** Commits several files at once on top of `parent`, as `commitEntry` does one. */
+export async function commitFiles(
+  dir: string,
+  parent: string,
+  files: readonly FileToCommit[],
+  message: string,
+  author: GitIdentity,
+  committer: GitIdentity,
+  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>,
+): Promise<string | undefined> {
   if ((await readHead(dir)) !== parent) return undefined;
   const { commit } = await git.readCommit({ fs, dir, oid: parent, cache });
-  const blob = await git.writeBlob({ fs, dir, blob: Buffer.from(text, 'utf8') });
-  const tree = await replaceInTree(dir, commit.tree, path.split('/'), blob);
+  let tree = commit.tree;
+  for (const file of files) {
+    const blob = await git.writeBlob({ fs, dir, blob: toBytes(file.content) });
+    tree = await replaceInTree(dir, tree, file.path.split('/'), blob);
+  }
   const timestamp = Math.floor(Date.now() / 1000);
   const oid = await git.commit({
     fs,
@@ -131,12 +153,29 @@ export async function commitEntry(
   if (beforeRefUpdate && !(await beforeRefUpdate(oid, parent))) return undefined;
   await git.writeRef({ fs, dir, ref: branch, value: oid, force: true });
   // The site is built from the work tree: write it atomically, then refresh the index entry.
-  const file = join(dir, ...path.split('/'));
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, text);
-  await rename(`${file}.tmp`, file);
-  await git.add({ fs, dir, filepath: path, cache });
+  for (const { path, content } of files) {
+    const file = join(dir, ...path.split('/'));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(`${file}.tmp`, toBytes(content));
+    await rename(`${file}.tmp`, file);
+    await git.add({ fs, dir, filepath: path, cache });
+  }
   return oid;
+}
+
+function toBytes(content: string | Uint8Array): Uint8Array {
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+}
+
+/** Whether a file exists at a commit (without reading it as text). */
+export async function fileExistsAt(dir: string, commit: string, path: string): Promise<boolean> {
+  try {
+    await git.readBlob({ fs, dir, oid: commit, filepath: path, cache });
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return false;
+    throw error;
+  }
 }
 
 /** Paths of entry files that differ between two commits. */

@@ -74,7 +74,7 @@ export class OutsideCommits {
     }
     if (!asWriter) return files;
     this.config.log(`HEAD déplacé de l’extérieur : ${previous.slice(0, 8)} → ${head.slice(0, 8)}`);
-    void this.config.publisher.publish().catch((error) => this.config.log(`publication : ${error}`));
+    void this.config.publisher.publish().published.catch((error) => this.config.log(`publication : ${error}`));
     return files;
   }
 

@@ -4,15 +4,17 @@
  *
  *   POST   /api/login    { email, password } → { user, token } + HttpOnly session cookie
  *   POST   /api/logout   → 204, cookie cleared
- *   GET    /api/session  → { user, token } (token: for HocuspocusProvider) or { user: null, token: null }
+ *   GET    /api/session  → { user, token } (token: for HocuspocusProvider, valid a few minutes) or { user: null, token: null }
  *   GET    /api/tokens   → { tokens: [{ id, label, createdAt, lastUsedAt }] }
  *   POST   /api/tokens   { label? } → { id, token } (the secret is shown once)
- *   DELETE /api/tokens/:id → 204
+ *   DELETE /api/tokens/:id → 204 (its open collaboration connections are closed)
+ *   (the token routes refuse a session's collaboration token, `trs_`: 403)
  *   GET    /api/health   → { status: "ok" | "dégradé", head, documents, connections, site, writer, lease,
  *                            redis, database, journal: { backlogDocuments, oldestPendingSeconds, heldUpdates }, … }
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
  *   GET    /api/document?doc=fiches/x → { doc, exists: true, inCommons } or 404 when no such entry exists
  *   /api/moderation…, /api/propositions… → moderation of readers' contributions (moderation-api.ts)
+ *   POST   /api/medias?doc=fiches/x&auteur=…&licence=… (image bytes) → { src, width, height }
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,21 +22,27 @@ import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
 import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
 import { formatWait, type LoginThrottle } from '../accounts/login-throttle.ts';
-import type { AuthConfig } from '../config.ts';
+import type { AuthConfig, LimitsConfig } from '../config.ts';
+import type { GitSync } from '../extensions/git-sync.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { ReaderModeration } from '../moderation/reader-moderation.ts';
 import { storedHasContent, type DocumentStore } from '../storage/document-store.ts';
 import type { ReaderContributionStore } from '../storage/reader-contributions.ts';
+import { requestClientAddress, type TrustedProxies } from './client-address.ts';
 import { handleModerationRequest } from './moderation-api.ts';
-import { clientAddress, formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
+import { apiSecurityHeaders } from './security-headers.ts';
+import { formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
+import { uploadMedia } from './media-upload.ts';
 
 /** What the API needs from the rest of the server. */
 export interface ApiDependencies {
   accounts: Accounts;
   throttle: LoginThrottle;
   auth: AuthConfig;
+  /** Proxies whose X-Forwarded-For names the client (login throttling is per address). */
+  trustedProxies: TrustedProxies;
   repoDir: string;
   hocuspocus: Hocuspocus;
   publisher: SitePublisher;
@@ -43,6 +51,8 @@ export interface ApiDependencies {
   store: DocumentStore;
   moderation: ReaderModeration;
   contributions: ReaderContributionStore;
+  gitSync: GitSync;
+  limits: LimitsConfig;
 }
 
 export const sessionCookie = 'terreau_session';
@@ -63,6 +73,7 @@ const newTokenSchema = z.object({
 
 /** Handles one /api/ request. */
 export async function handleApiRequest(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  for (const [name, value] of Object.entries(apiSecurityHeaders)) response.setHeader(name, value);
   try {
     await route(deps, request, response, url);
   } catch (error) {
@@ -102,17 +113,17 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     return sendJson(response, 200, bearer ? { user: toPublicUser(bearer), token: null } : { user: null, token: null });
   }
   if (pathname === '/api/tokens' && method === 'GET') {
-    const user = requireUser(deps, request);
+    const user = requireUser(deps, request, { sessionTokens: false });
     return sendJson(response, 200, { tokens: deps.accounts.listTokens(user.id) });
   }
   if (pathname === '/api/tokens' && method === 'POST') {
-    const user = requireUser(deps, request);
+    const user = requireUser(deps, request, { sessionTokens: false });
     const body = await readJsonBody(request, newTokenSchema);
     return sendJson(response, 201, deps.accounts.createToken(user.id, body.label));
   }
   const tokenMatch = /^\/api\/tokens\/([a-z0-9]+)$/.exec(pathname);
   if (tokenMatch && method === 'DELETE') {
-    const user = requireUser(deps, request);
+    const user = requireUser(deps, request, { sessionTokens: false });
     if (!deps.accounts.revokeToken(user.id, tokenMatch[1]!)) throw new HttpError(404, 'jeton introuvable');
     return void response.writeHead(204).end();
   }
@@ -131,6 +142,10 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
   }
   const moderation = { moderation: deps.moderation, contributions: deps.contributions, requireUser: (r: IncomingMessage) => requireUser(deps, r) };
   if (await handleModerationRequest(moderation, request, response, url)) return;
+  if (pathname === '/api/medias' && method === 'POST') {
+    // Who may add an image to an entry is who may write it (checked once the entry is read).
+    return uploadMedia(deps, requireUser(deps, request), request, response, url);
+  }
   throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
 }
 
@@ -138,7 +153,7 @@ async function login(deps: ApiDependencies, request: IncomingMessage, response: 
   const { email, password } = await readJsonBody(request, loginSchema);
   // A browser that logged in to this account before keeps its own allowance (login-throttle.ts).
   const device = deps.throttle.verifyDeviceCookie(readCookie(request, deviceCookie), deps.accounts.findByEmail(email)?.id);
-  const attempt = { address: clientAddress(request), email, ...(device ? { device } : {}) };
+  const attempt = { address: requestClientAddress(request, deps.trustedProxies), email, ...(device ? { device } : {}) };
   const wait = deps.throttle.retryAfterMs(attempt);
   if (wait > 0) {
     throw new HttpError(429, `trop d’essais infructueux pour ce compte : réessayez dans ${formatWait(wait)}`, { 'Retry-After': String(Math.ceil(wait / 1000)) });
@@ -148,6 +163,7 @@ async function login(deps: ApiDependencies, request: IncomingMessage, response: 
     deps.throttle.recordFailure(attempt);
     throw new HttpError(401, 'e-mail ou mot de passe incorrect');
   }
+  if (user.disabled) throw new HttpError(403, 'compte désactivé : contactez un administrateur');
   deps.throttle.recordSuccess(attempt);
   const sessionId = deps.accounts.openSession(user.id, deps.auth.sessionMaxAgeMs);
   const session = deps.accounts.resumeSession(sessionId)!;
@@ -159,14 +175,28 @@ async function login(deps: ApiDependencies, request: IncomingMessage, response: 
   sendJson(response, 200, { user: toPublicUser(user), token: session.token }, { 'Set-Cookie': cookies });
 }
 
-function bearerUser(deps: ApiDependencies, request: IncomingMessage): User | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''));
-  return match ? deps.accounts.userForToken(match[1]!) : undefined;
+function bearerToken(request: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
 }
 
-function requireUser(deps: ApiDependencies, request: IncomingMessage): User {
+function bearerUser(deps: ApiDependencies, request: IncomingMessage): User | undefined {
+  const token = bearerToken(request);
+  return token ? deps.accounts.userForToken(token) : undefined;
+}
+
+/**
+ * The account calling, from the session cookie or a Bearer token. `sessionTokens: false` refuses
+ * a session's collaboration token (`trs_`): page scripts can read it, so a script injected into a
+ * page must not turn it into a personal token that outlives the session.
+ */
+function requireUser(deps: ApiDependencies, request: IncomingMessage, options: { sessionTokens: boolean } = { sessionTokens: true }): User {
   const sessionId = readCookie(request, sessionCookie);
-  const user = (sessionId && deps.accounts.resumeSession(sessionId)?.user) || bearerUser(deps, request);
+  const fromCookie = sessionId ? deps.accounts.resumeSession(sessionId)?.user : undefined;
+  if (fromCookie) return fromCookie;
+  if (!options.sessionTokens && bearerToken(request)?.startsWith('trs_')) {
+    throw new HttpError(403, 'un jeton de session sert seulement à la collaboration : gérez vos jetons depuis une session connectée ou avec un jeton personnel');
+  }
+  const user = bearerUser(deps, request);
   if (!user) throw new HttpError(401, 'connexion requise');
   return user;
 }

@@ -1,6 +1,6 @@
 /**
  * Small helpers for the node:http handlers: JSON bodies read with a size cap and parsed with the
- * project's friendly parse wrapper, JSON responses, cookies, and the caller's address.
+ * project's friendly parse wrapper, JSON responses, cookies, and the request's URL.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
@@ -53,13 +53,26 @@ export async function readJsonBody<T extends z.ZodType>(request: IncomingMessage
   }
 }
 
-/** Reads one cookie of a request. */
+/** Reads one cookie of a request; a value that is not valid percent-encoding counts as absent. */
 export function readCookie(request: IncomingMessage, name: string): string | undefined {
   for (const part of String(request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
+}
+
+/**
+ * The URL of a request, its path kept as sent: `new URL('//x/y', base)` would read `x` as a host
+ * and answer for `/y`.
+ */
+export function requestUrl(request: IncomingMessage): URL {
+  return new URL(`http://localhost${request.url?.startsWith('/') ? '' : '/'}${request.url ?? ''}`);
 }
 
 /** Formats a Set-Cookie header. */
@@ -72,9 +85,4 @@ export function formatCookie(name: string, value: string, options: { maxAgeSecon
     `Max-Age=${options.maxAgeSeconds}`,
     ...(options.secure ? ['Secure'] : []),
   ].join('; ');
-}
-
-/** The caller's address (the socket's: no proxy header is trusted). */
-export function clientAddress(request: IncomingMessage): string {
-  return request.socket.remoteAddress ?? 'inconnue';
 }

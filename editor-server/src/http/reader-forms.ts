@@ -23,12 +23,14 @@ import type { ReaderFormsConfig } from '../config.ts';
 import { readFileAt, readHead } from '../git/commons-repo.ts';
 import type { ReaderContributionStore } from '../storage/reader-contributions.ts';
 import { sendAnswerPage } from './answer-page.ts';
-import { clientAddress } from './http-utils.ts';
+import { requestClientAddress, type TrustedProxies } from './client-address.ts';
 
 /** What the forms need from the rest of the server. */
 export interface ReaderFormsDependencies {
   store: ReaderContributionStore;
   config: ReaderFormsConfig;
+  /** Reverse proxies whose X-Forwarded-For names the reader's address (TRUST_PROXY). */
+  trustedProxies: TrustedProxies;
   /** The built site (for the answer pages' layout). */
   siteDir: string;
   /** The commons repository (to check that the entry a report is about exists). */
@@ -69,7 +71,7 @@ export async function handleReaderForm(deps: ReaderFormsDependencies, request: I
     answer(status, title, refusalHtml(deps, title, explanation, problems, { kind, entry: fields.entree, returnPath: fields.retour, values }), headers);
 
   // Every sending counts, refused or not: a flood of bad ones is slowed down as much as good ones.
-  const [lastTenMinutes, lastDay] = await deps.store.countSending(clientAddress(request), [TEN_MINUTES, ONE_DAY]);
+  const [lastTenMinutes, lastDay] = await deps.store.countSending(requestClientAddress(request, deps.trustedProxies), [TEN_MINUTES, ONE_DAY]);
   if (lastTenMinutes! > deps.config.sendingsPer10Minutes || lastDay! > deps.config.sendingsPerDay) {
     const wait = lastDay! > deps.config.sendingsPerDay ? ONE_DAY : TEN_MINUTES;
     return refuse(

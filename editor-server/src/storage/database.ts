@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS users (
   name TEXT NOT NULL,
   role TEXT NOT NULL,
   password_hash TEXT,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  disabled_at TEXT
 );
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY,
@@ -87,7 +88,14 @@ export function openDatabase(file: string, sync: 'normal' | 'full' = 'normal'): 
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
     if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
   }
+  migrate(db);
   return db;
+}
+
+/** Brings a database made by an earlier version up to the current schema. */
+function migrate(db: DatabaseSync): void {
+  const userColumns = (db.prepare('PRAGMA table_info(users)').all() as { name: string }[]).map((c) => c.name);
+  if (!userColumns.includes('disabled_at')) db.exec('ALTER TABLE users ADD COLUMN disabled_at TEXT');
 }
 
 /** Runs `fn` inside one committed transaction (rolled back if it throws). */

@@ -1,6 +1,7 @@
 /**
  * Validates an edited entry before it is committed, in a worker thread that keeps the content
- * tree in memory (content-index.ts). A check takes a few milliseconds, so the thread is not there
+ * tree in memory (content-index.ts); the same thread turns entry files into Yjs documents for the
+ * editor (`loadEntry`). A check takes a few milliseconds, so the thread is not there
  * for CPU time: it keeps the tree and the INSEE communes data that checking it loads (about
  * 80 MB) out of the collaboration thread's heap. With them in that heap, the collector's pauses
  * under load reached 80–140 ms (vs about 25 ms without) and showed as fan-out p99 of 60 ms where
@@ -8,10 +9,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CollectionName } from '../../../schemas/common.ts';
-import type { Problem } from '../../../core/problem.ts';
+import { ProblemError, type Problem } from '../../../core/problem.ts';
 import type { ValidationRequest } from './validation-worker.ts';
 
-type Pending = { resolve: (problems: Problem[]) => void; reject: (error: Error) => void };
+type Reply = { problems: Problem[]; update?: Uint8Array };
+type Pending = { resolve: (reply: Reply) => void; reject: (error: Error) => void };
 type Request = ValidationRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
 /** Validation of entry texts against one content tree, off the main thread. */
@@ -35,8 +37,15 @@ export class EntryValidator {
   }
 
   /** Problems of `text` as the new content of `collection/slug` (empty: valid). */
-  validate(collection: CollectionName, slug: string, text: string): Promise<Problem[]> {
-    return this.request({ kind: 'validate', collection, slug, text });
+  async validate(collection: CollectionName, slug: string, text: string): Promise<Problem[]> {
+    return (await this.request({ kind: 'validate', collection, slug, text })).problems;
+  }
+
+  /** An entry file as a Yjs update holding its editor document; a file the editor cannot hold throws its problems. */
+  async loadEntry(collection: CollectionName, text: string): Promise<Uint8Array> {
+    const { problems, update } = await this.request({ kind: 'load', collection, text });
+    if (!update) throw new ProblemError(problems);
+    return update;
   }
 
   /** Records the committed text of `file` (relative to the tree), or its removal (undefined). */
@@ -52,7 +61,7 @@ export class EntryValidator {
     await worker?.terminate();
   }
 
-  private async request(message: Request): Promise<Problem[]> {
+  private async request(message: Request): Promise<Reply> {
     // A worker that died is started again: it reads the tree anew from the work tree (= HEAD).
     if (!this.worker) await this.spawn();
     await this.ready;
@@ -68,12 +77,12 @@ export class EntryValidator {
     worker.unref();
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
-      worker.on('message', (reply: { id?: number; ready?: boolean; problems?: Problem[]; error?: string }) => {
+      worker.on('message', (reply: { id?: number; ready?: boolean; problems?: Problem[]; update?: Uint8Array; error?: string }) => {
         if (reply.ready !== undefined) return reply.ready ? resolve() : reject(new Error(reply.error));
         const pending = this.pending.get(reply.id!);
         this.pending.delete(reply.id!);
         if (reply.error) pending?.reject(new Error(reply.error));
-        else pending?.resolve(reply.problems ?? []);
+        else pending?.resolve({ problems: reply.problems ?? [], ...(reply.update ? { update: reply.update } : {}) });
       });
       worker.on('error', (error) => {
         reject(error);

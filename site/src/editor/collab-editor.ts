@@ -13,9 +13,13 @@ import { readField, textFieldsOf } from '../../../core/bridge/mdx-yjs.ts';
 import { saveStateLabels, type StatusMessage } from '../../../core/collab-protocol.ts';
 import { collections } from '../../../schemas/collections.ts';
 import type { CollectionName } from '../../../schemas/common.ts';
+import { presenceColourOf } from '../../../core/presence.ts';
 import { createComponentViewExtensions } from './component-views.ts';
 import { createFrontmatterForm, describeFieldPath, type FormProblem } from './frontmatter-form.ts';
-import type { SessionUser } from './session-api.ts';
+import { imageFiles, insertImage, type ImageContext } from './image-insertion.ts';
+import { renderCaret, renderPresenceList, selectionAttributes } from './presence-view.ts';
+import { fetchSession, type SessionUser } from './session-api.ts';
+import { createTableLineBreakGuard, createTableViewExtension } from './table-tools.ts';
 import { createToolbar } from './toolbar.ts';
 
 /** Where the open entry shows itself in the page. */
@@ -37,6 +41,8 @@ export interface OpenOptions {
   slug: string;
   user: SessionUser | null;
   token: string | null;
+  /** Why the entry opens read-only for a logged-in person (their role may not write it). */
+  readOnlyReason?: string;
   /** Text of a new entry, written into the document if it is still empty once synced. */
   template?: () => Promise<{ data: Record<string, unknown>; body: object | null }>;
 }
@@ -46,16 +52,6 @@ const SLOW_SEND_MS = 2_000;
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** Colours for carets and names, dark enough for white text on them (WCAG AA). */
-const palette = ['#1f5a86', '#8a3b12', '#2f5d3a', '#6b2d7b', '#9a2142', '#0b6e69', '#5b4a0a', '#3d4aa3'];
-
-/** The colour of a person, the same on every screen. */
-export function colourOf(id: string | number): string {
-  let hash = 0;
-  for (const char of String(id)) hash = (hash * 31 + char.charCodeAt(0)) | 0;
-  return palette[Math.abs(hash) % palette.length]!;
-}
-
 /** Opens an entry in the page; returns a handle to close it. */
 export function openEntry(elements: EditorElements, options: OpenOptions): { destroy(): void; provider: HocuspocusProvider; editor: Editor | null } {
   const name = `${options.collection}/${options.slug}`;
@@ -63,7 +59,18 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
   const dataShape = (definition.schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
   const doc = new Y.Doc();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const provider = new HocuspocusProvider({ url: `${scheme}://${location.host}/collab`, name, document: doc, token: options.token ?? '' });
+  // A session's collaboration token opens connections for a few minutes only: the first
+  // connection uses the one the page has, every reconnection asks the session for a fresh one.
+  let pageToken = options.token;
+  const token = async () => {
+    if (pageToken) {
+      const current = pageToken;
+      pageToken = null;
+      return current;
+    }
+    return options.token ? ((await fetchSession()).token ?? '') : '';
+  };
+  const provider = new HocuspocusProvider({ url: `${scheme}://${location.host}/collab`, name, document: doc, token });
   const frontmatter = doc.getMap<unknown>('frontmatter');
   let serverStatus: StatusMessage | null = null;
   let localProblems: FormProblem[] = [];
@@ -107,7 +114,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     // Typing shows the state the server will confirm, so the line holds still while one types.
     else if ((unsynced || awaitingServer) && serverStatus?.state !== 'invalid') [text, state] = [saveStateLabels.modified, 'modified'];
     else if (serverStatus) [text, state] = [serverStatus.label, serverStatus.state];
-    else [text, state] = [mayEdit ? 'à jour' : 'lecture seule', 'calme'];
+    else [text, state] = [mayEdit ? 'à jour' : options.readOnlyReason ? `lecture seule : ${options.readOnlyReason}` : 'lecture seule', 'calme'];
     if (elements.status.textContent !== text) elements.status.textContent = text;
     if (elements.status.dataset.etat !== state) elements.status.dataset.etat = state;
 
@@ -138,28 +145,52 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     } else if (provider.isSynced && lastAnnouncement === 'hors-ligne') announce('reconnecte', 'Connexion rétablie.');
   };
 
+  const withViews = [...componentNames, 'table'];
   const extensions: AnyExtension[] = [
-    ...createBodyExtensions().filter((extension) => !componentNames.includes(extension.name)),
+    ...createBodyExtensions().filter((extension) => !withViews.includes(extension.name)),
     ...createComponentViewExtensions(),
+    createTableViewExtension(),
+    createTableLineBreakGuard(),
     Collaboration.configure({ document: doc }),
   ];
   if (options.user) {
-    extensions.push(CollaborationCaret.configure({ provider, user: { name: options.user.name, color: colourOf(options.user.id) } }));
+    // The server rewrites name and colour from the account; these are what this screen shows first.
+    extensions.push(
+      CollaborationCaret.configure({
+        provider,
+        user: { name: options.user.name, color: presenceColourOf(options.user.id) },
+        render: (user) => renderCaret(user),
+        selectionRender: (user) => selectionAttributes(user),
+      }),
+    );
   }
   const hasBody = definition.format === 'mdx';
-  const editor = hasBody
+  const imageContext: ImageContext | null = options.user ? { doc: name, author: options.user.name } : null;
+  // Images pasted or dropped are described, credited and uploaded before they are inserted.
+  const takeImages = (files: FileList | null | undefined, position?: number) => {
+    const [file] = imageFiles(files);
+    if (!file || !editor?.isEditable || !imageContext) return false;
+    void insertImage(editor, imageContext, file, position);
+    return true;
+  };
+  const editor: Editor | null = hasBody
     ? new Editor({
         element: elements.body,
         extensions,
+        // Its base styles come as files (editer/index.astro): no <style> element under the CSP.
+        injectCSS: false,
         editable: false,
         editorProps: {
           attributes: { class: 'editeur-prose', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Texte de l’entrée' },
+          handlePaste: (_view, event) => takeImages(event.clipboardData?.files),
+          handleDrop: (view, event, _slice, moved) =>
+            !moved && takeImages(event.dataTransfer?.files, view.posAtCoords({ left: event.clientX, top: event.clientY })?.pos),
         },
       })
     : null;
   elements.toolbar.hidden = !hasBody;
   elements.body.hidden = !hasBody;
-  const toolbar = editor ? createToolbar(elements.toolbar, editor) : null;
+  const toolbar = editor ? createToolbar(elements.toolbar, editor, imageContext) : null;
   const form = createFrontmatterForm(elements.form, frontmatter, definition.schema, textFieldsOf(options.collection), (problems) => {
     localProblems = problems;
     showStatus();
@@ -185,27 +216,11 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
 
   let presentKey = '';
   const showPresent = () => {
-    const people = [...provider.awareness!.getStates().values()]
-      .map((state) => state.user as { name?: string; color?: string } | undefined)
-      .filter((user): user is { name: string; color: string } => !!user?.name);
+    const [label, list] = renderPresenceList(provider.awareness!.getStates() as Map<number, Record<string, unknown>>);
     // Awareness changes at every caret move; the list (a live region) changes only when people come or go.
-    const key = people.map((p) => `${p.name}\n${p.color}`).join('\n');
+    const key = `${label.textContent}\n${list.innerHTML}`;
     if (key === presentKey) return;
     presentKey = key;
-    const list = document.createElement('ul');
-    list.className = 'presents-liste';
-    for (const person of people) {
-      const item = document.createElement('li');
-      const dot = document.createElement('span');
-      dot.className = 'presents-pastille';
-      dot.style.background = person.color;
-      dot.setAttribute('aria-hidden', 'true');
-      item.append(dot, document.createTextNode(person.name));
-      list.append(item);
-    }
-    const label = document.createElement('span');
-    label.className = 'presents-titre';
-    label.textContent = people.length > 1 ? `${people.length} personnes ici :` : people.length === 1 ? 'Ici :' : 'Personne d’autre ici';
     elements.present.replaceChildren(label, list);
   };
   provider.awareness?.on('change', showPresent);

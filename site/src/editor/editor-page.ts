@@ -7,7 +7,7 @@ import { collectionNames, mdxCollections, SLUG_PATTERN, type CollectionName } fr
 import { parseEntryText } from '../../../core/bridge/mdx-yjs.ts';
 import { slugFromTitle } from '../../../core/slug.ts';
 import { openEntry, type EditorElements } from './collab-editor.ts';
-import { canEdit, fetchSession, logIn, logOut, type Session } from './session-api.ts';
+import { editorAccess, fetchSession, logIn, logOut, mayWriteCollection, type Session } from './session-api.ts';
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -85,8 +85,10 @@ function open(session: Session, collection: CollectionName, slug: string, templa
   byId('editeur-collection').textContent = collections[collection].label;
   const publicLink = byId<HTMLAnchorElement>('editeur-page-publique');
   publicLink.href = `/${collection}/${slug}/`;
-  const handle = openEntry(editorElements(), { collection, slug, user: session.user, token: session.token, template });
-  if (canEdit(session.user)) void showProposals(`${collection}/${slug}`);
+  // A role that may not write this collection opens it read-only, told why (the server would refuse it).
+  const access = editorAccess(session, collection);
+  const handle = openEntry(editorElements(), { collection, slug, user: access.token ? session.user : null, token: access.token, readOnlyReason: access.readOnlyReason, template });
+  if (access.token) void showProposals(`${collection}/${slug}`);
   // Tests and curious people can reach the open entry from the console.
   (window as unknown as { terreauEditor: unknown }).terreauEditor = handle;
 }
@@ -163,7 +165,7 @@ function showMissing(session: Session, collection: CollectionName, slug: string)
   };
   const creation = `/editer/?nouveau=${collection}&titre=${encodeURIComponent(words.charAt(0).toUpperCase() + words.slice(1))}`;
   byId('introuvable-actions').replaceChildren(
-    link(creation, `${canEdit(session.user) ? 'Créer' : 'Se connecter pour créer'} l’entrée « ${words} » (${collections[collection].singular})`),
+    link(creation, `${mayWriteCollection(session.user, collection) ? 'Créer' : 'Se connecter pour créer'} l’entrée « ${words} » (${collections[collection].singular})`),
     link(`/recherche/?q=${encodeURIComponent(words)}`, `Chercher « ${words} » dans Terreau`),
     link(`/${collection}/`, `Voir toutes les ${collections[collection].label.toLowerCase()}`),
   );
@@ -212,10 +214,20 @@ function setUpNewEntry(session: Session, collection: CollectionName): void {
   titleInput.focus();
 }
 
+/** Leaves out the « nouvelle entrée » links of collections the person's role may not write. */
+function hideWhatTheRoleCannotCreate(session: Session): void {
+  if (!session.user) return;
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('#editeur-accueil a[href^="/editer/?nouveau="]')) {
+    const collection = new URL(link.href).searchParams.get('nouveau') as CollectionName;
+    link.closest('li')!.hidden = !mayWriteCollection(session.user, collection);
+  }
+}
+
 async function start(): Promise<void> {
   setUpLogin();
   const session = await fetchSession();
   renderAccount(session);
+  hideWhatTheRoleCannotCreate(session);
   const params = new URLSearchParams(location.search);
   const nouveau = params.get('nouveau');
   const docParam = params.get('doc');
@@ -227,9 +239,14 @@ async function start(): Promise<void> {
       show(byId('editeur-accueil'), true);
       return;
     }
-    if (!canEdit(session.user)) {
+    if (!session.user) {
       byId('connexion-raison').textContent = 'Connectez-vous pour créer une entrée.';
       show(byId('editeur-connexion'), true);
+      return;
+    }
+    if (!mayWriteCollection(session.user, nouveau as CollectionName)) {
+      byId('editeur-accueil-message').textContent = editorAccess(session, nouveau as CollectionName).readOnlyReason ?? '';
+      show(byId('editeur-accueil'), true);
       return;
     }
     setUpNewEntry(session, nouveau as CollectionName);

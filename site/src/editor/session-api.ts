@@ -1,4 +1,6 @@
 /** The editor server's session API (see editor-server/src/http/api.ts): who is logged in, login, logout. */
+import type { CollectionName } from '../../../schemas/common.ts';
+import { mayWrite, roles, writeRefusal, type Role } from '../../../schemas/roles.ts';
 
 /** A logged-in person, as the server describes them. */
 export interface SessionUser {
@@ -44,7 +46,24 @@ export async function logOut(): Promise<void> {
   await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
 }
 
-/** Whether a role may edit the commons (readers have no account at all). */
-export function canEdit(user: SessionUser | null): boolean {
-  return !!user && ['contributeur', 'relecteur', 'administrateur'].includes(user.role);
+/** The role of a logged-in person, if the server sent a known one. */
+function roleOf(user: SessionUser | null): Role | undefined {
+  return user && (roles as readonly string[]).includes(user.role) ? (user.role as Role) : undefined;
+}
+
+/** Whether the person may write entries of a collection (the server enforces the same matrix). */
+export function mayWriteCollection(user: SessionUser | null, collection: CollectionName): boolean {
+  const role = roleOf(user);
+  return !!role && mayWrite(role, collection);
+}
+
+/**
+ * How the editor opens an entry: with the collaboration token when the person may write it;
+ * otherwise read-only, and, for an account whose role may not write there, the reason why.
+ */
+export function editorAccess(session: Session, collection: CollectionName): { token: string | null; readOnlyReason?: string } {
+  const role = roleOf(session.user);
+  if (!role || !session.token) return { token: null };
+  if (!mayWrite(role, collection)) return { token: null, readOnlyReason: writeRefusal(role, collection) };
+  return { token: session.token };
 }

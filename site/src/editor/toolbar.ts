@@ -1,20 +1,38 @@
 /**
  * The toolbar: only what the safe MDX subset can hold. Every action is a real <button> with an
- * aria-label; toggles say whether they are on with aria-pressed. Arrow keys move between buttons
- * (one tab stop for the whole bar, as the WAI toolbar pattern asks).
+ * aria-label; toggles say whether they are on with aria-pressed; actions that do not apply where
+ * the selection is (the table actions outside a table) are disabled. Arrow keys move between
+ * buttons (one tab stop for the whole bar, as the WAI toolbar pattern asks). In a table, Tab and
+ * Shift+Tab move between cells (Tab in the last cell adds a row).
  */
 import type { Editor } from '@tiptap/core';
 import { ALLOWED_LINK } from '../../../core/bridge/body-extensions.ts';
+import { chooseImage, editImageDescription, selectedImage, type ImageContext } from './image-insertion.ts';
+import { currentTable, editCaption, tableHeaders } from './table-tools.ts';
+
+/** What the buttons work with besides the editor: the link dialog, and where images go (null: nowhere). */
+interface ToolbarTools {
+  linkDialog: { open(): void };
+  images: ImageContext | null;
+}
 
 interface ToolbarAction {
   label: string;
   /** Text on the button (a short symbol or word). */
   text: string;
-  run(editor: Editor, tools: { linkDialog: { open(): void } }): void;
+  run(editor: Editor, tools: ToolbarTools): void;
   /** For toggles: whether the action is on at the selection. */
   active?(editor: Editor): boolean;
+  /** Whether the action applies where the selection is (always, when absent). */
+  enabled?(editor: Editor): boolean;
   group: string;
 }
+
+const inTable = (editor: Editor) => currentTable(editor) !== undefined;
+const headersOf = (editor: Editor) => {
+  const table = currentTable(editor);
+  return table ? tableHeaders(table.node) : { row: false, column: false };
+};
 
 /**
  * The link dialog, in the page (a modal <dialog>, not the browser's prompt()): the address is
@@ -91,6 +109,7 @@ function insertComponent(editor: Editor, type: string, attrs: Record<string, str
 const actions: ToolbarAction[] = [
   { group: 'texte', label: 'Gras', text: 'G', run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive('bold') },
   { group: 'texte', label: 'Italique', text: 'I', run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive('italic') },
+  { group: 'texte', label: 'Barré', text: 'S̶', run: (e) => e.chain().focus().toggleStrike().run(), active: (e) => e.isActive('strike') },
   { group: 'texte', label: 'Code', text: '</>', run: (e) => e.chain().focus().toggleCode().run(), active: (e) => e.isActive('code') },
   { group: 'texte', label: 'Lien', text: 'Lien', run: (_e, tools) => tools.linkDialog.open(), active: (e) => e.isActive('link') },
   ...([2, 3, 4] as const).map((level) => ({
@@ -102,23 +121,52 @@ const actions: ToolbarAction[] = [
   })),
   { group: 'blocs', label: 'Liste à puces', text: '•', run: (e) => e.chain().focus().toggleBulletList().run(), active: (e) => e.isActive('bulletList') },
   { group: 'blocs', label: 'Liste numérotée', text: '1.', run: (e) => e.chain().focus().toggleOrderedList().run(), active: (e) => e.isActive('orderedList') },
+  { group: 'blocs', label: 'Liste à cocher', text: '☑', run: (e) => e.chain().focus().toggleTaskList().run(), active: (e) => e.isActive('taskList') },
   { group: 'blocs', label: 'Citation', text: '«»', run: (e) => e.chain().focus().toggleBlockquote().run(), active: (e) => e.isActive('blockquote') },
   { group: 'blocs', label: 'Séparateur', text: '—', run: (e) => e.chain().focus().setHorizontalRule().run() },
-  { group: 'blocs', label: 'Retour à la ligne', text: '↵', run: (e) => e.chain().focus().setHardBreak().run() },
+  // A table cell is one line of Markdown: no line break there.
+  { group: 'blocs', label: 'Retour à la ligne', text: '↵', run: (e) => e.chain().focus().setHardBreak().run(), enabled: (e) => !inTable(e) },
+  {
+    group: 'tableau',
+    label: 'Insérer un tableau',
+    text: 'Tableau',
+    run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+    enabled: (e) => !inTable(e),
+  },
+  { group: 'tableau', label: 'Ajouter une ligne', text: '+ ligne', run: (e) => e.chain().focus().addRowAfter().run(), enabled: inTable },
+  { group: 'tableau', label: 'Ajouter une colonne', text: '+ colonne', run: (e) => e.chain().focus().addColumnAfter().run(), enabled: inTable },
+  { group: 'tableau', label: 'Supprimer la ligne', text: '− ligne', run: (e) => e.chain().focus().deleteRow().run(), enabled: inTable },
+  { group: 'tableau', label: 'Supprimer la colonne', text: '− colonne', run: (e) => e.chain().focus().deleteColumn().run(), enabled: inTable },
+  { group: 'tableau', label: 'Ligne d’en-tête', text: 'En-tête', run: (e) => e.chain().focus().toggleHeaderRow().run(), active: (e) => headersOf(e).row, enabled: inTable },
+  {
+    group: 'tableau',
+    label: 'Première colonne en en-tête',
+    text: '1re col.',
+    run: (e) => e.chain().focus().toggleHeaderColumn().run(),
+    active: (e) => headersOf(e).column,
+    enabled: inTable,
+  },
+  { group: 'tableau', label: 'Légende du tableau', text: 'Légende', run: (e) => void editCaption(e), enabled: inTable },
+  { group: 'tableau', label: 'Supprimer le tableau', text: '✕ tableau', run: (e) => e.chain().focus().deleteTable().run(), enabled: inTable },
   { group: 'composants', label: 'Insérer un encadré', text: 'Encadré', run: (e) => insertComponent(e, 'Encadre', { type: 'info', titre: null }, true) },
   { group: 'composants', label: 'Insérer une étape', text: 'Étape', run: (e) => insertComponent(e, 'Etape', { titre: 'Nouvelle étape', duree: null }, true) },
   { group: 'composants', label: 'Insérer une ressource à télécharger', text: 'Ressource', run: (e) => insertComponent(e, 'Ressource', { href: null, titre: null, format: null }, false) },
   { group: 'composants', label: 'Insérer un renvoi « Voir aussi »', text: 'Voir aussi', run: (e) => insertComponent(e, 'VoirAussi', { cible: null }, false) },
+  { group: 'composants', label: 'Insérer une image', text: 'Image', run: (e, tools) => tools.images && chooseImage(e, tools.images), enabled: (e) => !inTable(e) },
+  { group: 'composants', label: 'Décrire l’image sélectionnée', text: 'Décrire', run: (e) => void editImageDescription(e), enabled: (e) => selectedImage(e) !== undefined },
   { group: 'historique', label: 'Annuler', text: '↶', run: (e) => e.chain().focus().undo().run() },
   { group: 'historique', label: 'Rétablir', text: '↷', run: (e) => e.chain().focus().redo().run() },
 ];
 
-/** Renders the toolbar into `container` and keeps its pressed states in step with the selection. */
-export function createToolbar(container: HTMLElement, editor: Editor): { setEditable(editable: boolean): void } {
+/**
+ * Renders the toolbar into `container` and keeps its pressed and disabled states in step with the
+ * selection; `context` says where images go (null: no image button works, as for a reader).
+ */
+export function createToolbar(container: HTMLElement, editor: Editor, context: ImageContext | null): { setEditable(editable: boolean): void } {
   container.setAttribute('role', 'toolbar');
   container.setAttribute('aria-label', 'Mise en forme');
   const buttons: { button: HTMLButtonElement; action: ToolbarAction }[] = [];
-  const tools = { linkDialog: createLinkDialog(editor) };
+  const tools: ToolbarTools = { linkDialog: createLinkDialog(editor), images: context };
   let group: HTMLElement | undefined;
   for (const action of actions) {
     if (!group || group.dataset.groupe !== action.group) {
@@ -152,15 +200,20 @@ export function createToolbar(container: HTMLElement, editor: Editor): { setEdit
     buttons.forEach(({ button }) => (button.tabIndex = button === next ? 0 : -1));
     next.focus();
   });
+  let editable = true;
   const refresh = () => {
-    for (const { button, action } of buttons) if (action.active) button.setAttribute('aria-pressed', String(action.active(editor)));
+    for (const { button, action } of buttons) {
+      if (action.active) button.setAttribute('aria-pressed', String(action.active(editor)));
+      button.disabled = !editable || (action.enabled ? !action.enabled(editor) : false);
+    }
   };
   editor.on('transaction', refresh);
   editor.on('selectionUpdate', refresh);
   refresh();
   return {
-    setEditable(editable) {
-      for (const { button } of buttons) button.disabled = !editable;
+    setEditable(value) {
+      editable = value;
+      refresh();
     },
   };
 }

@@ -18,6 +18,8 @@ const KNOWN_LICENCES: Record<string, Omit<Licence, 'id'>> = {
   'CC-BY-SA-4.0': { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/deed.fr' },
   'CC-BY-4.0': { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/deed.fr' },
   'CC0-1.0': { name: 'CC0 1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/deed.fr' },
+  'CC-PDM-1.0': { name: 'Domaine public', url: 'https://creativecommons.org/publicdomain/mark/1.0/deed.fr' },
+  'etalab-2.0': { name: 'Licence Ouverte 2.0', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' },
 };
 
 /** The licence of an SPDX identifier, with a readable name and the URL of its text. */
@@ -38,12 +40,26 @@ export interface Attribution {
   licence: Licence;
   /** What the entry adapts: title (when known) and absolute URL. */
   basedOn?: { title: string; url: string; changes: string };
+  /** Images of the body, each with its own author and licence. */
+  images: CreditedImage[];
   /** Ready-made credit line, as plain text. */
   creditLine: string;
 }
 
-/** Builds the attribution of an entry from its history and the commons. */
-export function attributionOf(entry: Entry, history: FileHistory | undefined, commons: Commons, site: URL): Attribution {
+/** An image of an entry, credited on its own (its licence may differ from the text's). */
+export interface CreditedImage {
+  /** Absolute URL of the image file. */
+  url: string;
+  /** Its alternative text, which says what it shows. */
+  alt: string;
+  author: string;
+  licence: Licence;
+  /** Where it was first published, when it comes from elsewhere. */
+  source?: string;
+}
+
+/** Builds the attribution of an entry from its history, the commons and the credits of its images. */
+export function attributionOf(entry: Entry, history: FileHistory | undefined, commons: Commons, site: URL, images: CreditedImage[] = []): Attribution {
   const contributors = history?.contributors ?? [];
   const structures = entry.data.credits.map((slug) => {
     const structure = commons.byRef.get(`structures/${slug}`);
@@ -65,8 +81,15 @@ export function attributionOf(entry: Entry, history: FileHistory | undefined, co
     authors.length ? `par ${joinFrench(authors)}` : 'par les contributeurs et contributrices de Terreau',
     `Terreau, ${sourceUrl}`,
     `licence ${licence.name} (${licence.url})`,
-  ].join(', ') + (basedOn ? `. Adapté de « ${basedOn.title} » (${basedOn.url}).` : '.');
-  return { title: entry.data.titre, contributors, structures, sourceUrl, licence, ...(basedOn ? { basedOn } : {}), creditLine };
+  ].join(', ') + (basedOn ? `. Adapté de « ${basedOn.title} » (${basedOn.url}).` : '.') + creditImages(images);
+  return { title: entry.data.titre, contributors, structures, sourceUrl, licence, ...(basedOn ? { basedOn } : {}), images, creditLine };
+}
+
+/** The images' part of a credit line: each author with the licence of their image. */
+function creditImages(images: CreditedImage[]): string {
+  if (images.length === 0) return '';
+  const credits = [...new Set(images.map((image) => `${image.author} (${image.licence.name})`))];
+  return ` Image${images.length > 1 ? 's' : ''} : ${joinFrench(credits)}.`;
 }
 
 /** Joins names the French way: « A, B et C ». */
@@ -106,6 +129,19 @@ export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHi
     ...(authors.length ? { author: authors, contributor: people.length ? people : organisations } : {}),
     ...(organisations.length ? { sourceOrganization: organisations } : {}),
     ...(attribution.basedOn ? { isBasedOn: { '@type': 'CreativeWork', name: attribution.basedOn.title, url: attribution.basedOn.url } } : {}),
+    ...(attribution.images.length
+      ? {
+          associatedMedia: attribution.images.map((image) => ({
+            '@type': 'ImageObject',
+            contentUrl: image.url,
+            caption: image.alt,
+            creator: { name: image.author },
+            license: image.licence.url,
+            creditText: `${image.author}, ${image.licence.name}`,
+            ...(image.source ? { isBasedOn: image.source } : {}),
+          })),
+        }
+      : {}),
     ...(citation.length ? { citation } : {}),
     ...(spatial.length ? { spatialCoverage: spatial.length === 1 ? spatial[0] : spatial } : {}),
     ...(changes.length ? { dateCreated: changes.at(-1)!.date, dateModified: changes[0]!.date } : {}),

@@ -9,6 +9,7 @@ import type { Retour } from '../../../schemas/retours.ts';
 import type { Structure } from '../../../schemas/structures.ts';
 import type { Entry } from './commons.ts';
 import { escapeHtml } from '../../../core/escape-html.ts';
+import { perGeneration } from './incremental-hooks.ts';
 import { definitionOf, formatNumber, kindLabel, labelOf, periodLabel, type VocabularyName } from './labels.ts';
 
 /** One badge: a field and its values joined (« Thèmes : Alimentation, Éducation »). */
@@ -84,11 +85,13 @@ export function badgesHtml(badges: Badge[]): string {
   return `<ul class="badges">${items.join('')}</ul>`;
 }
 
-const cards = new Map<string, string>();
+// Titles and summaries change from one content generation to the next (incremental-hooks.ts).
+const cardsOfGeneration = perGeneration(() => new Map<string, string>());
 
 /** The HTML of an entry's card in a list (title link, summary, compact badges), made once per entry and level. */
 export function entryCardHtml(entry: Entry, level: 2 | 3 = 2): string {
   const key = `${level}${entry.ref}`;
+  const cards = cardsOfGeneration();
   let html = cards.get(key);
   if (html === undefined) {
     html = `<li><h${level}><a href="${escapeHtml(entry.url)}">${escapeHtml(entry.data.titre)}</a></h${level}><p>${escapeHtml(entry.data.resume)}</p>${badgesHtml(badgesOf(entry, true))}</li>`;

@@ -1,11 +1,13 @@
 /**
  * The commons as the site sees it: every entry with its links in both directions, its lineage and
- * the facts derived from INSEE codes. Built once per build from the content collections, then
- * shared by every page (a page never scans the collections itself).
+ * the facts derived from INSEE codes. Built once per build (once per content generation under the
+ * incremental publisher) from the content collections, then shared by every page (a page never
+ * scans the collections itself).
  */
+import { createHash } from 'node:crypto';
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { describeTerritory, type TerritoryFacts } from '../../../core/communes.ts';
-import { mdxCollections, type MdxCollectionName } from '../../../schemas/common.ts';
+import { mdxCollections, type CollectionName, type MdxCollectionName } from '../../../schemas/common.ts';
 import type { AxeCode } from '../../../schemas/vocabularies.ts';
 import type { Fiche } from '../../../schemas/fiches.ts';
 import type { Guide } from '../../../schemas/guides.ts';
@@ -15,6 +17,8 @@ import type { Territoire } from '../../../schemas/territoires.ts';
 import type { Referentiel } from '../../../schemas/referentiel.ts';
 import { listDataLinks } from '../../../schemas/links.ts';
 import { indexObjectifs, type ObjectifInfo } from '../../../core/content-tree.ts';
+import { incrementalHooks, perGeneration } from './incremental-hooks.ts';
+import { trackCommons } from './read-tracking.ts';
 
 interface DataByCollection {
   fiches: Fiche;
@@ -71,23 +75,39 @@ export interface Commons {
 // One collator for every sort: `localeCompare(…, 'fr')` builds one per comparison.
 const frenchOrder = new Intl.Collator('fr');
 
-let cached: Promise<Commons> | undefined;
+const commonsOfGeneration = perGeneration((): { commons?: Promise<Commons> } => ({}));
 
-/** The commons of this build, loaded once. */
+/** The commons of this build (of this content generation), loaded once. */
 export function getCommons(): Promise<Commons> {
-  cached ??= loadCommons();
-  return cached;
+  const slot = commonsOfGeneration();
+  // Shared by every page: what loading reads is not charged to the page that happens to start it.
+  slot.commons ??= incrementalHooks()?.untracked(loadCommons) ?? loadCommons();
+  return slot.commons;
+}
+
+/**
+ * The entries of a collection. Every page reads content through here (or `getCommons()`): under
+ * the incremental publisher, the publisher holds the collections and replaces what a commit changed.
+ */
+export async function readCollection(name: CollectionName): Promise<CollectionEntry<CollectionName>[]> {
+  const hooks = incrementalHooks();
+  const held = hooks?.collection(name);
+  if (held) return held as CollectionEntry<CollectionName>[];
+  const entries = await getCollection(name);
+  hooks?.adoptCollection(name, entries);
+  return entries;
 }
 
 async function loadCommons(): Promise<Commons> {
-  const referentiel = (await getCollection('referentiel')).map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
+  const referentiel = (await readCollection('referentiel')).map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
   const objectifs = indexObjectifs(referentiel);
 
   const byCollection = {} as Commons['byCollection'];
   const entries: Entry[] = [];
   for (const collection of mdxCollections) {
-    const list = (await getCollection(collection)).map((source) => toEntry(collection, source as CollectionEntry<typeof collection>));
-    list.sort((a, b) => frenchOrder.compare(a.data.titre, b.data.titre));
+    const list = (await readCollection(collection)).map((source) => toEntry(collection, source as CollectionEntry<typeof collection>));
+    // The slug breaks ties: the order Astro loads files in is not the same from one build to the next.
+    list.sort((a, b) => frenchOrder.compare(a.data.titre, b.data.titre) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
     (byCollection as Record<string, Entry[]>)[collection] = list;
     entries.push(...list);
   }
@@ -140,7 +160,37 @@ async function loadCommons(): Promise<Commons> {
     if (source && !source.startsWith('http')) adaptations.set(source, [...(adaptations.get(source) ?? []), entry]);
   }
 
-  return { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations };
+  const commons: Commons = { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations };
+  const hooks = incrementalHooks();
+  if (!hooks?.tracking) return commons;
+  hooks.describeContent(fingerprintContent(commons));
+  return trackCommons(commons);
+}
+
+// The data of an unchanged file is the same object from one generation to the next: hash it once.
+const dataHashes = new WeakMap<object, string>();
+const hash = (value: unknown) => createHash('sha1').update(JSON.stringify(value) ?? '').digest('base64');
+
+/**
+ * What pages can read of each entry and collection, as fingerprints (read-tracking.ts): an
+ * entry's data with what the site derives from it (`e:`), its file as written, body included
+ * (`b:`, what `entry.source` gives), the links leaving it (`o:`), arriving at it (`i:`), its
+ * adaptations (`a:`); a collection's members in order (`c:`).
+ */
+function fingerprintContent(commons: Commons): Map<string, string> {
+  const fingerprints = new Map<string, string>();
+  for (const entry of commons.entries) {
+    let data = dataHashes.get(entry.source);
+    if (data === undefined) dataHashes.set(entry.source, (data = hash(entry.data)));
+    const { ref } = entry;
+    fingerprints.set(`e:${ref}`, hash([data, entry.axes, entry.territory ?? null]));
+    fingerprints.set(`b:${ref}`, entry.source.digest === undefined ? hash(entry.source.body) : String(entry.source.digest));
+    fingerprints.set(`o:${ref}`, hash(commons.outgoing.get(ref) ?? []));
+    fingerprints.set(`i:${ref}`, hash(commons.incoming.get(ref) ?? []));
+    fingerprints.set(`a:${ref}`, hash((commons.adaptations.get(ref) ?? []).map((e) => e.ref)));
+  }
+  for (const collection of mdxCollections) fingerprints.set(`c:${collection}`, hash(commons.byCollection[collection].map((e) => e.ref)));
+  return fingerprints;
 }
 
 function toEntry<C extends MdxCollectionName>(collection: C, source: CollectionEntry<C>): Entry<C> {

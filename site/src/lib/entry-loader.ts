@@ -17,7 +17,7 @@ import { placeProblems, ProblemError } from '../../../core/problem.ts';
  * What decides a body's HTML: the renderer's code and, through the lockfile, the versions of the
  * libraries it uses. A change to any of them re-renders every body.
  */
-const RENDERER_FILES = ['../core/body-html.ts', '../core/mdx-parse.ts', '../core/mdx-safety.ts', '../core/typography.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
+const RENDERER_FILES = ['../core/body-html.ts', '../core/mdx-parse.ts', '../core/mdx-safety.ts', '../core/medias.ts', '../core/typography.ts', '../schemas/mdx-components.ts', '../package-lock.json'];
 
 let rendererText: Promise<string> | undefined;
 
@@ -62,14 +62,18 @@ export function mdxEntries(collection: string, base: string): Loader {
   };
 }
 
-/** Frontmatter checked by the schema, body rendered; errors name the file and the line. */
-async function loadEntry(context: LoaderContext, file: string, path: string, text: string) {
+/**
+ * One entry as the loader stores it: frontmatter checked by the schema, body rendered; errors
+ * name the file and the line. The incremental publisher loads the files a commit changed with it.
+ */
+export async function loadEntry(context: Pick<LoaderContext, 'parseData'>, file: string, path: string, text: string) {
   const raw = readEntry(file, text);
   if (raw.yamlErrors.length) throw new ProblemError(raw.yamlErrors.map((e) => ({ file, line: e.line, field: 'frontmatter', message: e.message })));
   const data = await context.parseData({ id: raw.slug, data: raw.data as Record<string, unknown>, filePath: path });
   try {
-    const { html, headings, references } = renderBody(raw.body);
-    return { data, body: raw.body, rendered: { html, metadata: { headings, references: references.map((r) => r.ref) } } };
+    const { html, headings, references, images } = renderBody(raw.body);
+    const medias = images.map(({ src, alt }) => ({ src, alt }));
+    return { data, body: raw.body, rendered: { html, metadata: { headings, references: references.map((r) => r.ref), medias } } };
   } catch (error) {
     if (!(error instanceof ProblemError)) throw error;
     throw new ProblemError(placeProblems(error.problems, raw.bodyStartLine, file));

@@ -89,11 +89,16 @@ export const csvColumns: Column[] = [
   { name: 'periode_fin', type: 'string', description: 'Fin de la démarche (AAAA ou AAAA-MM).', value: (e) => (field(e, 'periode') as { fin?: string } | undefined)?.fin },
 ];
 
-/** Quotes a CSV cell (RFC 4180). */
+/**
+ * Quotes a CSV cell (RFC 4180). A text that begins like a formula (= + - @, tab, carriage return)
+ * is run by spreadsheets when the file is opened: it gets a leading apostrophe, which they show as
+ * text (OWASP's advice for CSV injection). Numbers are written as numbers.
+ */
 function csvCell(value: string | number | undefined): string {
   if (value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n;']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** All entries as CSV, one row each, columns as in `csvColumns`. */

@@ -1,7 +1,8 @@
 /** The pre-rendered list pages of each collection: all entries, and one list per facet value. */
 import { mdxCollections, type MdxCollectionName } from '../../../schemas/common.ts';
-import type { Commons, Entry } from './commons.ts';
-import { countFacet, facetsByCollection, paginate } from './facets.ts';
+import { getCommons, type Commons, type Entry } from './commons.ts';
+import { countFacet, facetsByCollection, paginate, type Facet } from './facets.ts';
+import { memoize } from './incremental-hooks.ts';
 
 /** What a list page shows. */
 export interface ListingProps {
@@ -23,9 +24,12 @@ export function listingUrl(collection: string, filter: ListingProps['filter'], p
   return page > 1 ? `${base}page/${page}/` : base;
 }
 
-/** Every list page of every collection, each with the entries it shows. */
-export function listingPages(commons: Commons): ListingProps[] {
-  if (cachedPages?.commons === commons) return cachedPages.pages;
+/** Every list page of every collection, each with the entries it shows (computed once: four routes and the sitemap ask). */
+export function listingPages(): Promise<ListingProps[]> {
+  return memoize('listingPages', async () => computeListingPages(await getCommons()));
+}
+
+function computeListingPages(commons: Commons): ListingProps[] {
   const pages: ListingProps[] = [];
   const addPages = (collection: MdxCollectionName, entries: Entry[], filter?: ListingProps['filter']) => {
     const chunks = paginate(entries);
@@ -42,25 +46,13 @@ export function listingPages(commons: Commons): ListingProps[] {
       }
     }
   }
-  cachedPages = { commons, pages };
   return pages;
 }
 
-// Four routes ask for the same list of pages; compute it once.
-let cachedPages: { commons: Commons; pages: ListingProps[] } | undefined;
-
-const facetCounts = new Map<string, ReturnType<typeof facetSummaries>>();
-
 /** The facets of a collection with their values and counts, computed once per collection. */
-export function facetSummaries(commons: Commons, collection: MdxCollectionName) {
-  const cached = facetCounts.get(collection) as ReturnType<typeof summarise> | undefined;
-  if (cached) return cached;
-  const summary = summarise(commons, collection);
-  facetCounts.set(collection, summary);
-  return summary;
-}
-
-function summarise(commons: Commons, collection: MdxCollectionName) {
-  const entries = commons.byCollection[collection] as Entry[];
-  return facetsByCollection[collection].map((facet) => ({ facet, values: countFacet(facet, entries) }));
+export function facetSummaries(collection: MdxCollectionName): Promise<{ facet: Facet; values: ReturnType<typeof countFacet> }[]> {
+  return memoize(`facets:${collection}`, async () => {
+    const entries = (await getCommons()).byCollection[collection] as Entry[];
+    return facetsByCollection[collection].map((facet) => ({ facet, values: countFacet(facet, entries) }));
+  });
 }

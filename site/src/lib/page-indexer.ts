@@ -6,8 +6,12 @@
  * (`astro dev`, a bare `astro build`), pages are served untouched.
  */
 export interface PageIndexer {
-  /** Indexes one page: its URL path and its HTML. */
-  add(url: string, html: string): void;
+  /**
+   * One page was rendered: its URL path, and its HTML when it is meant for search. Every page is
+   * reported, indexed or not, so that the index can take pages in the order of the site's paths
+   * (Pagefind's files depend on the order pages are added).
+   */
+  rendered(url: string, html: string | undefined): void;
 }
 
 const KEY = Symbol.for('terreau.pageIndexer');

@@ -2,12 +2,11 @@
 import type { APIRoute } from 'astro';
 import { getCommons } from '../lib/commons.ts';
 import { renderAtomFeed } from '../lib/feeds.ts';
-import { getContentHistory } from '../../../core/git-history.ts';
-import { contentDir } from '../lib/paths.ts';
+import { getHistory } from '../lib/history.ts';
 import { recentChanges } from '../lib/recent-changes.ts';
 
 export const GET: APIRoute = async ({ site }) => {
-  const changes = recentChanges(await getContentHistory(contentDir), await getCommons(), 50);
+  const changes = recentChanges(await getHistory(), await getCommons(), 50);
   const body = renderAtomFeed({
     id: new URL('/', site).href,
     title: 'Terreau — modifications récentes',

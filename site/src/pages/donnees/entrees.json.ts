@@ -2,8 +2,7 @@
 import type { APIRoute } from 'astro';
 import { getCommons } from '../../lib/commons.ts';
 import { exportEntries } from '../../lib/exports.ts';
-import { getContentHistory } from '../../../../core/git-history.ts';
-import { contentDir } from '../../lib/paths.ts';
+import { getHistory } from '../../lib/history.ts';
 
 export const GET: APIRoute = async ({ site }) =>
-  Response.json(exportEntries(await getCommons(), await getContentHistory(contentDir), site!));
+  Response.json(exportEntries(await getCommons(), await getHistory(), site!));

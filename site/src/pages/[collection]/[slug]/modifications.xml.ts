@@ -2,8 +2,7 @@
 import type { APIRoute } from 'astro';
 import { getCommons, type Entry } from '../../../lib/commons.ts';
 import { renderAtomFeed } from '../../../lib/feeds.ts';
-import { getContentHistory } from '../../../../../core/git-history.ts';
-import { contentDir } from '../../../lib/paths.ts';
+import { getHistory } from '../../../lib/history.ts';
 
 export async function getStaticPaths() {
   const commons = await getCommons();
@@ -12,7 +11,7 @@ export async function getStaticPaths() {
 
 export const GET: APIRoute = async ({ props, site }) => {
   const entry = (await getCommons()).byRef.get(props.ref as string) as Entry;
-  const changes = (await getContentHistory(contentDir)).byFile.get(entry.file)?.changes ?? [];
+  const changes = (await getHistory()).byFile.get(entry.file)?.changes ?? [];
   const pageUrl = new URL(entry.url, site).href;
   const historyUrl = new URL(`${entry.url}historique/`, site).href;
   const body = renderAtomFeed({

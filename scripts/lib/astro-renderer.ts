@@ -1,0 +1,179 @@
+/**
+ * Astro's prerenderer, seen from the build: the ordered list of the site's paths (the search index
+ * takes pages in that order), and, for the incremental publisher, the compiled site kept after a
+ * full build to render any path again, as Astro renders it.
+ *
+ * Public API: an integration's `astro:build:start` hook may replace the prerenderer
+ * (`setPrerenderer`); ours wraps Astro's default one. Two functions of Astro's build are not
+ * exported by the package and are imported from its files (`renderPath`, which turns a rendered
+ * response into the file a build writes, and `StaticPaths`, which lists every route's paths): the
+ * equivalence test (tests/site-incremental-publish-matches-a-full-build.test.ts) fails if a new
+ * Astro changes what they do.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AstroIntegration } from 'astro';
+
+/** A path of the site and the route that renders it (Astro's `PathWithRoute`). */
+export interface SitePath {
+  pathname: string;
+  route: RouteData;
+}
+
+/** A path with the props its route's `getStaticPaths` gave it, serialized (to see them change). */
+export interface ListedPath extends SitePath {
+  props: string;
+}
+
+/** A file of the built site, as a render makes it. */
+export interface RenderedFile {
+  /** Path relative to the output directory, `/` separated. */
+  file: string;
+  body: Buffer;
+}
+
+/** The compiled site of a full build, kept to render pages again. */
+export interface SiteRenderer {
+  /** Every path of the site, in the order a full build renders them (computed again from the content). */
+  listPaths(): Promise<ListedPath[]>;
+  /** Renders one path as a full build would; undefined when it makes no file. */
+  render(path: SitePath): Promise<RenderedFile | undefined>;
+  /** The file a path makes, relative to the output directory (for deleting it). */
+  fileOf(path: SitePath): string;
+}
+
+// Astro's own types for these are internal; the few fields used here are named.
+interface RouteData {
+  route: string;
+  component: string;
+  type: string;
+  pathname?: string;
+  distURL?: URL[];
+}
+interface PrerenderApp {
+  manifest: unknown;
+  routeCache: { clearAll(): void; get(route: RouteData): { staticPaths?: { props?: unknown }[] } | undefined };
+  getOptions(): BuildOptions;
+  getComponentByRoute(route: RouteData): Promise<unknown>;
+}
+interface BuildOptions {
+  settings: { config: { outDir: URL; build: { format: string } } };
+  logger: unknown;
+}
+interface Prerenderer {
+  name: string;
+  app?: PrerenderApp;
+  setup?(): Promise<void>;
+  getStaticPaths(): Promise<SitePath[]>;
+  render(request: Request, options: { routeData: RouteData; collectMetadata?: boolean }): Promise<Response | { response: Response }>;
+  teardown?(): Promise<void>;
+}
+type RenderPath = (input: {
+  prerenderer: Prerenderer;
+  pathname: string;
+  route: RouteData;
+  options: BuildOptions;
+  logger: unknown;
+  collectMetadata: boolean;
+}) => Promise<{ body: Buffer | string; outFile: URL } | null>;
+type GetOutFile = (format: string, outFolder: URL, pathname: string, route: RouteData) => URL;
+type GetOutFolder = (settings: BuildOptions['settings'], pathname: string, route: RouteData) => URL;
+
+const astroRoot = dirname(createRequire(import.meta.url).resolve('astro/package.json'));
+const astroFile = (path: string) => import(pathToFileURL(join(astroRoot, 'dist', path)).href);
+
+/** Paths as Astro's build takes them: the first route to claim a path wins, fallbacks come last. */
+function orderPaths<P extends SitePath>(paths: P[]): P[] {
+  const seen = new Set<string>();
+  const main: P[] = [];
+  const fallbacks: P[] = [];
+  for (const path of paths) {
+    const key = normalizePathname(path.pathname);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    (path.route.type === 'fallback' ? fallbacks : main).push(path);
+  }
+  return [...main, ...fallbacks];
+}
+
+/** A URL path without its trailing slash (how pages and the list of paths are matched). */
+export function normalizePathname(pathname: string): string {
+  return pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+}
+
+/**
+ * The integration that wraps Astro's prerenderer: `onPaths` gets the site's paths in build order
+ * before any page renders; `keep`, if given, gets the compiled site once every page is rendered.
+ */
+export function prerendererIntegration(hooks: { onPaths(paths: SitePath[]): void; keep?(renderer: SiteRenderer): void }): AstroIntegration {
+  return {
+    name: 'terreau-prerenderer',
+    hooks: {
+      'astro:build:start': ({ setPrerenderer }) => {
+        setPrerenderer(((astroDefault: Prerenderer): Prerenderer => ({
+          ...astroDefault,
+          name: 'terreau',
+          setup: () => astroDefault.setup!(),
+          async getStaticPaths() {
+            const paths = await astroDefault.getStaticPaths();
+            hooks.onPaths(orderPaths(paths));
+            return paths;
+          },
+          render: (request, options) => astroDefault.render(request, options),
+          async teardown() {
+            await astroDefault.teardown?.();
+            if (!hooks.keep) return;
+            // Astro deletes the compiled pages after the build: load every route's module now.
+            const app = astroDefault.app!;
+            for (const { routeData } of (app.manifest as { routes: { routeData: RouteData }[] }).routes) {
+              await app.getComponentByRoute(routeData).catch(() => undefined);
+            }
+            hooks.keep(await keptRenderer(astroDefault));
+          },
+        })) as never);
+      },
+    },
+  };
+}
+
+async function keptRenderer(prerenderer: Prerenderer): Promise<SiteRenderer> {
+  const app = prerenderer.app!;
+  const options = app.getOptions();
+  const [{ renderPath }, { getOutFile, getOutFolder }, { StaticPaths }] = (await Promise.all([
+    astroFile('core/build/generate.js'),
+    astroFile('core/build/common.js'),
+    import('astro/runtime/prerender/static-paths.js' as string),
+  ])) as [{ renderPath: RenderPath }, { getOutFile: GetOutFile; getOutFolder: GetOutFolder }, { StaticPaths: new (app: PrerenderApp) => { getAll(): Promise<SitePath[]> } }];
+  const outDir = fileURLToPath(options.settings.config.outDir);
+  const fileOf = (path: SitePath) => {
+    const encoded = encodeURI(path.pathname);
+    const folder = getOutFolder(options.settings, encoded, path.route);
+    return relative(outDir, fileURLToPath(getOutFile(options.settings.config.build.format, folder, encoded, path.route))).split('\\').join('/');
+  };
+  return {
+    async listPaths() {
+      // getStaticPaths runs again on the current content, not from the cache of the last build.
+      app.routeCache.clearAll();
+      const paths = await new StaticPaths(app).getAll();
+      // Paths come out in the order of their route's getStaticPaths: pair them with its props.
+      const seen = new Map<RouteData, number>();
+      const listed = paths.map((path) => {
+        const index = seen.get(path.route) ?? 0;
+        seen.set(path.route, index + 1);
+        const props = path.route.pathname ? undefined : app.routeCache.get(path.route)?.staticPaths?.[index]?.props;
+        return { ...path, props: JSON.stringify(props ?? null) };
+      });
+      return orderPaths(listed);
+    },
+    async render(path) {
+      const result = await renderPath({ prerenderer, pathname: path.pathname, route: path.route, options, logger: options.logger, collectMetadata: false });
+      // renderPath lists every file a route made; a long-lived renderer must not let that grow.
+      path.route.distURL = undefined;
+      if (!result) return undefined;
+      const file = relative(outDir, fileURLToPath(result.outFile)).split('\\').join('/');
+      return { file, body: Buffer.isBuffer(result.body) ? result.body : Buffer.from(result.body) };
+    },
+    fileOf,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * What the incremental publisher (scripts/lib/incremental-site.ts) plugs into the site, through a
+ * global symbol as the page indexer does (the site runs inside Astro's bundle, the publisher
+ * outside it). With no hooks registered (`astro dev`, `npm run build`), the site reads its
+ * content once per build and records nothing.
+ *
+ * With hooks, one long-lived process renders the same compiled site again and again:
+ * - content has a generation: every cache of the site is valid for one generation only;
+ * - the MDX collections are held by the publisher, which replaces the entries a commit changed;
+ * - each page records what it reads (`trackRead`: an entry, a collection's membership, a file's
+ *   history, a shared computation), so that a commit re-renders only the pages that read what
+ *   it changed;
+ * - shared computations (`memoize`) are compared by value from one generation to the next: a page
+ *   that reads one is rendered again only if its value changed.
+ *
+ * Rule for pages and libraries: read content only through `getCommons()`, `readCollection()` and
+ * `getHistory()`, and cache only per generation (`memoize`, `perGeneration`). The equivalence test
+ * (tests/site-incremental-publish-matches-a-full-build.test.ts) catches a page that does not.
+ */
+import type { ContentHistory } from '../../../core/git-history.ts';
+
+/** Hooks of the incremental publisher (see the module comment). */
+export interface IncrementalHooks {
+  /** Generation of the content, increased by the publisher after each change. */
+  readonly generation: number;
+  /** Whether pages record what they read (the publisher's own builds). */
+  readonly tracking: boolean;
+  /** The entries of a collection as the publisher holds them, once adopted. */
+  collection(name: string): unknown[] | undefined;
+  /** Hands over a collection as Astro loaded it; the publisher keeps it up to date from then on. */
+  adoptCollection(name: string, entries: unknown[]): void;
+  /** The content history of this generation, if the publisher keeps it. */
+  history(): Promise<ContentHistory> | undefined;
+  /** Records that the page being rendered reads `key` (outside a page: ignored). */
+  track(key: string): void;
+  /** Runs a computation shared by pages without recording it on the page that happens to start it. */
+  untracked<T>(compute: () => T): T;
+  /** A computation shared by pages, once per generation; `compute` must read content only through the site's readers. */
+  memo<T>(key: string, compute: () => T): T;
+  /** Renders one page, recording what it reads. */
+  renderPage(pathname: string, render: () => Promise<Response>): Promise<Response>;
+  /** Fingerprints of this generation's entries (`e:<ref>`) and collections (`c:<collection>`). */
+  describeContent(fingerprints: Map<string, string>): void;
+}
+
+const KEY = Symbol.for('terreau.incrementalHooks');
+const slot = globalThis as { [KEY]?: IncrementalHooks };
+
+/** Sets (or, with undefined, removes) the hooks of the incremental publisher. */
+export function registerIncrementalHooks(hooks: IncrementalHooks | undefined): void {
+  slot[KEY] = hooks;
+}
+
+/** The hooks registered in this process, if any. */
+export function incrementalHooks(): IncrementalHooks | undefined {
+  return slot[KEY];
+}
+
+/** The generation of the content being rendered (0 when nothing changes during the process). */
+export function contentGeneration(): number {
+  return slot[KEY]?.generation ?? 0;
+}
+
+/** Records that the page being rendered reads `key` (no-op unless the publisher tracks pages). */
+export function trackRead(key: string): void {
+  const hooks = slot[KEY];
+  if (hooks?.tracking) hooks.track(key);
+}
+
+const plainMemos = new Map<string, unknown>();
+
+/**
+ * A computation shared by pages, made once per generation. `compute` must take everything from
+ * `getCommons()`/`getHistory()` itself (it is run again on the next generation) and return plain
+ * data: the publisher compares its value to decide which pages to render again.
+ */
+export function memoize<T>(key: string, compute: () => T): T {
+  const hooks = slot[KEY];
+  if (hooks) return hooks.memo(key, compute);
+  if (!plainMemos.has(key)) plainMemos.set(key, compute());
+  return plainMemos.get(key) as T;
+}
+
+/** A cache object that lives for one generation (`create` makes a fresh one for each). */
+export function perGeneration<T>(create: () => T): () => T {
+  let current: { generation: number; value: T } | undefined;
+  return () => {
+    const generation = contentGeneration();
+    if (current?.generation !== generation) current = { generation, value: create() };
+    return current.value;
+  };
+}
