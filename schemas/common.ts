@@ -135,6 +135,8 @@ export const derivation = z.strictObject({
   }),
   /** What was adapted, in one or two sentences. */
   changements: z.string().min(3, 'derive_de.changements : dites en une phrase ce qui a été adapté'),
+  /** The territory the adaptation was made for, as people there name it (« Vallée de la Clarée, Hautes-Alpes »). */
+  territoire: z.string().trim().min(2, 'derive_de.territoire : nommez le territoire, par exemple « Vallée de la Clarée (Hautes-Alpes) »').max(120).optional(),
 });
 
 /** Fields every entry of an MDX collection carries. */

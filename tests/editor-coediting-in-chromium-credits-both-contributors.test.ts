@@ -111,7 +111,7 @@ describeInChromium('two contributors co-edit a fiche in Chromium', () => {
 
     // The server commits after a second of calm, then rebuilds the site: « publié ».
     for (const page of [alice, bruno]) {
-      await expect.poll(() => page.locator('#editeur-etat').textContent(), { timeout: 150_000, interval: 500 }).toBe('publié');
+      await expect.poll(() => page.locator('#editeur-etat').textContent(), { timeout: 150_000, interval: 500 }).toMatch(/^(publié|indexé pour la recherche)$/);
     }
     const publicPage = await (await fetch(`${baseUrl}/${FICHE}/`)).text();
     expect(publicPage).toContain('Alice a ajouté cette phrase.');

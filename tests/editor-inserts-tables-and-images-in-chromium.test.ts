@@ -143,7 +143,7 @@ describeInChromium('a contributor inserts a table and images in Chromium', () =>
     // The image just sent is already served to the editor, before any build.
     expect(await prose.locator('img[alt="La vitrine du repair café"]').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(900);
 
-    await expect.poll(() => page.locator('#editeur-etat').textContent(), { timeout: 400_000, interval: 1000 }).toBe('publié');
+    await expect.poll(() => page.locator('#editeur-etat').textContent(), { timeout: 400_000, interval: 1000 }).toMatch(/^(publié|indexé pour la recherche)$/);
     const publicPage = await (await fetch(`${baseUrl}/${FICHE}/`)).text();
     expect(publicPage).toContain('<caption id="legende-tableau-1">Outils prêtés au repair café</caption>');
     expect(publicPage).toContain('<th scope="col">Prêté par</th>');

@@ -33,8 +33,9 @@ describeInChromium('the save status while typing', () => {
     expect(whileTyping.statuses).toEqual(['modifications en cours d’enregistrement']);
     expect(whileTyping.announcements).toEqual([]);
 
-    // After a moment of calm the server commits, then publishes: two things worth hearing.
-    await expect.poll(() => page.locator('#editeur-etat').textContent(), { timeout: 20_000 }).toBe('publié');
+    // After a moment of calm the server commits, then publishes: two things worth hearing (the
+    // search index follows, shown but not announced).
+    await expect.poll(() => page.locator('#editeur-etat').textContent(), { timeout: 20_000 }).toMatch(/^(publié|indexé pour la recherche)$/);
     const after = await page.evaluate(() => (window as unknown as { announcements: string[] }).announcements);
     expect(after).toEqual(['Enregistré.', 'Publié.']);
     expect(await page.locator('#editeur-annonce').getAttribute('role')).toBe('status');

@@ -127,8 +127,8 @@ describe('publishing commit after commit', () => {
     await writeFile(path, text.replace(/^phases: .*$/m, 'phases: [sensibiliser, agir]').replace(/^difficulte: .*$/m, 'difficulte: "3"').replace(/^themes: .*$/m, 'themes: [dechets, energie]'));
     commitAs('Revoir les facettes du repair café');
     await publishAndCompare('facettes', async (page) => {
-      expect(await page('fiches/filtre/difficulte/3/index.html')).toContain('Ouvrir un repair café');
-      expect(await page('fiches/filtre/theme/energie/index.html')).toContain('Ouvrir un repair café');
+      expect(await page('fiches/filtre/difficulte/3/index.html')).toContain('Ouvrir un Repair Café');
+      expect(await page('fiches/filtre/theme/energie/index.html')).toContain('Ouvrir un Repair Café');
     });
   }, 900_000);
 

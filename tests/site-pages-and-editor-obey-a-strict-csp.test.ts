@@ -98,7 +98,7 @@ describeInChromium('a strict Content-Security-Policy', () => {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(`${t.httpUrl}${path}`, { waitUntil: 'networkidle' });
-      if (path.startsWith('/recherche/')) await page.locator('pagefind-results a').first().waitFor({ timeout: 20_000 });
+      if (path.startsWith('/recherche/')) await page.locator('#resultats a').first().waitFor({ timeout: 20_000 });
       if (path === '/autodiagnostic/') {
         await page.locator('#autodiag-form input[type=radio]').nth(2).check();
         await page.locator('[data-cell="score"]').first().waitFor();

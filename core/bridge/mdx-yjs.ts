@@ -178,7 +178,11 @@ export function normalizeEntryText(text: string, collection: CollectionName): st
  * paragraphs and fields keep their identity, so concurrent edits elsewhere survive).
  */
 export function applyEntryToDoc(doc: Y.Doc, text: string, collection: CollectionName, origin: unknown = BRIDGE_ORIGIN): void {
-  const parsed = parseEntryText(text, collection);
+  applyParsedEntryToDoc(doc, parseEntryText(text, collection), collection, origin);
+}
+
+/** `applyEntryToDoc` for an entry already parsed (or assembled, as a merge does). */
+export function applyParsedEntryToDoc(doc: Y.Doc, parsed: ParsedEntry, collection: CollectionName, origin: unknown = BRIDGE_ORIGIN): void {
   const textFields = textFieldsOf(collection);
   doc.transact(() => {
     const map = doc.getMap(FRONTMATTER_FIELD);

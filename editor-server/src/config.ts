@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
 import { ProblemError, type Problem } from '../../core/problem.ts';
 import { isProxyEntry } from './http/client-address.ts';
+import type { CloneLimits } from './http/commons-git-http.ts';
 
 /** Limits that protect the server and the other documents from one client. */
 export interface LimitsConfig {
@@ -47,6 +48,30 @@ export interface GitConfig {
   committer: { name: string; email: string };
   /** Domain of the pseudonymous author addresses `<user-id>@<domain>`. */
   authorEmailDomain: string;
+}
+
+/** The repositories the commons keeps in step with. */
+export interface SyncConfig {
+  /** Repository to push to and fetch from (a forge, a mirror); credentials may sit in the URL. */
+  remote: string | undefined;
+  /** Credentials of the remote when they are not in its URL (a forge's user and access token). */
+  remoteUser: string | undefined;
+  remotePassword: string | undefined;
+  /** Another commons (`<site>/commons.git`) this one starts from and pulls changes from on demand. */
+  upstream: string | undefined;
+  /** Branch followed on the remote and on the upstream. */
+  branch: string;
+  /** Commits are pushed this long after the last one, together. */
+  pushDelayMs: number;
+  /** How often the remote is fetched (a webhook fetches at once). */
+  fetchIntervalMs: number;
+  /** First wait after a failed sync; it doubles at each failure up to `retryMaxMs`. */
+  retryMinMs: number;
+  retryMaxMs: number;
+  /** Time limit of one fetch or push. */
+  networkTimeoutMs: number;
+  /** Shared secret of `POST /api/git/webhook`; the webhook answers 404 while it is unset. */
+  webhookSecret: string | undefined;
 }
 
 /** Accounts, sessions and login throttling. */
@@ -119,8 +144,8 @@ export interface EditorServerConfig {
   dataDir: string;
   /** Content copied into the commons repository on first start when no remote is set. */
   seedContentDir: string;
-  /** Git URL cloned as the commons on first start, instead of the seed content. */
-  commonsRemote: string | undefined;
+  /** Public address of the site (SITE_URL); unset: the address the server listens on. */
+  siteUrl: string | undefined;
   /** Whether the static site is built at start and published after commits. */
   siteBuild: boolean;
   /**
@@ -132,7 +157,7 @@ export interface EditorServerConfig {
   codeDir: string;
   /** PostgreSQL holding the journal instead of SQLite (`postgres://…`); SQLite when unset. */
   databaseUrl: string | undefined;
-  /** Set when several servers share the commons (requires `databaseUrl` and `commonsRemote`). */
+  /** Set when several servers share the commons (requires `databaseUrl` and `sync.remote`, COMMONS_REMOTE). */
   cluster: ClusterConfig | undefined;
   /** Bearer token required by /metrics; open when unset (then restrict it at the reverse proxy). */
   metricsToken: string | undefined;
@@ -144,17 +169,22 @@ export interface EditorServerConfig {
   limits: LimitsConfig;
   git: GitConfig;
   auth: AuthConfig;
+  /** Limits of `<site>/commons.git`. */
+  clone: CloneLimits;
+  sync: SyncConfig;
   readerForms: ReaderFormsConfig;
   /** Silences the request and commit logs (tests, benchmarks). */
   quiet: boolean;
 }
 
 /** Deep-partial overrides accepted by `resolveConfig`. */
-export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'readerForms' | 'cluster'>> & {
+export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'clone' | 'sync' | 'readerForms' | 'cluster'>> & {
   cluster?: Partial<ClusterConfig> & { redisUrl: string };
   limits?: Partial<LimitsConfig>;
   git?: Partial<GitConfig>;
   auth?: Partial<AuthConfig>;
+  clone?: Partial<CloneLimits>;
+  sync?: Partial<SyncConfig>;
   readerForms?: Partial<ReaderFormsConfig>;
 };
 
@@ -175,7 +205,7 @@ export const defaultConfig: EditorServerConfig = {
   trustProxy: [],
   dataDir: resolve('data'),
   seedContentDir: resolve(codeDir, 'content'),
-  commonsRemote: undefined,
+  siteUrl: undefined,
   databaseUrl: undefined,
   cluster: undefined,
   metricsToken: undefined,
@@ -224,6 +254,26 @@ export const defaultConfig: EditorServerConfig = {
     maxPending: 1000,
     maxLinks: 2,
   },
+  clone: {
+    maxConcurrent: 2,
+    maxQueued: 20,
+    maxPerAddress: 2,
+    timeoutMs: 10 * 60 * 1000,
+    maxRequestBytes: 8 * 1024 * 1024,
+  },
+  sync: {
+    remote: undefined,
+    remoteUser: undefined,
+    remotePassword: undefined,
+    upstream: undefined,
+    branch: 'main',
+    pushDelayMs: 2_000,
+    fetchIntervalMs: 60_000,
+    retryMinMs: 2_000,
+    retryMaxMs: 5 * 60 * 1000,
+    networkTimeoutMs: 2 * 60 * 1000,
+    webhookSecret: undefined,
+  },
   quiet: false,
 };
 
@@ -245,8 +295,26 @@ const environmentSchema = z.object({
     .optional(),
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
-  /** Git URL to clone as the commons on first start. */
+  /** Public address of the site, for absolute URLs (credits, feeds, the clone command, links back from the forms' answer pages). */
+  SITE_URL: z.url({ protocol: /^https?$/, error: 'SITE_URL : une adresse complète est attendue, par exemple https://terreau.exemple.fr' }).optional(),
+  /** Repository the commons is pushed to and fetched from (https://… ; credentials may be in the URL). */
   COMMONS_REMOTE: z.string().min(1).optional(),
+  /** User name for COMMONS_REMOTE, when it is not in the URL. */
+  COMMONS_REMOTE_USER: z.string().min(1).optional(),
+  /** Password or access token for COMMONS_REMOTE, when it is not in the URL. */
+  COMMONS_REMOTE_PASSWORD: z.string().min(1).optional(),
+  /** Another commons (`<site>/commons.git`) to start from and to pull changes from. */
+  COMMONS_UPSTREAM: z.string().min(1).optional(),
+  /** Branch followed on the remote and the upstream. */
+  COMMONS_BRANCH: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'COMMONS_BRANCH : un nom de branche, par exemple main').optional(),
+  /** Seconds between two fetches of the remote. */
+  COMMONS_FETCH_SECONDS: z.coerce.number().positive().optional(),
+  /** Shared secret of POST /api/git/webhook. */
+  COMMONS_WEBHOOK_SECRET: z.string().min(16, 'COMMONS_WEBHOOK_SECRET : 16 caractères au moins').optional(),
+  /** Clones served at once by /commons.git. */
+  CLONE_MAX_CONCURRENT: positiveInt.min(1).optional(),
+  /** Seconds a clone may take before it is stopped. */
+  CLONE_TIMEOUT_SECONDS: z.coerce.number().positive().optional(),
   /** `off` serves without building the site (development of the API). */
   SITE_BUILD: flag.optional(),
   /** `full` to fsync every journal transaction (survives power loss, slower). */
@@ -274,8 +342,6 @@ const environmentSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'jeton trop court : 16 caractères au moins').optional(),
   /** Where the readers' forms post, when the static site is hosted elsewhere (also read by the site build). */
   READER_FORMS_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Public address of the site (links back from the forms' answer pages). */
-  SITE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Largest uploaded image, in bytes. */
   MAX_MEDIA_BYTES: positiveInt.optional(),
   /** Most pixels of an uploaded image. */
@@ -285,12 +351,21 @@ const environmentSchema = z.object({
 /** Reads the configuration from environment variables; errors name the variable. */
 export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   const e = parseWithFriendlyErrors(environmentSchema, env, 'variables d’environnement');
-  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {}, readerForms: {} };
+  const overrides: ConfigOverrides = { limits: {}, git: {}, auth: {}, clone: {}, sync: {}, readerForms: {} };
   if (e.HOST) overrides.host = e.HOST;
   if (e.PORT !== undefined) overrides.port = e.PORT;
   if (e.TRUST_PROXY !== undefined) overrides.trustProxy = e.TRUST_PROXY;
   if (e.DATA_DIR) overrides.dataDir = resolve(e.DATA_DIR);
-  if (e.COMMONS_REMOTE) overrides.commonsRemote = e.COMMONS_REMOTE;
+  if (e.SITE_URL) overrides.siteUrl = e.SITE_URL;
+  if (e.COMMONS_REMOTE) overrides.sync!.remote = e.COMMONS_REMOTE;
+  if (e.COMMONS_REMOTE_USER) overrides.sync!.remoteUser = e.COMMONS_REMOTE_USER;
+  if (e.COMMONS_REMOTE_PASSWORD) overrides.sync!.remotePassword = e.COMMONS_REMOTE_PASSWORD;
+  if (e.COMMONS_UPSTREAM) overrides.sync!.upstream = e.COMMONS_UPSTREAM;
+  if (e.COMMONS_BRANCH) overrides.sync!.branch = e.COMMONS_BRANCH;
+  if (e.COMMONS_FETCH_SECONDS !== undefined) overrides.sync!.fetchIntervalMs = e.COMMONS_FETCH_SECONDS * 1000;
+  if (e.COMMONS_WEBHOOK_SECRET) overrides.sync!.webhookSecret = e.COMMONS_WEBHOOK_SECRET;
+  if (e.CLONE_MAX_CONCURRENT !== undefined) overrides.clone!.maxConcurrent = e.CLONE_MAX_CONCURRENT;
+  if (e.CLONE_TIMEOUT_SECONDS !== undefined) overrides.clone!.timeoutMs = e.CLONE_TIMEOUT_SECONDS * 1000;
   if (e.SITE_BUILD !== undefined) overrides.siteBuild = e.SITE_BUILD;
   if (e.JOURNAL_SYNC) overrides.journalSync = e.JOURNAL_SYNC;
   if (e.SECURE_COOKIES !== undefined) overrides.auth!.secureCookies = e.SECURE_COOKIES;
@@ -334,10 +409,12 @@ export function resolveConfig(...layers: ConfigOverrides[]): EditorServerConfig 
       git: { ...config.git, ...layer.git },
       auth: { ...config.auth, ...layer.auth },
       cluster: layer.cluster ? { ...defaultClusterConfig, ...config.cluster, ...layer.cluster } : config.cluster,
+      clone: { ...config.clone, ...layer.clone },
+      sync: { ...config.sync, ...layer.sync },
       readerForms: { ...config.readerForms, ...layer.readerForms },
     };
   }
-  if (config.cluster && (!config.databaseUrl || !config.commonsRemote)) {
+  if (config.cluster && (!config.databaseUrl || !config.sync.remote)) {
     throw new ProblemError([{ field: 'cluster', message: 'plusieurs serveurs demandent DATABASE_URL (PostgreSQL) et COMMONS_REMOTE (le dépôt du commun partagé)' }]);
   }
   return config;

@@ -1,6 +1,7 @@
 /**
- * `npm start`: reads the configuration, prepares DATA_DIR, builds the site if it is missing, and
- * serves the site, /api/ and the /collab WebSocket on one port. Only wiring lives here.
+ * `npm start`: reads the configuration, prepares DATA_DIR, serves the site, /api/, /commons.git
+ * and the /collab WebSocket on one port, and builds the site if it is missing (with the address
+ * it now serves as SITE_URL, unless SITE_URL is set). Only wiring lives here.
  */
 import { configFromEnvironment, resolveConfig } from './config.ts';
 import { ProblemError } from '../../core/problem.ts';
@@ -9,6 +10,9 @@ import { createEditorServer } from './server.ts';
 async function main(): Promise<void> {
   const config = resolveConfig(configFromEnvironment(process.env));
   const server = await createEditorServer(config);
+  // Listening first gives the site its address; until it is built, pages answer « site en cours
+  // de construction » (503, Retry-After). The address line below means « ready ».
+  const port = await server.listen();
   // Several servers: the Git writer builds; the others serve what it published (cluster/site-mirror.ts).
   if (config.siteBuild && !config.cluster && !server.publisher.hasSite()) {
     console.log(`Construction du site dans ${server.paths.siteDir}…`);
@@ -18,9 +22,8 @@ async function main(): Promise<void> {
     // now, while the site of the last run is served.
     void server.publisher.publish().published.catch((error) => console.error(`Construction du site : ${error}`));
   }
-  const port = await server.listen();
-  console.log(`Terreau : http://${config.host}:${port}/ (API /api/, collaboration ws://${config.host}:${port}/collab, données ${config.dataDir})`);
-  if (config.cluster) console.log(`Serveur « ${config.cluster.instanceName} » parmi plusieurs : journal dans PostgreSQL, documents partagés par Redis, dépôt partagé ${redactUrl(config.commonsRemote!)}`);
+  console.log(`Terreau : http://${config.host}:${port}/ (API /api/, collaboration ws://${config.host}:${port}/collab, clonage ${server.publicUrl()}/commons.git, données ${config.dataDir})`);
+  if (config.cluster) console.log(`Serveur « ${config.cluster.instanceName} » parmi plusieurs : journal dans PostgreSQL, documents partagés par Redis, dépôt partagé ${redactUrl(config.sync.remote!)}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -1,8 +1,10 @@
 /**
- * Assembles one editor server: the commons repository, the database, the Hocuspocus instance with
- * its extensions, and one HTTP server for the static site, /api/, /metrics and the /collab WebSocket.
- * With DATABASE_URL the journal lives in PostgreSQL; with REDIS_URL too, this server is one of
- * several sharing the commons (cluster/cluster-member.ts).
+ * Assembles one editor server: the commons repository (with its remote and upstream sync), the
+ * database, the Hocuspocus instance with its extensions, and one HTTP server for the static site,
+ * /api/, /metrics, /commons.git and the /collab WebSocket. With DATABASE_URL the journal lives in
+ * PostgreSQL; with REDIS_URL too, this server is one of several sharing the commons
+ * (cluster/cluster-member.ts), and COMMONS_REMOTE is their shared remote, which only the Git
+ * writer pushes to, under its fence (cluster/commons-remote.ts), rather than a mirror.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -22,9 +24,12 @@ import { GitSync } from './extensions/git-sync.ts';
 import { closeCodes, Limits } from './extensions/limits.ts';
 import { Presence } from './extensions/presence.ts';
 import { ensureCommonsRepo } from './git/commons-repo.ts';
+import { remoteEndpoint } from './git/remote-git.ts';
+import { RemoteSync } from './git/remote-sync.ts';
 import { handleApiRequest } from './http/api.ts';
 import { clientAddress, trustedProxies } from './http/client-address.ts';
 import { requestUrl } from './http/http-utils.ts';
+import { CommonsGitHttp } from './http/commons-git-http.ts';
 import { handleReaderForm, isReaderFormRequest } from './http/reader-forms.ts';
 import { serveStaticSite } from './http/static-site.ts';
 import { ReaderModeration } from './moderation/reader-moderation.ts';
@@ -49,6 +54,12 @@ export interface EditorServer {
   accounts: Accounts;
   store: DocumentStore;
   gitSync: GitSync;
+  /** Push and pull with COMMONS_REMOTE, when set. */
+  mirror: RemoteSync | undefined;
+  /** Pulls from COMMONS_UPSTREAM, when set. */
+  upstream: RemoteSync | undefined;
+  /** `<site>/commons.git`. */
+  commonsGit: CommonsGitHttp;
   publisher: SitePublisher;
   metrics: ServerMetrics;
   /** Set when this server is one of several sharing the commons. */
@@ -57,6 +68,8 @@ export interface EditorServer {
   contributions: ReaderContributionStore;
   moderation: ReaderModeration;
   httpServer: HttpServer;
+  /** Public address of the site: SITE_URL, or the address listened on. */
+  publicUrl(): string;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
   /** Starts listening; resolves with the port. */
@@ -73,8 +86,24 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     database: join(config.dataDir, 'terreau.sqlite'),
   };
   await mkdir(config.dataDir, { recursive: true });
-  if (config.cluster) await CommonsRemote.ensureClone(paths.repoDir, config.commonsRemote!, config.seedContentDir, config.git.committer);
-  else await ensureCommonsRepo(paths.repoDir, config.seedContentDir, config.commonsRemote, config.git.committer);
+  const log = (message: string) => {
+    if (!config.quiet) console.log(`[git] ${message}`);
+  };
+  const { sync } = config;
+  // Several servers: the shared remote is not mirrored (below) but pushed to by the Git writer alone.
+  const remote = sync.remote && !config.cluster ? remoteEndpoint(sync.remote, sync.remoteUser, sync.remotePassword) : undefined;
+  const upstreamEndpoint = sync.upstream ? remoteEndpoint(sync.upstream) : undefined;
+  const origin = config.cluster
+    ? await CommonsRemote.ensureClone(paths.repoDir, sync.remote!, config.seedContentDir, config.git.committer).then(() => 'existing' as const)
+    : await ensureCommonsRepo(
+        paths.repoDir,
+        config.seedContentDir,
+        { remote, upstream: upstreamEndpoint, branch: sync.branch, timeoutMs: sync.networkTimeoutMs },
+        config.git.committer,
+      );
+  if (origin !== 'existing') log(`commun créé ${{ remote: `par clonage de ${remote?.label}`, upstream: `par clonage du commun amont ${upstreamEndpoint?.label}`, seed: 'à partir du contenu initial' }[origin]}`);
+  let listeningUrl: string | undefined;
+  const publicUrl = () => (config.siteUrl ?? listeningUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
   const checkpoints = checkpointInBackground(db, paths.database);
@@ -89,7 +118,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         pool: pool!,
         repoDir: paths.repoDir,
         siteDir: paths.siteDir,
-        remote: config.commonsRemote!,
+        remote: config.sync.remote!,
         committer: config.git.committer,
         siteBuild: config.siteBuild,
         quiet: config.quiet,
@@ -103,6 +132,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         contentDir: paths.repoDir,
         cacheDir: join(config.dataDir, 'cache', 'astro'),
         quiet: config.quiet,
+        siteUrl: publicUrl,
         ...(config.quiet ? {} : { onStep: (step, reply) => console.log(`[site] ${step === 'publish' ? (reply.full ? 'construction complète' : 'publié') : 'indexé'} ${reply.commit?.slice(0, 8) ?? ''} ${JSON.stringify(reply.timings ?? {})}`) }),
       })
     : undefined;
@@ -117,6 +147,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const validator = await EntryValidator.start(paths.repoDir);
   const contributions = new SqliteReaderContributions(db);
   const readerCredits = { owed: (document: string) => contributions.creditsOwed(document), given: (ids: readonly string[]) => contributions.creditsGiven(ids) };
+  // eslint-disable-next-line prefer-const -- the writer tells the mirror that HEAD moved
+  let mirror: RemoteSync | undefined;
   const gitSync = new GitSync({
     repoDir: paths.repoDir,
     git: config.git,
@@ -127,6 +159,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     validator,
     readerCredits,
     quiet: config.quiet,
+    headMoved: () => mirror?.headMoved(),
     ...(cluster
       ? {
           shared: true,
@@ -149,6 +182,22 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     },
   });
   const moderation = new ReaderModeration({ contributions, documents: store, gitSync, validator, repoDir: paths.repoDir, git: config.git });
+  const follow = (mode: 'mirror' | 'upstream', endpoint: NonNullable<typeof remote>) =>
+    new RemoteSync({
+      repoDir: paths.repoDir,
+      mode,
+      endpoint,
+      branch: sync.branch,
+      name: mode === 'mirror' ? 'origin' : 'upstream',
+      timings: sync,
+      committer: config.git.committer,
+      writer: gitSync,
+      log,
+    });
+  mirror = remote && follow('mirror', remote);
+  const upstream = upstreamEndpoint && follow('upstream', upstreamEndpoint);
+  const proxies = trustedProxies(config.trustProxy);
+  const commonsGit = new CommonsGitHttp({ repoDir: paths.repoDir, limits: config.clone, trustedProxies: proxies, log });
   hocuspocus = new Hocuspocus<CollabContext>({
     name: 'terreau',
     quiet: true,
@@ -182,13 +231,36 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     maxDelayMs: config.auth.loginMaxDelayMs,
     windowMs: config.auth.loginWindowMs,
   });
-  const proxies = trustedProxies(config.trustProxy);
   const httpServer = createServer((request, response) => {
     const url = requestUrl(request);
     const handled = url.pathname.startsWith('/api/')
-      ? handleApiRequest({ accounts, throttle, auth: config.auth, trustedProxies: proxies, repoDir: paths.repoDir, hocuspocus, publisher, store, moderation, contributions, gitSync, limits: config.limits, health }, request, response, url)
+      ? handleApiRequest(
+          {
+            accounts,
+            throttle,
+            auth: config.auth,
+            trustedProxies: proxies,
+            repoDir: paths.repoDir,
+            hocuspocus,
+            publisher,
+            store,
+            moderation,
+            contributions,
+            gitSync,
+            limits: config.limits,
+            mirror,
+            upstream,
+            webhookSecret: sync.webhookSecret,
+            health,
+          },
+          request,
+          response,
+          url,
+        )
       : url.pathname === '/metrics'
         ? metrics.serve(request, response, config.metricsToken)
+        : CommonsGitHttp.handles(url.pathname)
+        ? commonsGit.handle(request, response, url)
         : isReaderFormRequest(request, url)
           ? handleReaderForm({ store: contributions, config: config.readerForms, trustedProxies: proxies, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
           : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
@@ -251,6 +323,9 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     accounts,
     store,
     gitSync,
+    mirror,
+    upstream,
+    commonsGit,
     publisher,
     metrics,
     cluster,
@@ -258,13 +333,17 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     moderation,
     httpServer,
     paths,
+    publicUrl,
     async listen() {
       await new Promise<void>((resolvePromise, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolvePromise());
       });
+      const { port } = httpServer.address() as AddressInfo;
+      listeningUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      mirror?.start();
       await cluster?.start();
-      return (httpServer.address() as AddressInfo).port;
+      return port;
     },
     close() {
       closing ??= (async () => {
@@ -285,6 +364,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         });
         websockets.closeAll(1001, 'arrêt du serveur', true);
         httpServer.closeAllConnections();
+        await mirror?.stop();
+        await upstream?.stop();
         // Hocuspocus's own Server calls this hook when it is destroyed; this server stands in for it.
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
         await publisher.close();

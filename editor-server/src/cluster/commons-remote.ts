@@ -89,7 +89,7 @@ export class CommonsRemote {
     await rm(staging, { recursive: true, force: true });
     const heads = await git(dirname(repoDir), ['ls-remote', '--heads', '--', remote]);
     if (!heads.trim()) {
-      await ensureCommonsRepo(staging, seedDir, undefined, committer);
+      await ensureCommonsRepo(staging, seedDir, { branch: 'main', timeoutMs: 60_000 }, committer);
       const pushed = await runGit(staging, ['push', '--quiet', '--force-with-lease=refs/heads/main:', '--', remote, 'main:refs/heads/main']);
       await rm(staging, { recursive: true, force: true });
       if (pushed.code !== 0 && !(await git(dirname(repoDir), ['ls-remote', '--heads', '--', remote])).trim()) {

@@ -10,6 +10,8 @@
  * - Commits from outside: HEAD is polled and changed files are merged into live documents.
  * - After each commit the site is republished; editors see « enregistré », « publié », then
  *   « indexé pour la recherche ».
+ * - Other writers (remote sync) run their work through `write`, and learn that HEAD moved
+ *   through `headMoved`.
  *
  * Several servers (`shared`): each loads documents the same way, but only the holder of the
  * writer's lease writes Git (cluster/cluster-member.ts calls `startWriting` and `stopWriting`). The
@@ -34,7 +36,7 @@ import type { Accounts } from '../accounts/accounts.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
 import { authorIdentity, CommitPipeline, type CommitOutcome, type CommitPipelineConfig } from '../git/commit-pipeline.ts';
-import { commitFiles, fileExistsAt, readFileAt, readHead, type FileToCommit, type GitIdentity } from '../git/commons-repo.ts';
+import { commitFiles, readBlobOid, readFileAt, readHead, type FileToCommit, type GitIdentity } from '../git/commons-repo.ts';
 import { FencedError } from '../git/fenced-error.ts';
 import { OutsideCommits, unabsorbedBase } from '../git/outside-commits.ts';
 import { SerialQueue } from '../git/serial-queue.ts';
@@ -65,6 +67,8 @@ export interface GitSyncConfig {
   isOpenElsewhere?: (document: string) => Promise<boolean>;
   /** Told of every commit attempt, with its outcome and duration (metrics). */
   onCommit?: (outcome: CommitOutcome['state'], milliseconds: number) => void;
+  /** Called whenever HEAD moves (a commit, an outside commit absorbed, a merge). */
+  headMoved?: () => void;
 }
 
 /** How long a document whose commit failed waits before the writer tries it again (several servers). */
@@ -93,8 +97,9 @@ export class GitSync implements Extension {
     this.config = config;
     const findDocument = (name: string) => this.instance?.documents.get(name);
     const log = (message: string) => this.log(message);
-    this.outside = new OutsideCommits({ ...config, findDocument, log });
-    this.pipeline = new CommitPipeline({ ...config, outside: this.outside, findDocument, log });
+    const headMoved = () => this.config.headMoved?.();
+    this.outside = new OutsideCommits({ ...config, findDocument, log, headMoved });
+    this.pipeline = new CommitPipeline({ ...config, outside: this.outside, findDocument, log, headMoved });
   }
 
   /** Alone, this server is the Git writer from the start; several servers wait for the lease. */
@@ -147,6 +152,41 @@ export class GitSync implements Extension {
   /** Resolves when every queued Git operation has finished (tests, benchmarks). */
   idle(): Promise<void> {
     return this.queue.idle();
+  }
+
+  /**
+   * Runs a task that writes the commons in the single writer's queue; whatever it changed at HEAD
+   * is merged into live documents before it resolves.
+   */
+  write<T>(task: () => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      const result = await task();
+      await this.outside.absorb();
+      return result;
+    });
+  }
+
+  /**
+   * Commits now the documents with edits not yet committed among these files, so that a merge
+   * about to touch them compares committed texts on both sides.
+   */
+  async commitPendingFiles(files: readonly string[]): Promise<void> {
+    const wanted = new Set(files);
+    for (const name of await this.config.store.documentsWithPendingEdits()) {
+      const address = parseDocumentName(name);
+      if ('refused' in address || !wanted.has(address.path) || !this.instance) continue;
+      const live = this.instance.documents.get(name);
+      if (live) {
+        await this.commitDocument(name, live);
+        continue;
+      }
+      const connection = await this.instance.openDirectConnection(name, { user: null, credential: null, address: 'serveur' } satisfies CollabContext);
+      try {
+        if (connection.document) await this.commitDocument(name, connection.document);
+      } finally {
+        await connection.disconnect();
+      }
+    }
   }
 
   async onLoadDocument({ document, documentName, connectionConfig }: onLoadDocumentPayload): Promise<void> {
@@ -269,7 +309,7 @@ export class GitSync implements Extension {
           await this.outside.absorb();
           continue;
         }
-        if (await fileExistsAt(repoDir, head, files[0]!.path)) {
+        if ((await readBlobOid(repoDir, head, files[0]!.path)) !== undefined) {
           if (ifFirstExists === 'refuse') throw new Error(`${files[0]!.path} existe déjà`);
           return { commit: head, created: false };
         }

@@ -55,6 +55,8 @@ export interface CommitPipelineConfig {
    */
   beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>;
   log: (message: string) => void;
+  /** Called once a commit has moved HEAD. */
+  headMoved: () => void;
 }
 
 /** How many times a commit is tried again when HEAD moves from outside during the attempt. */
@@ -142,6 +144,7 @@ export class CommitPipeline {
       this.config.validator.update(address.path, text);
       await this.markCommitted(address, captured, commit);
       this.config.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
+      this.config.headMoved();
       this.publish(address, commit);
       return { state: 'committed', commit };
     }

@@ -1,15 +1,16 @@
 /**
  * The commons Git repository (DATA_DIR/commons): created from the seed content or cloned on
- * first start, then written only through `commitEntry`, which builds the new tree from HEAD's
- * tree (not from the index), so a commit never reverts files changed by someone else meanwhile.
+ * first start (by Git itself, which speaks every forge's HTTP), then written only through
+ * `commitEntry` and `commitMerge`, which build the new tree from HEAD's tree (not from the
+ * index), so a commit never reverts files changed by someone else meanwhile.
  */
 import { existsSync } from 'node:fs';
 import * as nodeFs from 'node:fs';
 import { cp, mkdir, readdir, writeFile, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import git from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
 import { parsePersonTrailers } from '../../../core/git-history.ts';
+import { remoteFailure, runGit, type RemoteEndpoint } from './remote-git.ts';
 
 /** Who a commit is attributed to. */
 export interface GitIdentity {
@@ -55,23 +56,46 @@ const fs = {
   },
 };
 
-/** Creates the commons repository if missing: clone of `remote`, or first commit of `seedDir`. */
-export async function ensureCommonsRepo(dir: string, seedDir: string, remote: string | undefined, committer: GitIdentity): Promise<void> {
-  if (existsSync(join(dir, '.git'))) return;
+/** Where a new commons comes from: its own remote, else an upstream commons, else the seed content. */
+export interface CommonsOrigin {
+  remote?: RemoteEndpoint;
+  upstream?: RemoteEndpoint;
+  branch: string;
+  timeoutMs: number;
+}
+
+/**
+ * Creates the commons repository if missing: a clone (whole history) of the remote, or of the
+ * upstream commons when the remote has no branch yet, or else a first commit of `seedDir`.
+ * Says where it came from; throws a `RemoteError` when a repository to clone cannot be read.
+ */
+export async function ensureCommonsRepo(dir: string, seedDir: string, origin: CommonsOrigin, committer: GitIdentity): Promise<'existing' | 'remote' | 'upstream' | 'seed'> {
+  if (existsSync(join(dir, '.git'))) return 'existing';
   await mkdir(dirname(dir), { recursive: true });
   // Build in a sibling directory and rename, so a crash mid-way never leaves a half-made repo.
   const staging = `${dir}.creating-${process.pid}`;
   await nodeFs.promises.rm(staging, { recursive: true, force: true });
-  if (remote) {
-    await git.clone({ fs, http, dir: staging, url: remote, singleBranch: true });
-  } else {
-    await git.init({ fs, dir: staging, defaultBranch: 'main' });
+  for (const [source, endpoint] of [['remote', origin.remote], ['upstream', origin.upstream]] as const) {
+    if (!endpoint) continue;
+    const run = await runGit(['clone', '--quiet', '--no-tags', '--single-branch', '--branch', origin.branch, endpoint.url, staging], { endpoint, timeoutMs: origin.timeoutMs });
+    if (run.code === 0) {
+      await rename(staging, dir);
+      return source;
+    }
+    await nodeFs.promises.rm(staging, { recursive: true, force: true });
+    const failure = remoteFailure(run, endpoint, `clonage de ${source === 'remote' ? 'COMMONS_REMOTE' : 'COMMONS_UPSTREAM'}`);
+    // An empty remote (a new repository on a forge) is filled by the first push.
+    if (failure.kind !== 'missing') throw failure;
+  }
+  {
+    await git.init({ fs, dir: staging, defaultBranch: origin.branch });
     await cp(seedDir, staging, { recursive: true, filter: (source) => !source.split(sep).some((part) => part.startsWith('.') && part.length > 1) });
     for (const file of await listFiles(staging)) await git.add({ fs, dir: staging, filepath: file, cache });
     const identity = { ...committer, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: 0 };
     await git.commit({ fs, dir: staging, message: 'Amorcer le commun à partir du contenu initial', author: identity, committer: identity, cache });
   }
   await rename(staging, dir);
+  return 'seed';
 }
 
 /** The commit HEAD points to. */
@@ -145,13 +169,14 @@ export async function commitFiles(
     noUpdateBranch: true,
     cache,
   });
-  // Move the branch only if HEAD is still the parent: the window left is the two calls below.
-  const branch = await git.currentBranch({ fs, dir, fullname: true });
-  if (!branch || (await readHead(dir)) !== parent) return undefined;
   // Several servers: the commit is pushed to the shared remote first, under the writer's fence;
   // false when the remote's branch moved meanwhile (the caller merges that first, as above).
-  if (beforeRefUpdate && !(await beforeRefUpdate(oid, parent))) return undefined;
-  await git.writeRef({ fs, dir, ref: branch, value: oid, force: true });
+  if (beforeRefUpdate) {
+    const branch = await git.currentBranch({ fs, dir, fullname: true });
+    if (!branch || (await readHead(dir)) !== parent) return undefined;
+    if (!(await beforeRefUpdate(oid, parent))) return undefined;
+  }
+  if (!(await moveBranch(dir, parent, oid))) return undefined;
   // The site is built from the work tree: write it atomically, then refresh the index entry.
   for (const { path, content } of files) {
     const file = join(dir, ...path.split('/'));
@@ -167,15 +192,76 @@ function toBytes(content: string | Uint8Array): Uint8Array {
   return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
 }
 
-/** Whether a file exists at a commit (without reading it as text). */
-export async function fileExistsAt(dir: string, commit: string, path: string): Promise<boolean> {
+/**
+ * Moves the current branch from `from` to `to`, only if HEAD is still `from` (the window left is
+ * the two calls below, and every writer goes through one queue); false if it moved meanwhile.
+ */
+export async function moveBranch(dir: string, from: string, to: string): Promise<boolean> {
+  const branch = await git.currentBranch({ fs, dir, fullname: true });
+  if (!branch || (await readHead(dir)) !== from) return false;
+  await git.writeRef({ fs, dir, ref: branch, value: to, force: true });
+  return true;
+}
+
+/** Whether `ancestor` is `commit` or one of its ancestors. */
+export async function isAncestor(dir: string, ancestor: string, commit: string): Promise<boolean> {
+  if (ancestor === commit) return true;
+  return git.isDescendent({ fs, dir, oid: commit, ancestor, depth: -1, cache });
+}
+
+/** The best common ancestor of two commits; undefined when their histories are unrelated. */
+export async function findMergeBase(dir: string, a: string, b: string): Promise<string | undefined> {
+  const bases = await git.findMergeBase({ fs, dir, oids: [a, b], cache });
+  return bases[0];
+}
+
+/** Object id of a file at a commit, or undefined if the file does not exist there. */
+export async function readBlobOid(dir: string, commit: string, path: string): Promise<string | undefined> {
   try {
-    await git.readBlob({ fs, dir, oid: commit, filepath: path, cache });
-    return true;
+    return (await git.readBlob({ fs, dir, oid: commit, filepath: path, cache })).oid;
   } catch (error) {
-    if ((error as { code?: string }).code === 'NotFoundError') return false;
+    if ((error as { code?: string }).code === 'NotFoundError') return undefined;
     throw error;
   }
+}
+
+/** Every file path of a commit's tree. */
+export async function listFilesAt(dir: string, commit: string): Promise<string[]> {
+  return git.listFiles({ fs, dir, ref: commit, cache });
+}
+
+/**
+ * Commits a merge of `theirs` into `ours` (the current HEAD): `ours`'s tree with `changes` applied
+ * (a text, an existing blob id, or null to delete), both commits as parents. Moves the branch and
+ * returns the commit, or undefined, changing nothing, if HEAD moved meanwhile.
+ */
+export async function commitMerge(
+  dir: string,
+  ours: string,
+  theirs: string,
+  changes: Map<string, { text: string } | { oid: string } | null>,
+  message: string,
+  committer: GitIdentity,
+): Promise<string | undefined> {
+  const { commit } = await git.readCommit({ fs, dir, oid: ours, cache });
+  let tree = commit.tree;
+  for (const [path, change] of changes) {
+    const blob = change === null ? null : 'oid' in change ? change.oid : await git.writeBlob({ fs, dir, blob: Buffer.from(change.text, 'utf8') });
+    tree = await replaceInTree(dir, tree, path.split('/'), blob);
+  }
+  const timestamp = Math.floor(Date.now() / 1000);
+  const oid = await git.commit({
+    fs,
+    dir,
+    message,
+    tree,
+    parent: [ours, theirs],
+    author: { ...committer, timestamp, timezoneOffset: 0 },
+    committer: { ...committer, timestamp, timezoneOffset: 0 },
+    noUpdateBranch: true,
+    cache,
+  });
+  return (await moveBranch(dir, ours, oid)) ? oid : undefined;
 }
 
 /** Paths of entry files that differ between two commits. */
@@ -218,19 +304,24 @@ export async function fileHistory(dir: string, path: string, depth = 200): Promi
 /** Makes a repository's work tree match HEAD for the given paths (after a commit from outside). */
 export async function checkoutPaths(dir: string, paths: string[]): Promise<void> {
   if (paths.length === 0) return;
-  await git.checkout({ fs, dir, filepaths: paths, force: true, cache });
+  // From HEAD's commit, not from the index (isomorphic-git's default for paths without a ref,
+  // like `git checkout -- <path>`): a fetched commit is in HEAD, not yet in the index.
+  await git.checkout({ fs, dir, ref: await readHead(dir), filepaths: paths, force: true, noUpdateHead: true, cache });
 }
 
-async function replaceInTree(dir: string, treeOid: string, parts: string[], blobOid: string): Promise<string> {
+/** A tree with one file replaced (or removed: `blobOid` null; folders left empty go too). */
+async function replaceInTree(dir: string, treeOid: string, parts: string[], blobOid: string | null): Promise<string> {
   const [name, ...rest] = parts as [string, ...string[]];
   const { tree } = await git.readTree({ fs, dir, oid: treeOid, cache });
   const entries = tree.filter((e) => e.path !== name);
   const existing = tree.find((e) => e.path === name);
   if (rest.length === 0) {
-    entries.push({ mode: '100644', path: name, oid: blobOid, type: 'blob' });
+    if (blobOid !== null) entries.push({ mode: existing?.type === 'blob' ? existing.mode : '100644', path: name, oid: blobOid, type: 'blob' });
   } else {
     const subtree = existing?.type === 'tree' ? existing.oid : await git.writeTree({ fs, dir, tree: [] });
-    entries.push({ mode: '040000', path: name, oid: await replaceInTree(dir, subtree, rest, blobOid), type: 'tree' });
+    const replaced = await replaceInTree(dir, subtree, rest, blobOid);
+    const emptied = (await git.readTree({ fs, dir, oid: replaced, cache })).tree.length === 0;
+    if (!emptied) entries.push({ mode: '040000', path: name, oid: replaced, type: 'tree' });
   }
   return git.writeTree({ fs, dir, tree: entries });
 }

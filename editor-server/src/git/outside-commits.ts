@@ -26,6 +26,8 @@ export interface OutsideCommitsConfig {
   /** The live document of a name, if it is loaded. */
   findDocument: (name: string) => Document | undefined;
   log: (message: string) => void;
+  /** Called once HEAD is seen to have moved. */
+  headMoved: () => void;
 }
 
 /** Tracks HEAD and merges what others committed into live documents. Call it through the Git queue. */
@@ -74,6 +76,7 @@ export class OutsideCommits {
     }
     if (!asWriter) return files;
     this.config.log(`HEAD déplacé de l’extérieur : ${previous.slice(0, 8)} → ${head.slice(0, 8)}`);
+    this.config.headMoved();
     void this.config.publisher.publish().published.catch((error) => this.config.log(`publication : ${error}`));
     return files;
   }

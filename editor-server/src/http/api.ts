@@ -9,14 +9,20 @@
  *   POST   /api/tokens   { label? } → { id, token } (the secret is shown once)
  *   DELETE /api/tokens/:id → 204 (its open collaboration connections are closed)
  *   (the token routes refuse a session's collaboration token, `trs_`: 403)
- *   GET    /api/health   → { status: "ok" | "dégradé", head, documents, connections, site, writer, lease,
- *                            redis, database, journal: { backlogDocuments, oldestPendingSeconds, heldUpdates }, … }
+ *   GET    /api/health   → { status: "ok" | "dégradé", head, documents, connections, site, sync?: { state, message, lateSince? },
+ *                            writer, lease, redis, database, journal: { backlogDocuments, oldestPendingSeconds, heldUpdates }, … }
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
+ *   GET    /api/sync     (administrateur) → { remote?: SyncStatus, upstream?: SyncStatus }
+ *   POST   /api/sync     (administrateur) → fetches, merges and pushes now → { remote: SyncStatus }
+ *   POST   /api/sync/pull-upstream (administrateur) → { outcome, upstream: SyncStatus }
+ *   POST   /api/git/webhook (shared secret: X-Hub-Signature-256, X-Gitea-Signature, X-Gitlab-Token
+ *          or Authorization: Bearer) → 202, the remote is fetched at once
  *   GET    /api/document?doc=fiches/x → { doc, exists: true, inCommons } or 404 when no such entry exists
  *   /api/moderation…, /api/propositions… → moderation of readers' contributions (moderation-api.ts)
  *   POST   /api/medias?doc=fiches/x&auteur=…&licence=… (image bytes) → { src, width, height }
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
@@ -26,6 +32,8 @@ import type { AuthConfig, LimitsConfig } from '../config.ts';
 import type { GitSync } from '../extensions/git-sync.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
+import { RemoteError } from '../git/remote-git.ts';
+import type { RemoteSync } from '../git/remote-sync.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { ReaderModeration } from '../moderation/reader-moderation.ts';
 import { storedHasContent, type DocumentStore } from '../storage/document-store.ts';
@@ -48,6 +56,12 @@ export interface ApiDependencies {
   publisher: SitePublisher;
   /** The rest of /api/health: Git writer, lease, Redis, database, journal backlog. */
   health?: () => Promise<Record<string, unknown>>;
+  /** Sync with COMMONS_REMOTE, if any. */
+  mirror?: RemoteSync | undefined;
+  /** Pulls from COMMONS_UPSTREAM, if any. */
+  upstream?: RemoteSync | undefined;
+  /** Shared secret of the webhook; unset: no webhook. */
+  webhookSecret?: string | undefined;
   store: DocumentStore;
   moderation: ReaderModeration;
   contributions: ReaderContributionStore;
@@ -89,6 +103,7 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
   const { pathname } = url;
   const method = request.method ?? 'GET';
   if (pathname === '/api/health' && method === 'GET') {
+    const sync = deps.mirror?.status();
     return sendJson(response, 200, {
       status: 'ok',
       head: await readHead(deps.repoDir),
@@ -96,7 +111,30 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
       connections: deps.hocuspocus.getConnectionsCount(),
       site: deps.publisher.hasSite(),
       ...(await deps.health?.()),
+      ...(sync ? { sync: { state: sync.state, message: sync.message, ...(sync.lateSince ? { lateSince: sync.lateSince } : {}) } } : {}),
     });
+  }
+  if (pathname === '/api/git/webhook' && method === 'POST') return webhook(deps, request, response);
+  if (pathname === '/api/sync' && method === 'GET') {
+    requireAdministrator(deps, request);
+    return sendJson(response, 200, { ...(deps.mirror ? { remote: deps.mirror.status() } : {}), ...(deps.upstream ? { upstream: deps.upstream.status() } : {}) });
+  }
+  if (pathname === '/api/sync' && method === 'POST') {
+    requireAdministrator(deps, request);
+    if (!deps.mirror) throw new HttpError(409, 'aucun dépôt distant : définissez COMMONS_REMOTE');
+    await deps.mirror.sync();
+    return sendJson(response, 200, { remote: deps.mirror.status() });
+  }
+  if (pathname === '/api/sync/pull-upstream' && method === 'POST') {
+    requireAdministrator(deps, request);
+    if (!deps.upstream) throw new HttpError(409, 'aucun commun amont : définissez COMMONS_UPSTREAM');
+    try {
+      const { outcome } = await deps.upstream.pull();
+      return sendJson(response, 200, { outcome, upstream: deps.upstream.status() });
+    } catch (error) {
+      if (error instanceof RemoteError) throw new HttpError(502, error.message);
+      throw error;
+    }
   }
   if (pathname === '/api/login' && method === 'POST') return login(deps, request, response);
   if (pathname === '/api/logout' && method === 'POST') {
@@ -177,6 +215,52 @@ async function login(deps: ApiDependencies, request: IncomingMessage, response: 
 
 function bearerToken(request: IncomingMessage): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
+}
+
+function requireAdministrator(deps: ApiDependencies, request: IncomingMessage): User {
+  const user = requireUser(deps, request);
+  if (user.role !== 'administrateur') throw new HttpError(403, 'réservé aux administrateurs');
+  return user;
+}
+
+/** Largest webhook body read (a forge's push event; only its signature matters here). */
+const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * A forge says the remote changed: checks the shared secret the way each forge sends it, then
+ * fetches at once (coalesced with a sync under way). The body is read only to check a signature.
+ */
+async function webhook(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (!deps.webhookSecret || !deps.mirror) throw new HttpError(404, 'webhook désactivé : définissez COMMONS_REMOTE et COMMONS_WEBHOOK_SECRET');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_WEBHOOK_BYTES) throw new HttpError(413, `corps trop volumineux (limite ${MAX_WEBHOOK_BYTES} octets)`);
+    chunks.push(chunk as Buffer);
+  }
+  if (!webhookIsSigned(request, Buffer.concat(chunks), deps.webhookSecret)) throw new HttpError(401, 'secret du webhook absent ou incorrect');
+  void deps.mirror.sync();
+  sendJson(response, 202, { status: 'synchronisation lancée' });
+}
+
+/** Whether a webhook request carries the shared secret, as a signature of its body or as a token. */
+function webhookIsSigned(request: IncomingMessage, body: Buffer, secret: string): boolean {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value.trim() : undefined;
+  };
+  const signature = createHmac('sha256', secret).update(body).digest('hex');
+  const signed = header('x-hub-signature-256')?.replace(/^sha256=/, '') ?? header('x-gitea-signature') ?? header('x-forgejo-signature') ?? header('x-gogs-signature');
+  if (signed !== undefined) return sameSecret(signed.toLowerCase(), signature);
+  const token = header('x-gitlab-token') ?? /^Bearer\s+(\S+)$/i.exec(header('authorization') ?? '')?.[1];
+  return token !== undefined && sameSecret(token, secret);
+}
+
+/** Compares two secrets in constant time (their hashes, so lengths leak nothing either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function bearerUser(deps: ApiDependencies, request: IncomingMessage): User | undefined {

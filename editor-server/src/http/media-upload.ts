@@ -48,10 +48,10 @@ export async function uploadMedia(deps: MediaUploadDependencies, user: User, req
   const query = readQuery(url);
   const address = parseDocumentName(query.doc);
   if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
-  if (!mayWrite(user.role, address.collection)) throw new HttpError(403, writeRefusal(user.role, address.collection));
   if (!(mdxCollections as readonly string[]).includes(address.collection)) {
     throw new HttpError(400, `paramètre doc : les entrées de « ${address.collection} » n’ont pas de texte où placer une image`);
   }
+  if (!mayWrite(user.role, address.collection)) throw new HttpError(403, writeRefusal(user.role, address.collection));
   takeUploadSlot(user.id, deps.limits.maxMediaUploadsPerHour);
   const type = String(request.headers['content-type'] ?? '');
   // No HTML form can send these types, and a script on another site needs CORS consent to: a

@@ -29,6 +29,7 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.zip': 'application/zip',
   '.wasm': 'application/wasm',
   '.pf_meta': 'application/octet-stream',
   '.pf_index': 'application/octet-stream',

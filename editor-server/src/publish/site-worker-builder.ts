@@ -19,6 +19,8 @@ export interface SiteWorkerOptions {
   contentDir: string;
   cacheDir: string;
   quiet: boolean;
+  /** The site's public address (SITE_URL of the worker), asked when the worker starts. */
+  siteUrl?: () => string;
   /** Told about each step, for logs and benchmarks. */
   onStep?: (step: 'publish' | 'finish', reply: Extract<SiteWorkerReply, { ok: true }>) => void;
 }
@@ -91,7 +93,7 @@ export class SiteWorkerBuilder implements SiteBuilder {
     const [program, ...args] = this.options.command as [string, ...string[]];
     const child = spawn(program, args, {
       cwd: this.options.cwd,
-      env: { ...process.env, CONTENT_DIR: this.options.contentDir, ASTRO_CACHE_DIR: this.options.cacheDir },
+      env: { ...workerEnvironment(), CONTENT_DIR: this.options.contentDir, ASTRO_CACHE_DIR: this.options.cacheDir, ...(this.options.siteUrl ? { SITE_URL: this.options.siteUrl() } : {}) },
       stdio: ['ignore', this.options.quiet ? 'ignore' : 'inherit', this.options.quiet ? 'pipe' : 'inherit', 'ipc'],
       serialization: 'advanced',
     });
@@ -125,4 +127,9 @@ export class SiteWorkerBuilder implements SiteBuilder {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** The server's environment minus its secrets (remote credentials, webhook secret): the site needs none. */
+function workerEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('COMMONS_')));
 }

@@ -93,7 +93,6 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
 
   const showStatus = () => {
     const unsynced = provider.hasUnsyncedChanges;
-    if (unsynced) awaitingServer = true;
     if (unsynced && !unsyncedSince) {
       unsyncedSince = Date.now();
       // Only a send that lasts is worth showing: each keystroke is acknowledged in milliseconds.
@@ -250,6 +249,11 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     showStatus();
   });
   provider.on('unsyncedChanges', showStatus);
+  // Only an edit made here awaits the server's next status: the first sync of a document that
+  // just opened is unsynced for a moment too, and the server may have said its status before it.
+  doc.on('update', (_update: Uint8Array, origin: unknown) => {
+    if (origin !== provider) awaitingServer = true;
+  });
   provider.on('status', ({ status }: { status: string }) => {
     offline = status === 'disconnected';
     showStatus();

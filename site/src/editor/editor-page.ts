@@ -1,6 +1,7 @@
 /**
  * The /editer/ page: who is logged in (login and logout), which entry to open (`?doc=fiches/x`),
- * or which entry to create (`?nouveau=fiches`, from its collection's template).
+ * which entry to create (`?nouveau=fiches`, from its collection's template), or which entry to
+ * adapt to another territory (`?adapter=fiches/x`, prefilled from the published source).
  */
 import { collections } from '../../../schemas/collections.ts';
 import { collectionNames, mdxCollections, SLUG_PATTERN, type CollectionName } from '../../../schemas/common.ts';
@@ -8,6 +9,7 @@ import { parseEntryText } from '../../../core/bridge/mdx-yjs.ts';
 import { slugFromTitle } from '../../../core/slug.ts';
 import { openEntry, type EditorElements } from './collab-editor.ts';
 import { editorAccess, fetchSession, logIn, logOut, mayWriteCollection, type Session } from './session-api.ts';
+import { showSyncPanel } from './sync-panel.ts';
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -223,15 +225,106 @@ function hideWhatTheRoleCannotCreate(session: Session): void {
   }
 }
 
+/**
+ * An adaptation's data and body: the source's, with the new title, its lineage (source, what
+ * changes, the territory), the source's credited structures, and the brouillon status.
+ */
+async function adaptationOf(collection: CollectionName, sourceRef: string, sourceText: string, answers: { title: string; territory: string; changes: string; communes: string[] }) {
+  const { data, body } = parseEntryText(sourceText, collection);
+  const adapted: Record<string, unknown> = {
+    ...data,
+    titre: answers.title,
+    derive_de: { source: sourceRef, changements: answers.changes, territoire: answers.territory },
+    credits: Array.isArray(data.credits) ? data.credits : [],
+    statut: 'brouillon',
+  };
+  if (collection === 'retours') adapted.territoire = { ...(data.territoire as object), nom: answers.territory, communes: answers.communes };
+  if (collection === 'territoires') adapted.communes = answers.communes;
+  return { data: adapted, body };
+}
+
+function setUpAdaptation(session: Session, collection: CollectionName, sourceSlug: string): void {
+  const sourceRef = `${collection}/${sourceSlug}`;
+  const section = byId('editeur-adapter');
+  show(section, true);
+  byId('editeur-titre').textContent = 'Adapter une entrée';
+  byId<HTMLAnchorElement>('adapter-source').href = `/${sourceRef}/`;
+  const needsCommunes = collection === 'retours' || collection === 'territoires';
+  show(byId('adapter-communes-champ'), needsCommunes);
+  const form = byId<HTMLFormElement>('adapter-formulaire');
+  const message = byId('adapter-message');
+  const titleInput = byId<HTMLInputElement>('adapter-titre');
+  const slugPreview = byId('adapter-slug');
+  const showSlug = () => (slugPreview.textContent = `/${collection}/${slugFromTitle(titleInput.value) || '…'}/`);
+  titleInput.addEventListener('input', showSlug);
+  // The published source, as readers see it (the static per-entry file of the reuse bundles).
+  const source = fetch(`/telecharger/entrees/${sourceRef}.json`).then(async (response) => {
+    if (!response.ok) throw new Error(response.status === 404 ? 'cette entrée n’est pas publiée : elle ne peut pas encore être adaptée' : `source indisponible (${response.status})`);
+    return (await response.json()) as { title: string; source: string };
+  });
+  source.then(
+    (entry) => {
+      byId('adapter-titre-section').textContent = `Adapter « ${entry.title} » à votre territoire`;
+      byId('adapter-source').textContent = `« ${entry.title} »`;
+      if (!titleInput.value) titleInput.value = `${entry.title} — `;
+      showSlug();
+    },
+    (error: Error) => (message.textContent = `Impossible d’adapter : ${error.message}.`),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const title = titleInput.value.trim().replace(/\s*[—-]\s*$/, '');
+    const territory = byId<HTMLInputElement>('adapter-territoire').value.trim();
+    const changes = byId<HTMLTextAreaElement>('adapter-changements').value.trim();
+    const communes = byId<HTMLInputElement>('adapter-communes').value.split(/[\s,;]+/).filter(Boolean);
+    if (title.length < 3) return void (message.textContent = 'Le titre doit compter au moins 3 caractères.');
+    if (territory.length < 2) return void (message.textContent = 'Nommez votre territoire.');
+    if (changes.length < 3) return void (message.textContent = 'Dites en une phrase ce qui change par rapport à l’original.');
+    if (needsCommunes && communes.length === 0) return void (message.textContent = 'Indiquez au moins un code INSEE de commune, par exemple 86158.');
+    const slug = slugFromTitle(title);
+    if (slug === sourceSlug) return void (message.textContent = 'Choisissez un titre différent de celui de l’original.');
+    const existing = await fetch(`/${collection}/${slug}/`, { method: 'HEAD' }).catch(() => null);
+    if (existing?.ok) return void (message.textContent = `Une entrée « ${slug} » existe déjà : choisissez un autre titre.`);
+    let entry: { source: string };
+    try {
+      entry = await source;
+    } catch (error) {
+      return void (message.textContent = `Impossible d’adapter : ${(error as Error).message}.`);
+    }
+    history.replaceState(null, '', `/editer/?doc=${collection}/${slug}`);
+    show(section, false);
+    open(session, collection, slug, () => adaptationOf(collection, sourceRef, entry.source, { title, territory, changes, communes }));
+  });
+  titleInput.focus();
+}
+
 async function start(): Promise<void> {
   setUpLogin();
   const session = await fetchSession();
   renderAccount(session);
   hideWhatTheRoleCannotCreate(session);
+  if (session.user?.role === 'administrateur') void showSyncPanel(byId('editeur-synchro'));
   const params = new URLSearchParams(location.search);
   const nouveau = params.get('nouveau');
   const docParam = params.get('doc');
+  const adapter = params.get('adapter');
   byId('editeur-chargement').hidden = true;
+
+  if (adapter !== null) {
+    const source = parseDocParam(adapter);
+    if (!source || !(mdxCollections as readonly string[]).includes(source.collection)) {
+      byId('editeur-accueil-message').textContent = `« ${adapter} » n’est pas une entrée à adapter : attendu collection/slug, par exemple fiches/jardin-partage.`;
+      show(byId('editeur-accueil'), true);
+      return;
+    }
+    if (!mayWriteCollection(session.user, source.collection)) {
+      byId('connexion-raison').textContent = 'Connectez-vous pour adapter cette entrée à votre territoire.';
+      show(byId('editeur-connexion'), true);
+      return;
+    }
+    setUpAdaptation(session, source.collection, source.slug);
+    return;
+  }
 
   if (nouveau !== null) {
     if (!(mdxCollections as readonly string[]).includes(nouveau)) {
