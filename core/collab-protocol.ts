@@ -3,7 +3,8 @@
  *
  * Save status (JSON in a Hocuspocus stateless message; listen with `provider.on('stateless', …)`):
  *   { "type": "terreau/status", "document": "fiches/x", "state": SaveState, "label": "…",
- *     "commit"?: "<oid>", "problems"?: [{ "file", "line", "field", "message" }], "at": "<ISO date>" }
+ *     "commit"?: "<oid>", "problems"?: [{ "file", "line", "field", "message" }],
+ *     "refused"?: [{ "file", "field", "message" }], "at": "<ISO date>" }
  * State:
  *   "modified"  — edits received and journaled (durable), not yet committed to Git;
  *   "saved"     — committed to the commons repository (« enregistré »);
@@ -13,6 +14,8 @@
  *   "error"     — the server could not commit (retried at the next edit or departure);
  *   "unavailable" — the server's database cannot be reached: edits are neither applied nor
  *                 acknowledged; the editor keeps them and they go through once it is back.
+ * `refused`: what the server did not keep of an edit, and why, while it kept the rest: a statut
+ * « validé » set by someone who may not validate is put back in the document (editorial workflow).
  */
 import type { Problem } from './problem.ts';
 
@@ -28,6 +31,8 @@ export interface StatusMessage {
   label: string;
   commit?: string;
   problems?: Problem[];
+  /** Parts of the edit the server put back (the rest is kept), each with its French reason. */
+  refused?: Problem[];
   at: string;
 }
 

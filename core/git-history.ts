@@ -2,8 +2,11 @@
  * The history of the content tree, read from Git in one pass: one `git log -p` for the whole tree,
  * split per file. Contributors and changes of every entry come from here, never from one log per
  * page. A tree outside Git (or without commits) simply has no history.
+ *
+ * Names go through the repository's `.mailmap` (`%aN`/`%aE` for authors, `git check-mailmap` for
+ * the people named in trailers), so technical identities come out as the commons' collective.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -23,6 +26,8 @@ export interface Change {
   author: Person;
   /** People listed as `Co-authored-by:` in the commit message (several people's edits). */
   coAuthors: Person[];
+  /** People listed as `Reviewed-by:`: the commit validates the entry (a relecteur's or administrateur's). */
+  reviewers: Person[];
   /** First line of the commit message. */
   subject: string;
   /** Full commit message. */
@@ -65,8 +70,8 @@ export interface ContentHistory {
 
 const RECORD = '\x1e';
 const FIELD = '\x1f';
-/** `git log` format: one record per commit, fields separated, message last and then the patch. */
-export const LOG_FORMAT = `${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%B${FIELD}`;
+/** `git log` format: one record per commit, fields separated, message last and then the patch; names as the .mailmap says. */
+export const LOG_FORMAT = `${RECORD}%H${FIELD}%aN${FIELD}%aE${FIELD}%aI${FIELD}%B${FIELD}`;
 
 const EMPTY: ContentHistory = { byFile: new Map(), changes: [], renames: [] };
 
@@ -86,12 +91,44 @@ export async function readContentHistory(contentDir: string, range?: string): Pr
       log(['--no-renames', `--format=${LOG_FORMAT}`, '-p']),
       log(['-M', '--diff-filter=R', '--name-status', `--format=${RECORD}%H${FIELD}%aI${FIELD}`]),
     ]);
-    return { ...parseGitLog(patches), renames: parseRenames(renames) };
+    const history = { ...parseGitLog(patches), renames: parseRenames(renames) };
+    // A trailer Git cannot read as a contact keeps its name as written.
+    await mapTrailerPeople(contentDir, history).catch(() => undefined);
+    return history;
   } catch (error) {
     // A tree outside Git has no history; a range that cannot be read is an error.
     if (range) throw error;
     return EMPTY;
   }
+}
+
+/** Applies the .mailmap to the people named in trailers, with one `git check-mailmap` for all of them. */
+async function mapTrailerPeople(contentDir: string, history: ContentHistory): Promise<void> {
+  const contact = (person: Person) => `${person.name} <${person.email}>`;
+  const contacts = [...new Set(history.changes.flatMap((change) => [...change.coAuthors, ...change.reviewers].map(contact)))];
+  if (contacts.length === 0) return;
+  const mapped = await checkMailmap(contentDir, contacts);
+  const byContact = new Map(contacts.map((c, i) => [c, mapped[i]]));
+  const remap = (person: Person): Person => {
+    const match = /^(.*?)\s*<([^>]*)>$/.exec(byContact.get(contact(person)) ?? '');
+    return match ? { name: match[1]!, email: match[2]! } : person;
+  };
+  for (const change of history.changes) {
+    change.coAuthors = change.coAuthors.map(remap);
+    change.reviewers = change.reviewers.map(remap);
+  }
+  for (const file of history.byFile.values()) file.contributors = contributorsOf(file.changes);
+}
+
+function checkMailmap(cwd: string, contacts: string[]): Promise<string[]> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', ['-C', cwd, 'check-mailmap', '--stdin'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolvePromise(output.split('\n').slice(0, contacts.length)) : reject(new Error(`git check-mailmap : code ${code}`))));
+    child.stdin.end(`${contacts.join('\n')}\n`);
+  });
 }
 
 /**
@@ -131,10 +168,11 @@ export function parseGitLog(output: string): ContentHistory {
     if (!commit || !date || message === undefined) continue;
     const author = { name: name ?? '', email: email ?? '' };
     const coAuthors = parsePersonTrailers(message, 'Co-authored-by');
+    const reviewers = parsePersonTrailers(message, 'Reviewed-by');
     const trimmed = message.trim();
     const subject = trimmed.split('\n')[0] ?? '';
     for (const filePatch of splitPatch(patch)) {
-      changes.push({ commit, date, author, coAuthors, subject, message: trimmed, ...filePatch });
+      changes.push({ commit, date, author, coAuthors, reviewers, subject, message: trimmed, ...filePatch });
     }
   }
   const byFile = new Map<string, FileHistory>();

@@ -2,6 +2,7 @@
  * `npm run admin -- …`: accounts and personal access tokens of the editor server (DATA_DIR).
  *
  *   npm run admin -- user add --email E --name "N" --role contributeur|relecteur|administrateur [--password P]
+ *     (without --password: prints a one-time invitation link, alone on its last line, for the person to choose theirs)
  *   npm run admin -- token create --email E [--label "usage"]   (prints the token alone on its last line)
  */
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { configFromEnvironment, resolveConfig } from '../editor-server/src/confi
 import { openDatabase } from '../editor-server/src/storage/database.ts';
 import { parseWithFriendlyErrors } from '../core/parse-input.ts';
 import { ProblemError } from '../core/problem.ts';
+import { siteAddress } from '../core/site-address.ts';
 
 const usage = `Utilisation : npm run admin -- <commande> [options]
 
@@ -22,7 +24,8 @@ Commandes :
                   --email E         adresse e-mail de connexion (jamais publiée)
                   --name "Nom"      nom affiché aux coéditeurs et dans l’historique
                   --role R          contributeur, relecteur ou administrateur
-                  --password P      mot de passe (10 caractères au moins) ; facultatif
+                  --password P      mot de passe (10 caractères au moins) ; facultatif :
+                                    sans lui, affiche un lien d’invitation à usage unique
   token create  crée un jeton personnel pour l’API et la collaboration (affiché une seule fois)
                   --email E         compte auquel le jeton appartient
                   --label "usage"   à quoi sert le jeton ; facultatif
@@ -57,6 +60,13 @@ async function main(argv: string[]): Promise<void> {
       const input = parseWithFriendlyErrors(newUserSchema, values, 'arguments');
       const user = await accounts.addUser(input);
       console.log(`Compte créé : ${user.name} <${user.email}>, ${user.role} (id ${user.id})`);
+      if (!input.password) {
+        // No e-mail server: the administrator passes the link on; it works once.
+        const invitation = accounts.createInvitation(user.id);
+        const site = siteAddress({ siteUrl: config.siteUrl, host: config.host, port: config.port });
+        console.log(`Lien d’invitation à transmettre (une seule utilisation, valable jusqu’au ${new Date(invitation.expiresAt).toLocaleDateString('fr-FR', { dateStyle: 'long' })}) :`);
+        console.log(new URL(`/editer/invitation/#${invitation.code}`, site).href);
+      }
     } else if (command === 'token create') {
       const input = parseWithFriendlyErrors(tokenSchema, values, 'arguments');
       const user = accounts.findByEmail(input.email);

@@ -216,7 +216,7 @@ export async function run(argv: string[]): Promise<void> {
       const port = await server.listen();
       const base = `http://127.0.0.1:${port}`;
       console.log('Construction du site du serveur suiveur (première construction, non comptée)…');
-      await server.publisher.publish();
+      await server.publisher.publish().published;
       const editor = join(work, 'editeur-distant');
       await git(['clone', '--quiet', remoteUrl, editor]);
       const page = 'fiches/jardin-partage';

@@ -20,14 +20,17 @@ import { ProblemError } from '../core/problem.ts';
 import { prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
 import { OrderedPages, type SearchPage } from './lib/search-index.ts';
 import { startTreeChecker, type TreeChecker } from './lib/tree-checker.ts';
+import { explainSiteAddress, siteAddress } from '../core/site-address.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const siteRoot = resolve(repoRoot, 'site');
 
-/** Where to read and write, from the environment (CONTENT_DIR, SITE_OUT_DIR). */
+/** Where to read and write, from the environment (CONTENT_DIR, SITE_OUT_DIR, SITE_URL). */
 export interface BuildOptions {
   contentDir: string;
   outDir: string;
+  /** The address absolute URLs start with (core/site-address.ts); unset: SITE_URL as the environment has it. */
+  siteUrl?: string;
   /** Receives the compiled site once every page is rendered, to render pages again (incremental publisher). */
   keepRenderer?: (renderer: SiteRenderer, paths: SitePath[]) => void;
   /** Receives every page handed to the search index, in the order it is added. */
@@ -37,7 +40,7 @@ export interface BuildOptions {
 }
 
 /** Validates, builds and indexes the site; resolves with the number of pages indexed and phase durations. */
-export async function buildSite({ contentDir, outDir, keepRenderer, onSearchPage, keepTreeChecker }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
+export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onSearchPage, keepTreeChecker }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
   const seconds: Record<string, number> = {};
   let indexedPages = 0;
   const started = performance.now();
@@ -64,6 +67,8 @@ export async function buildSite({ contentDir, outDir, keepRenderer, onSearchPage
   const staging = resolve(siteRoot, '.astro/staging', createHash('sha256').update(outDir).digest('hex').slice(0, 12));
   process.env.CONTENT_DIR = contentDir;
   process.env.SITE_OUT_DIR = outDir;
+  // Read by astro.config.mjs as the site's address.
+  if (siteUrl) process.env.SITE_URL = siteUrl;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const [{ build }, pagefind] = await Promise.all([import('astro'), import('pagefind')]);
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
@@ -175,8 +180,19 @@ async function main(): Promise<void> {
   const contentDir = resolve(process.env.CONTENT_DIR ?? resolve(repoRoot, 'content'));
   const outDir = resolve(process.env.SITE_OUT_DIR ?? resolve(siteRoot, 'dist'));
   const started = performance.now();
+  let siteUrl: string;
   try {
-    const { indexedPages, seconds } = await buildSite({ contentDir, outDir });
+    // Without SITE_URL, the address `npm start` serves with the same HOST and PORT.
+    const port = Number(process.env.PORT);
+    siteUrl = siteAddress({ siteUrl: process.env.SITE_URL, host: process.env.HOST, port: Number.isInteger(port) && port > 0 ? port : undefined });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+    return;
+  }
+  console.log(explainSiteAddress(siteUrl, !!process.env.SITE_URL));
+  try {
+    const { indexedPages, seconds } = await buildSite({ contentDir, outDir, siteUrl });
     const order = ['démarrage', 'attente', 'validation', 'astro', 'images', 'pagefind'];
     const phases = Object.entries(seconds)
       .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))

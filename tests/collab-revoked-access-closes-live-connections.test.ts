@@ -78,6 +78,8 @@ describe('access taken away', () => {
 
   it('closes the connections of an account whose role changes; it reopens with its new rights only', async () => {
     const denis = await t.addUser('Denis Rétrogradé', 'administrateur');
+    // The last active administrator keeps their role: another one stays.
+    await t.addUser('Ada Administratrice', 'administrateur');
     const provider = await connect(t.wsUrl, 'fiches/epicerie-solidaire', denis.token);
     const closed = nextClose(provider);
     t.server.accounts.changeRole(denis.id, 'contributeur');

@@ -9,7 +9,8 @@ const root = resolve(import.meta.dirname, '..');
 const allowed: Record<string, string[]> = {
   schemas: [],
   core: ['schemas'],
-  site: ['core', 'schemas'],
+  // LICENSES: the licence's text, copied as is into the reuse bundles.
+  site: ['core', 'schemas', 'LICENSES'],
   'editor-server': ['core', 'schemas'],
   // Command-line entry points wire the parts together.
   scripts: ['core', 'schemas', 'site', 'editor-server'],

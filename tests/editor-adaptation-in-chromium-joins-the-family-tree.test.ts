@@ -21,7 +21,7 @@ describeInChromium('an adaptation made from an entry page', () => {
   let browser: Browser;
   beforeAll(async () => {
     t = await startTestServer({ siteBuild: true, git: { idleCommitMs: 500 } });
-    await t.server.publisher.publish();
+    await t.server.publisher.publish().published;
     browser = await launchChromium();
   }, 600_000);
   afterAll(async () => {

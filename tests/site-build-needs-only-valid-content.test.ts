@@ -6,6 +6,8 @@ import { buildSite, makeFixtureContent } from './helpers/site-fixture.ts';
 
 let root: string;
 let contentDir: string;
+// A whole site is built (typeset, indexed): minutes, not seconds, on two shared cores.
+const BUILD_TIMEOUT_MS = 300_000;
 
 beforeAll(async () => {
   ({ root, contentDir } = await makeFixtureContent({ history: false }));
@@ -39,11 +41,13 @@ describe('building the site', () => {
     const result = buildSite(contentDir, outDir, join(root, 'cache'));
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+    // Without SITE_URL the build says which address its absolute URLs use.
+    expect(result.stdout).toMatch(/^Adresse du site : http:\/\/\S+\/ \(SITE_URL n’est pas défini : c’est l’adresse où le serveur écoute/m);
     const page = await readFile(join(outDir, 'fiches/jardin-partage/index.html'), 'utf8');
     expect(page).toContain('Citer et réutiliser');
     expect(await readFile(join(outDir, 'fiches/jardin-partage/historique/index.html'), 'utf8')).toContain('Aucun historique');
     expect(existsSync(join(outDir, 'pagefind/pagefind.js'))).toBe(true);
-  });
+  }, BUILD_TIMEOUT_MS);
 
   it('indexes for search the pages whose <main> says so, whatever an entry’s text mentions', async () => {
     // The summary is shown on list pages, which are not indexed: the words must not make them so.
@@ -57,5 +61,5 @@ describe('building the site', () => {
     }
     expect(marked).toBeGreaterThan(50);
     expect(indexed).toBe(marked);
-  });
+  }, BUILD_TIMEOUT_MS);
 });

@@ -46,7 +46,7 @@ describeInChromium('an entry page', () => {
     await page.goto(`${env.server.url}/fiches/jardin-partage-montagne/`);
     const data = await jsonLdOf(page);
     expect(data['@type']).toBe('HowTo');
-    expect(data.license).toBe('https://creativecommons.org/licenses/by-sa/4.0/deed.fr');
+    expect(data.license).toBe('https://creativecommons.org/licenses/by-sa/4.0/');
     expect(data.author.map((a: { name: string }) => a.name)).toContain('Chloé Durand');
     expect(data.contributor.map((a: { name: string }) => a.name)).toEqual(['Chloé Durand']);
     expect(data.isBasedOn.name).toBe('Créer un jardin partagé');

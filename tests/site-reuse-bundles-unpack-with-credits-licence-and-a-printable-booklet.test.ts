@@ -50,14 +50,15 @@ describeInChromium('reuse bundles', () => {
       // The source as in the commons, byte for byte.
       expect(text).toBe(await readFile(join(env.site.contentDir, file.slice('contenu/'.length)), 'utf8'));
       const line = attribution.split('\n').find((l) => l.startsWith(`- \`${file}\` — « `));
-      expect(line, `ligne d’attribution de ${file}`).toMatch(/, par .+ ; source : http:\/\/127\.0\.0\.1:4321\/\S+ ; licence : CC BY-SA 4\.0 \(https:\/\/creativecommons\.org\/licenses\/by-sa\/4\.0\/deed\.fr\) ; modifications : .+\.$/);
+      expect(line, `ligne d’attribution de ${file}`).toMatch(/, par .+ ; source : http:\/\/127\.0\.0\.1:4321\/\S+ ; licence : CC BY-SA 4\.0 \(https:\/\/creativecommons\.org\/licenses\/by-sa\/4\.0\/\) ; modifications : .+\.$/);
       expect(reuse).toContain(`path = "${file}"`);
       expect(dataPackage.resources.some((r: { path: string }) => r.path === file)).toBe(true);
       if (file.endsWith('.mdx')) expect(frontmatterOf(text).statut).not.toBe('brouillon');
     }
-    // The authors are everyone in the history, co-authors included, then the credited structures.
+    // The authors are the people of the history, co-authors included, then the credited structures.
     const garden = attribution.split('\n').find((l) => l.startsWith('- `contenu/fiches/jardin-partage.mdx`'))!;
-    expect(garden).toContain('par Alice Martin, Bruno Petit, Chloé Durand');
+    // No structure credited on this fiche, and a person created it: three people, joined the French way.
+    expect(garden).toContain('par Alice Martin, Bruno Petit et Chloé Durand ; source :');
     const mountain = attribution.split('\n').find((l) => l.startsWith('- `contenu/fiches/jardin-partage-montagne.mdx`'))!;
     expect(mountain).toContain('modifications : adaptation de « Créer un jardin partagé » (http://127.0.0.1:4321/fiches/jardin-partage/) : Calendrier adapté');
     // A brouillon is never in a bundle.
@@ -73,7 +74,8 @@ describeInChromium('reuse bundles', () => {
     const jsonLd = JSON.parse(await readFile(join(dir, 'entrees.jsonld'), 'utf8'));
     expect(jsonLd['@context']).toBe('https://schema.org');
     expect(jsonLd['@graph']).toHaveLength(sources.length);
-    expect(jsonLd['@graph'].find((n: { name: string }) => n.name === 'Créer un jardin partagé').license).toBe('https://creativecommons.org/licenses/by-sa/4.0/deed.fr');
+    // Machines get the licence's canonical address (people follow the French deed from the page).
+    expect(jsonLd['@graph'].find((n: { name: string }) => n.name === 'Créer un jardin partagé').license).toBe('https://creativecommons.org/licenses/by-sa/4.0/');
   });
 
   it('carry a booklet that is valid HTML, has a table of contents, and prints on A4 pages', async () => {
@@ -111,7 +113,7 @@ describeInChromium('reuse bundles', () => {
     await download.saveAs(zip);
     const { dir, files } = await unpack(zip, 'entree');
     expect(files.filter((f) => f.startsWith('contenu/'))).toEqual(['contenu/fiches/jardin-partage.mdx']);
-    expect(await readFile(join(dir, 'ATTRIBUTION.md'), 'utf8')).toContain('- `contenu/fiches/jardin-partage.mdx` — « Créer un jardin partagé », par Alice Martin, Bruno Petit, Chloé Durand');
+    expect(await readFile(join(dir, 'ATTRIBUTION.md'), 'utf8')).toContain('- `contenu/fiches/jardin-partage.mdx` — « Créer un jardin partagé », par Alice Martin, Bruno Petit et Chloé Durand ; source :');
     expect(files).toContain('LICENSES/CC-BY-SA-4.0.txt');
     await expect.poll(() => page.locator('[data-bundle-status]').innerText(), { timeout: 30_000 }).toContain('Dossier prêt');
 

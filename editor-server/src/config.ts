@@ -5,6 +5,8 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { serverIdentity } from '../../core/commons-identities.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../core/site-address.ts';
 import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
 import { ProblemError, type Problem } from '../../core/problem.ts';
 import { isProxyEntry } from './http/client-address.ts';
@@ -144,7 +146,7 @@ export interface EditorServerConfig {
   dataDir: string;
   /** Content copied into the commons repository on first start when no remote is set. */
   seedContentDir: string;
-  /** Public address of the site (SITE_URL); unset: the address the server listens on. */
+  /** Public address of the site (SITE_URL); unset: the address the server listens on (core/site-address.ts). */
   siteUrl: string | undefined;
   /** Whether the static site is built at start and published after commits. */
   siteBuild: boolean;
@@ -200,8 +202,8 @@ export const defaultClusterConfig: Omit<ClusterConfig, 'redisUrl'> = {
 
 /** Defaults, chosen for one small server on a 2-core machine. */
 export const defaultConfig: EditorServerConfig = {
-  host: '127.0.0.1',
-  port: 4321,
+  host: DEFAULT_HOST,
+  port: DEFAULT_PORT,
   trustProxy: [],
   dataDir: resolve('data'),
   seedContentDir: resolve(codeDir, 'content'),
@@ -232,7 +234,7 @@ export const defaultConfig: EditorServerConfig = {
   git: {
     idleCommitMs: 4_000,
     headPollMs: 2_000,
-    committer: { name: 'Serveur Terreau', email: 'serveur@terreau.invalid' },
+    committer: serverIdentity,
     authorEmailDomain: 'contributeurs.terreau.invalid',
   },
   auth: {
@@ -296,7 +298,11 @@ const environmentSchema = z.object({
   /** Where the database, the commons repository and the built site are kept. */
   DATA_DIR: z.string().min(1).optional(),
   /** Public address of the site, for absolute URLs (credits, feeds, the clone command, links back from the forms' answer pages). */
-  SITE_URL: z.url({ protocol: /^https?$/, error: 'SITE_URL : une adresse complète est attendue, par exemple https://terreau.exemple.fr' }).optional(),
+  // Empty means unset (a `SITE_URL=` line in a service file).
+  SITE_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.url({ protocol: /^https?$/, error: 'SITE_URL : une adresse complète est attendue, par exemple https://terreau.exemple.fr' }).optional(),
+  ),
   /** Repository the commons is pushed to and fetched from (https://… ; credentials may be in the URL). */
   COMMONS_REMOTE: z.string().min(1).optional(),
   /** User name for COMMONS_REMOTE, when it is not in the URL. */

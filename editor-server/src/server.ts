@@ -46,6 +46,7 @@ import { PostgresDocumentStore } from './storage/postgres-document-store.ts';
 import { SqliteDocumentStore } from './storage/sqlite-document-store.ts';
 import { SqliteReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
+import { siteAddress } from '../../core/site-address.ts';
 
 /** A running (or ready to run) editor server. */
 export interface EditorServer {
@@ -68,7 +69,11 @@ export interface EditorServer {
   contributions: ReaderContributionStore;
   moderation: ReaderModeration;
   httpServer: HttpServer;
-  /** Public address of the site: SITE_URL, or the address listened on. */
+  /**
+   * Public address of the site, without a final `/`: SITE_URL, or the address the server listens
+   * on once it does (core/site-address.ts). Every absolute URL starts with it: the site worker's
+   * SITE_URL, invitation links, the clone command.
+   */
   publicUrl(): string;
   /** Paths under DATA_DIR. */
   paths: { repoDir: string; siteDir: string; database: string };
@@ -102,8 +107,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         config.git.committer,
       );
   if (origin !== 'existing') log(`commun créé ${{ remote: `par clonage de ${remote?.label}`, upstream: `par clonage du commun amont ${upstreamEndpoint?.label}`, seed: 'à partir du contenu initial' }[origin]}`);
-  let listeningUrl: string | undefined;
-  const publicUrl = () => (config.siteUrl ?? listeningUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
+  let listeningPort: number | undefined;
+  const publicUrl = () => siteAddress({ siteUrl: config.siteUrl, host: config.host, port: listeningPort ?? config.port }).replace(/\/+$/, '');
 
   const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
   const checkpoints = checkpointInBackground(db, paths.database);
@@ -252,6 +257,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
             upstream,
             webhookSecret: sync.webhookSecret,
             health,
+            siteUrl: publicUrl,
           },
           request,
           response,
@@ -339,11 +345,10 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolvePromise());
       });
-      const { port } = httpServer.address() as AddressInfo;
-      listeningUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      listeningPort = (httpServer.address() as AddressInfo).port;
       mirror?.start();
       await cluster?.start();
-      return port;
+      return listeningPort;
     },
     close() {
       closing ??= (async () => {

@@ -1,6 +1,7 @@
 /**
- * Accounts, personal access tokens and login sessions, stored in SQLite. Secrets are kept only
- * as SHA-256 hashes: a leaked database gives no usable token or session.
+ * Accounts, invitations, personal access tokens and login sessions, stored in SQLite. Secrets are
+ * kept only as SHA-256 hashes: a leaked database gives no usable token, session or invitation.
+ * A disabled account keeps its name in the history but opens nothing: no login, no token, no session.
  *
  * Two kinds of token open a collaboration connection: a personal token (`trr_…`, made by the admin
  * command or the API, valid until revoked) and a session's collaboration token (`trs_…`, handed to
@@ -44,6 +45,32 @@ export interface AccessRevocation {
   /** Why, in French, as the closed connections are told. */
   reason: string;
 }
+
+/** An account as administrators see it in the list of accounts. */
+export interface AccountSummary extends User {
+  createdAt: string;
+  /** When the account was disabled, if it is. */
+  disabledAt: string | null;
+  /** Whether a password is set (an invited person sets theirs through the invitation). */
+  hasPassword: boolean;
+  /** Whether an invitation is waiting to be used. */
+  invitationPending: boolean;
+  /** Personal access tokens and open sessions. */
+  tokens: number;
+  sessions: number;
+}
+
+/** An invitation link's secret, returned once, and until when it works. */
+export interface Invitation {
+  code: string;
+  expiresAt: string;
+}
+
+/** How long an invitation link works. */
+export const INVITATION_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+/** An error in what an administrator asked, with a French reason (the HTTP API answers 409). */
+export class AccountError extends Error {}
 
 /** A new account's fields, as the admin command and the API accept them. */
 export const newUserSchema = z.object({
@@ -100,7 +127,7 @@ export class Accounts {
         .prepare('INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, input.email, input.name, input.role, passwordHash, new Date().toISOString());
     } catch (error) {
-      if (String(error).includes('UNIQUE')) throw new Error(`un compte existe déjà pour ${input.email}`);
+      if (String(error).includes('UNIQUE')) throw new AccountError(`un compte existe déjà pour ${input.email}`);
       throw error;
     }
     return { id, email: input.email, name: input.name, role: input.role, disabled: false };
@@ -118,12 +145,104 @@ export class Accounts {
     return row && toUser(row);
   }
 
-  /** Returns the account if the password matches (always spends the KDF's time). */
+  /**
+   * Returns the account if the password matches (always spends the KDF's time); a disabled account
+   * is returned too, marked `disabled`, so that its holder is told why it opens nothing.
+   */
   async checkPassword(email: string, password: string): Promise<User | undefined> {
     const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
     // Hash against a dummy when the account is unknown, so timing does not reveal which emails exist.
     const ok = await verifyPassword(password, row?.password_hash ?? dummyHash);
     return ok && row?.password_hash ? toUser(row) : undefined;
+  }
+
+  /** Every account, with what an administrator needs to manage it. */
+  listUsers(): AccountSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT users.*,
+          (SELECT COUNT(*) FROM tokens WHERE tokens.user_id = users.id) AS token_count,
+          (SELECT COUNT(*) FROM sessions WHERE sessions.user_id = users.id AND expires_at > ?) AS session_count,
+          (SELECT COUNT(*) FROM invitations WHERE invitations.user_id = users.id AND used_at IS NULL AND expires_at > ?) AS invitation_count
+        FROM users ORDER BY name COLLATE NOCASE, email`,
+      )
+      .all(Date.now(), Date.now()) as unknown as (UserRow & { created_at: string; token_count: number; session_count: number; invitation_count: number })[];
+    return rows.map((row) => ({
+      ...toUser(row),
+      createdAt: row.created_at,
+      disabledAt: row.disabled_at,
+      hasPassword: !!row.password_hash,
+      invitationPending: row.invitation_count > 0,
+      tokens: Number(row.token_count),
+      sessions: Number(row.session_count),
+    }));
+  }
+
+  /** Whether an account is disabled. */
+  isDisabled(userId: string): boolean {
+    const row = this.db.prepare('SELECT disabled_at FROM users WHERE id = ?').get(userId) as { disabled_at: string | null } | undefined;
+    return !!row?.disabled_at;
+  }
+
+  /** Revokes every personal token and ends every session of an account (its live connections close); says how many. */
+  revokeAllTokens(userId: string): { tokens: number; sessions: number } {
+    this.requireUser(userId);
+    const tokens = Number(this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(userId).changes);
+    const sessions = Number(this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes);
+    if (tokens + sessions > 0) this.announce({ userId, reason: 'jetons et sessions révoqués : reconnectez-vous' });
+    return { tokens, sessions };
+  }
+
+  /**
+   * Invites a person: creates their account without a password, and a one-time link with which
+   * they choose it. No e-mail is sent: the administrator passes the link on.
+   */
+  async invite(input: { email: string; name: string; role: Role }, invitedBy?: string): Promise<{ user: User; invitation: Invitation }> {
+    const user = await this.addUser({ ...input, password: undefined });
+    return { user, invitation: this.createInvitation(user.id, invitedBy) };
+  }
+
+  /** A new one-time link for an account (to finish an invitation or choose a new password); earlier ones stop working. */
+  createInvitation(userId: string, invitedBy?: string, maxAgeMs = INVITATION_MAX_AGE_MS): Invitation {
+    this.requireUser(userId);
+    const code = newSecret('inv');
+    const expiresAt = Date.now() + maxAgeMs;
+    this.db.prepare('DELETE FROM invitations WHERE user_id = ? AND used_at IS NULL').run(userId);
+    this.db
+      .prepare('INSERT INTO invitations (code_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(hash(code), userId, invitedBy ?? null, new Date().toISOString(), expiresAt);
+    return { code, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** The account an unused, unexpired invitation is for. */
+  findInvitation(code: string): User | undefined {
+    const row = this.db
+      .prepare('SELECT users.* FROM invitations JOIN users ON users.id = invitations.user_id WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? AND users.disabled_at IS NULL')
+      .get(hash(code), Date.now()) as UserRow | undefined;
+    return row && toUser(row);
+  }
+
+  /** Uses an invitation: sets the account's password; the link then stops working. */
+  async acceptInvitation(code: string, password: string): Promise<User> {
+    const user = this.findInvitation(code);
+    if (!user) throw new AccountError('lien d’invitation inconnu, déjà utilisé ou expiré : demandez-en un nouveau à un administrateur');
+    const passwordHash = await hashPassword(password);
+    // Marked used in the same statement that checks it is unused: a link works once, even raced.
+    const used = this.db.prepare('UPDATE invitations SET used_at = ? WHERE code_hash = ? AND used_at IS NULL').run(new Date().toISOString(), hash(code));
+    if (Number(used.changes) !== 1) throw new AccountError('lien d’invitation déjà utilisé : demandez-en un nouveau à un administrateur');
+    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
+    return user;
+  }
+
+  private requireUser(userId: string): User {
+    const user = this.findById(userId);
+    if (!user) throw new AccountError(`compte inconnu : ${userId}`);
+    return user;
+  }
+
+  private keepAnAdministrator(userId: string, action: string): void {
+    const others = this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'administrateur' AND disabled_at IS NULL AND id != ?").get(userId) as { n: number };
+    if (Number(others.n) === 0) throw new AccountError(`c’est le dernier administrateur actif : impossible de ${action}. Nommez d’abord un autre administrateur.`);
   }
 
   /** Creates a personal access token; the secret is returned once and never stored. */
@@ -190,14 +309,24 @@ export class Accounts {
     return row ? toUser(row as unknown as UserRow) : undefined;
   }
 
-  /** Gives an account another role; its live connections are closed (they reopen with the new rights). */
+  /**
+   * Gives an account another role; its live connections are closed (they reopen with the new
+   * rights). The last active administrator keeps theirs.
+   */
   changeRole(userId: string, role: Role): void {
+    const user = this.requireUser(userId);
+    if (user.role === 'administrateur' && role !== 'administrateur') this.keepAnAdministrator(userId, 'changer son rôle');
     const changed = Number(this.db.prepare('UPDATE users SET role = ? WHERE id = ? AND role <> ?').run(role, userId, role).changes) > 0;
     if (changed) this.announce({ userId, reason: `votre rôle a changé (${role}) : rechargez la page` });
   }
 
-  /** Disables an account: no login, no token, its sessions end and its live connections close. */
+  /**
+   * Disables an account: no login, no token, its sessions end and its live connections close. The
+   * last active administrator cannot be disabled.
+   */
   disableUser(userId: string): void {
+    const user = this.requireUser(userId);
+    if (user.role === 'administrateur') this.keepAnAdministrator(userId, 'le désactiver');
     const changed = Number(this.db.prepare('UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL').run(new Date().toISOString(), userId).changes) > 0;
     this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
     if (changed) this.announce({ userId, reason: 'compte désactivé : contactez un administrateur' });
@@ -205,6 +334,7 @@ export class Accounts {
 
   /** Enables a disabled account again (its personal tokens work again; it logs in anew). */
   enableUser(userId: string): void {
+    this.requireUser(userId);
     this.db.prepare('UPDATE users SET disabled_at = NULL WHERE id = ?').run(userId);
   }
 

@@ -24,7 +24,7 @@ export class StatusBoard {
   }
 
   /** Sets a document's status and tells everyone editing it. */
-  set(document: string, state: SaveState, details: { commit?: string; problems?: Problem[] } = {}): StatusMessage {
+  set(document: string, state: SaveState, details: { commit?: string; problems?: Problem[]; refused?: Problem[] } = {}): StatusMessage {
     const message: StatusMessage = { type: 'terreau/status', document, state, label: saveStateLabels[state], ...details, at: new Date().toISOString() };
     this.last.set(document, message);
     if (!this.share) this.findDocument(document)?.broadcastStateless(JSON.stringify(message));

@@ -9,13 +9,23 @@
  * The capture first brings into the document every update its pending editors journaled: with
  * several servers, some were received by another server and may not have reached this one yet
  * (nor, with one, been applied yet), and an editor is credited only for what the commit holds.
+ *
+ * The statut follows the editorial workflow (documents/statut-rules.ts): a « validé » that the
+ * editors may not set is put back in the document before the text is taken, the reason goes to
+ * the editors, and the rest of the edit is committed; a validation names its reviewers in
+ * `Reviewed-by:`.
  */
 import * as Y from 'yjs';
-import { serializeDocToEntry } from '../../../core/bridge/mdx-yjs.ts';
+import { FRONTMATTER_FIELD, readField, serializeDocToEntry, textFieldsOf, writeField } from '../../../core/bridge/mdx-yjs.ts';
+import { readEntry } from '../../../core/content-files.ts';
 import type { EntryAddress } from '../../../core/document-name.ts';
+import type { Problem } from '../../../core/problem.ts';
+import { collections } from '../../../schemas/collections.ts';
 import type { Accounts } from '../accounts/accounts.ts';
+import { mayDo } from '../../../schemas/roles.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
+import { decideStatut } from '../documents/statut-rules.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { DocumentStore, PendingEditor, StoredDocument } from '../storage/document-store.ts';
 import type { EntryValidator } from '../validation/entry-validator.ts';
@@ -29,6 +39,10 @@ export interface CapturedDocument {
   editorIds: string[];
   /** The pending editors as read, whose updates are all in `state` (forgotten once committed). */
   editors: PendingEditor[];
+  /** Editors who validate the entry with this commit (`Reviewed-by:`); empty when it is no validation. */
+  reviewerIds: string[];
+  /** What the server did not keep of the edit (a statut the editors may not set), and why. */
+  refused: Problem[];
 }
 
 /** Result of one commit attempt. */
@@ -76,15 +90,49 @@ export class CommitPipeline {
     if (editors.length === 0) return 'nothing';
     // Read after the editors: it holds every update they had journaled when they were read.
     applyStored(document, await this.config.store.load(address.name));
+    const editorIds = editors.map((e) => e.userId);
+    const { reviewerIds, refused } = await this.applyStatutRules(address, document, editorIds);
     const state = Y.encodeStateAsUpdate(document);
     try {
-      return { text: serializeDocToEntry(document, address.collection), state, editorIds: editors.map((e) => e.userId), editors };
+      return { text: serializeDocToEntry(document, address.collection), state, editorIds, editors, reviewerIds, refused };
     } catch (error) {
       this.config.status.set(address.name, 'invalid', {
         problems: [{ file: address.path, line: 1, field: 'document', message: `contenu impossible à convertir : ${String((error as Error).message ?? error)}` }],
       });
       return 'invalid';
     }
+  }
+
+  /**
+   * Puts back a statut the editors may not set (in the document itself, so every editor sees it
+   * and the journal's next load agrees), and tells who validates.
+   */
+  private async applyStatutRules(address: EntryAddress, document: Y.Doc, editorIds: string[]): Promise<{ reviewerIds: string[]; refused: Problem[] }> {
+    if (collections[address.collection].format !== 'mdx') return { reviewerIds: [], refused: [] };
+    const frontmatter = document.getMap(FRONTMATTER_FIELD);
+    const baseText = (await this.config.store.baseOf(address.name))?.text;
+    const baseData = baseText ? (readEntry(address.path, baseText).data as { statut?: unknown } | undefined) : undefined;
+    const decision = decideStatut({
+      statut: readField(frontmatter, 'statut'),
+      baseStatut: typeof baseData?.statut === 'string' ? baseData.statut : undefined,
+      byReviewers: editorIds.every((id) => this.mayValidate(id)),
+      file: address.path,
+    });
+    if (decision.revertTo !== undefined) {
+      const revertTo = decision.revertTo;
+      // readField/writeField: the statut is a vocabulary code, plain JSON, but goes through the one way data fields are written.
+      document.transact(() => (revertTo === null ? frontmatter.delete('statut') : writeField(frontmatter, 'statut', revertTo, textFieldsOf(address.collection))), serverOrigin);
+      // The server's own change: stored at once, since the journal holds client updates only.
+      await this.config.store.saveSnapshot(address.name, document);
+      this.config.log(`statut de ${address.name} remis à « ${revertTo ?? 'brouillon'} »`);
+    }
+    return { reviewerIds: decision.validates ? editorIds : [], refused: decision.problem ? [decision.problem] : [] };
+  }
+
+  /** Whether an account may validate entries now (the role matrix's « validation », and not disabled). */
+  private mayValidate(userId: string): boolean {
+    const user = this.config.accounts.findById(userId);
+    return !!user && !user.disabled && mayDo(user.role, 'validation');
   }
 
   /** Commits a captured document on the current HEAD (merging outside commits first). */
@@ -126,14 +174,19 @@ export class CommitPipeline {
       }
       const problems = await this.config.validator.validate(address.collection, address.slug, text);
       if (problems.length > 0) {
-        this.config.status.set(address.name, 'invalid', { problems });
+        this.config.status.set(address.name, 'invalid', { problems, ...(captured.refused.length ? { refused: captured.refused } : {}) });
         return { state: 'invalid' };
       }
       const readers = (await this.config.readerCredits?.owed(address.name)) ?? [];
       const [author, ...coAuthors] = [...editorIds.map((id) => this.identityOf(id)), ...readers.map((reader) => readerIdentity(reader, this.config.git))];
+      const reviewers = captured.reviewerIds.map((id) => this.identityOf(id));
+      const trailers = [
+        ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`),
+        ...reviewers.map((r) => `Reviewed-by: ${r.name} <${r.email}>`),
+      ];
       const message = [
-        `${current === undefined ? 'Créer' : 'Modifier'} ${address.name} depuis l’éditeur`,
-        ...(coAuthors.length ? ['', ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`)] : []),
+        `${current === undefined ? 'Créer' : reviewers.length ? 'Valider' : 'Modifier'} ${address.name} depuis l’éditeur`,
+        ...(trailers.length ? ['', ...trailers] : []),
         '',
       ].join('\n');
       await this.config.store.setCommitting(address.name, text, captured.state);
@@ -151,17 +204,19 @@ export class CommitPipeline {
   }
 
   /** The file now holds the captured text: it is the document's new base, and its editors are credited. */
-  private async markCommitted(address: EntryAddress, { text, state, editors }: CapturedDocument, commit: string): Promise<void> {
+  private async markCommitted(address: EntryAddress, { text, state, editors, refused }: CapturedDocument, commit: string): Promise<void> {
     await this.config.store.setBase(address.name, text, state);
     await this.config.store.clearPendingEditors(address.name, editors);
-    this.config.status.set(address.name, 'saved', { commit });
+    this.config.status.set(address.name, 'saved', { commit, ...(refused.length ? { refused } : {}) });
   }
 
   /** « publié » once the pages are out, « indexé pour la recherche » once search has them (if nothing newer was saved meanwhile). */
   private publish(address: EntryAddress, commit: string): void {
     const { published, indexed } = this.config.publisher.publish();
     const report = (state: 'published' | 'indexed') => () => {
-      if (this.config.status.get(address.name)?.commit === commit) this.config.status.set(address.name, state, { commit });
+      const saved = this.config.status.get(address.name);
+      // Still the status of this commit: say so, and still what was refused in it.
+      if (saved?.commit === commit) this.config.status.set(address.name, state, { commit, ...(saved.refused ? { refused: saved.refused } : {}) });
     };
     published.then(report('published'), (error) => this.config.log(`publication : ${error}`));
     // Reported after « publié », even when both settle at once (a full build).

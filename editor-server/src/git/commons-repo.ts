@@ -9,6 +9,7 @@ import * as nodeFs from 'node:fs';
 import { cp, mkdir, readdir, writeFile, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import git from 'isomorphic-git';
+import { commonsCollective, commonsMailmap, importIdentity, isCommonsCollective } from '../../../core/commons-identities.ts';
 import { parsePersonTrailers } from '../../../core/git-history.ts';
 import { remoteFailure, runGit, type RemoteEndpoint } from './remote-git.ts';
 
@@ -25,6 +26,8 @@ export interface HistoryItem {
   message: string;
   author: { name: string };
   coAuthors: { name: string }[];
+  /** Who validated the entry with this commit (`Reviewed-by:`). */
+  reviewers: { name: string }[];
 }
 
 const cache = {};
@@ -66,7 +69,9 @@ export interface CommonsOrigin {
 
 /**
  * Creates the commons repository if missing: a clone (whole history) of the remote, or of the
- * upstream commons when the remote has no branch yet, or else a first commit of `seedDir`.
+ * upstream commons when the remote has no branch yet, or else a first commit of `seedDir`, imported
+ * by the import identity with a `.mailmap` that credits it (and every other technical identity,
+ * the committer included) to the commons' collective, never to a machine.
  * Says where it came from; throws a `RemoteError` when a repository to clone cannot be read.
  */
 export async function ensureCommonsRepo(dir: string, seedDir: string, origin: CommonsOrigin, committer: GitIdentity): Promise<'existing' | 'remote' | 'upstream' | 'seed'> {
@@ -90,9 +95,17 @@ export async function ensureCommonsRepo(dir: string, seedDir: string, origin: Co
   {
     await git.init({ fs, dir: staging, defaultBranch: origin.branch });
     await cp(seedDir, staging, { recursive: true, filter: (source) => !source.split(sep).some((part) => part.startsWith('.') && part.length > 1) });
+    await writeFile(join(staging, '.mailmap'), commonsMailmap([committer]));
     for (const file of await listFiles(staging)) await git.add({ fs, dir: staging, filepath: file, cache });
-    const identity = { ...committer, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: 0 };
-    await git.commit({ fs, dir: staging, message: 'Amorcer le commun à partir du contenu initial', author: identity, committer: identity, cache });
+    const when = { timestamp: Math.floor(Date.now() / 1000), timezoneOffset: 0 };
+    await git.commit({
+      fs,
+      dir: staging,
+      message: 'Amorcer le commun à partir du contenu initial',
+      author: { ...importIdentity, ...when },
+      committer: { ...committer, ...when },
+      cache,
+    });
   }
   await rename(staging, dir);
   return 'seed';
@@ -296,8 +309,10 @@ export async function fileHistory(dir: string, path: string, depth = 200): Promi
     oid,
     date: new Date(commit.author.timestamp * 1000).toISOString(),
     message: commit.message.split('\n')[0] ?? '',
-    author: { name: commit.author.name },
+    // Technical identities are shown as the collective, as the .mailmap makes `git log` show them.
+    author: { name: isCommonsCollective(commit.author) ? commonsCollective.name : commit.author.name },
     coAuthors: parsePersonTrailers(commit.message, 'Co-authored-by').map(({ name }) => ({ name })),
+    reviewers: parsePersonTrailers(commit.message, 'Reviewed-by').map(({ name }) => ({ name })),
   }));
 }
 

@@ -1,6 +1,7 @@
 /**
  * HTTP API under /api/: login and logout (session cookie), the current session and its
- * collaboration token, personal tokens, health, and an entry's history from Git.
+ * collaboration token, personal tokens, health, an entry's history from Git, the drafts, and
+ * the administrators' management of accounts (invitations, roles, disabling, revocation).
  *
  *   POST   /api/login    { email, password } → { user, token } + HttpOnly session cookie
  *   POST   /api/logout   → 204, cookie cleared
@@ -11,7 +12,7 @@
  *   (the token routes refuse a session's collaboration token, `trs_`: 403)
  *   GET    /api/health   → { status: "ok" | "dégradé", head, documents, connections, site, sync?: { state, message, lateSince? },
  *                            writer, lease, redis, database, journal: { backlogDocuments, oldestPendingSeconds, heldUpdates }, … }
- *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors }] }
+ *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors, reviewers }] }
  *   GET    /api/sync     (administrateur) → { remote?: SyncStatus, upstream?: SyncStatus }
  *   POST   /api/sync     (administrateur) → fetches, merges and pushes now → { remote: SyncStatus }
  *   POST   /api/sync/pull-upstream (administrateur) → { outcome, upstream: SyncStatus }
@@ -20,21 +21,33 @@
  *   GET    /api/document?doc=fiches/x → { doc, exists: true, inCommons } or 404 when no such entry exists
  *   /api/moderation…, /api/propositions… → moderation of readers' contributions (moderation-api.ts)
  *   POST   /api/medias?doc=fiches/x&auteur=…&licence=… (image bytes) → { src, width, height }
+ *   GET    /api/drafts   → { drafts: [{ doc, titre, committed, modifiedAt? }] } (brouillons, for those who may write entries)
+ *   GET    /api/invitation?code=… → { user: { name, email, role } } (who an invitation link is for)
+ *   POST   /api/invitation { code, password } → { user, token } + session cookie (the link then stops working)
+ * Administrators only (ability « comptes », /editer/comptes/); what takes rights away closes live connections:
+ *   GET    /api/users    → { users: [AccountSummary] }
+ *   POST   /api/users    { email, name, role } → { user, invitation: { url, expiresAt } } (one-time link, no e-mail sent)
+ *   PATCH  /api/users/:id { role?, disabled? } → { user: AccountSummary }
+ *   POST   /api/users/:id/invitation → { invitation: { url, expiresAt } } (a new link; earlier ones stop working)
+ *   DELETE /api/users/:id/tokens → { revoked: { tokens, sessions } }
  * Authenticated routes accept `Authorization: Bearer <token>` or the session cookie.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
-import { toPublicUser, type Accounts, type User } from '../accounts/accounts.ts';
+import { AccountError, newUserSchema, toPublicUser, type Accounts, type Invitation, type User } from '../accounts/accounts.ts';
 import { formatWait, type LoginThrottle } from '../accounts/login-throttle.ts';
 import type { AuthConfig, LimitsConfig } from '../config.ts';
 import type { GitSync } from '../extensions/git-sync.ts';
+import { mdxCollections } from '../../../schemas/common.ts';
+import { abilityRefusal, mayDo, mayWrite, roleSchema } from '../../../schemas/roles.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
 import { RemoteError } from '../git/remote-git.ts';
 import type { RemoteSync } from '../git/remote-sync.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
+import { listDrafts } from '../documents/drafts.ts';
 import type { ReaderModeration } from '../moderation/reader-moderation.ts';
 import { storedHasContent, type DocumentStore } from '../storage/document-store.ts';
 import type { ReaderContributionStore } from '../storage/reader-contributions.ts';
@@ -67,6 +80,8 @@ export interface ApiDependencies {
   contributions: ReaderContributionStore;
   gitSync: GitSync;
   limits: LimitsConfig;
+  /** The site's public address, for the invitation links (server.ts publicUrl). */
+  siteUrl: () => string;
 }
 
 export const sessionCookie = 'terreau_session';
@@ -83,6 +98,22 @@ const loginSchema = z.object({
 const newTokenSchema = z.object({
   /** What the token is for, to recognise it in the list. */
   label: z.string().trim().min(1).max(100).optional(),
+});
+
+const invitationSchema = newUserSchema.omit({ password: true });
+
+const accountChangeSchema = z.strictObject({
+  /** New role of the account. */
+  role: roleSchema.optional(),
+  /** true disables the account (no login, no token, no session), false enables it again. */
+  disabled: z.boolean().optional(),
+});
+
+const acceptInvitationSchema = z.object({
+  /** The secret of the invitation link. */
+  code: z.string().min(1, 'lien d’invitation incomplet').max(200),
+  /** The password the invited person chooses. */
+  password: z.string().min(10, 'mot de passe trop court : 10 caractères au moins').max(1024),
 });
 
 /** Handles one /api/ request. */
@@ -170,6 +201,18 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
     return sendJson(response, 200, { doc: address.name, commits: await fileHistory(deps.repoDir, address.path) });
   }
+  if (pathname === '/api/drafts' && method === 'GET') {
+    const user = requireUser(deps, request);
+    if (!mdxCollections.some((collection) => mayWrite(user.role, collection))) throw new HttpError(403, 'réservé aux personnes qui peuvent écrire des entrées');
+    return sendJson(response, 200, { drafts: await listDrafts(deps.repoDir, deps.store) });
+  }
+  if (pathname === '/api/invitation' && method === 'GET') {
+    const user = deps.accounts.findInvitation(url.searchParams.get('code') ?? '');
+    if (!user) throw new HttpError(404, 'lien d’invitation inconnu, déjà utilisé ou expiré : demandez-en un nouveau à un administrateur');
+    return sendJson(response, 200, { user: { name: user.name, email: user.email, role: user.role } });
+  }
+  if (pathname === '/api/invitation' && method === 'POST') return acceptInvitation(deps, request, response);
+  if (pathname.startsWith('/api/users')) return routeAccounts(deps, request, response, pathname, method);
   if (pathname === '/api/document' && method === 'GET') {
     const address = parseDocumentName(url.searchParams.get('doc') ?? '');
     if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
@@ -185,6 +228,59 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     return uploadMedia(deps, requireUser(deps, request), request, response, url);
   }
   throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
+}
+
+/** The administrators' routes: list, invite, change role, disable, revoke. */
+async function routeAccounts(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse, pathname: string, method: string): Promise<void> {
+  const admin = requireUser(deps, request);
+  if (!mayDo(admin.role, 'comptes')) throw new HttpError(403, abilityRefusal(admin.role, 'comptes'));
+  try {
+    if (pathname === '/api/users' && method === 'GET') return sendJson(response, 200, { users: deps.accounts.listUsers() });
+    if (pathname === '/api/users' && method === 'POST') {
+      const input = await readJsonBody(request, invitationSchema);
+      const { user, invitation } = await deps.accounts.invite(input, admin.id);
+      return sendJson(response, 201, { user, invitation: invitationLink(deps, invitation) });
+    }
+    const match = /^\/api\/users\/([a-z0-9]+)(\/invitation|\/tokens)?$/.exec(pathname);
+    if (!match) throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
+    const [, id, action] = match as unknown as [string, string, string | undefined];
+    if (!action && method === 'PATCH') {
+      const change = await readJsonBody(request, accountChangeSchema);
+      if (id === admin.id && (change.disabled || (change.role && change.role !== 'administrateur'))) {
+        throw new HttpError(409, 'vous ne pouvez ni vous désactiver ni retirer votre propre rôle d’administrateur : demandez-le à un autre administrateur');
+      }
+      // Accounts announces what takes rights away: the live connections of the account close.
+      if (change.role) deps.accounts.changeRole(id, change.role);
+      if (change.disabled === true) deps.accounts.disableUser(id);
+      if (change.disabled === false) deps.accounts.enableUser(id);
+      const user = deps.accounts.listUsers().find((u) => u.id === id);
+      if (!user) throw new HttpError(404, `compte inconnu : ${id}`);
+      return sendJson(response, 200, { user });
+    }
+    if (action === '/invitation' && method === 'POST') return sendJson(response, 201, { invitation: invitationLink(deps, deps.accounts.createInvitation(id, admin.id)) });
+    if (action === '/tokens' && method === 'DELETE') return sendJson(response, 200, { revoked: deps.accounts.revokeAllTokens(id) });
+    throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
+  } catch (error) {
+    if (error instanceof AccountError) throw new HttpError(409, error.message);
+    throw error;
+  }
+}
+
+/** The link an administrator passes on: the secret sits in the fragment, which browsers never send to a server. */
+function invitationLink(deps: ApiDependencies, invitation: Invitation): { url: string; expiresAt: string } {
+  return { url: new URL(`/editer/invitation/#${invitation.code}`, deps.siteUrl()).href, expiresAt: invitation.expiresAt };
+}
+
+async function acceptInvitation(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { code, password } = await readJsonBody(request, acceptInvitationSchema);
+  let user: User;
+  try {
+    user = await deps.accounts.acceptInvitation(code, password);
+  } catch (error) {
+    if (error instanceof AccountError) throw new HttpError(410, error.message);
+    throw error;
+  }
+  openSession(deps, response, user);
 }
 
 async function login(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -203,6 +299,11 @@ async function login(deps: ApiDependencies, request: IncomingMessage, response: 
   }
   if (user.disabled) throw new HttpError(403, 'compte désactivé : contactez un administrateur');
   deps.throttle.recordSuccess(attempt);
+  openSession(deps, response, user);
+}
+
+/** Opens a session for a user and answers with it (session cookie, device cookie, collaboration token). */
+function openSession(deps: ApiDependencies, response: ServerResponse, user: User): void {
   const sessionId = deps.accounts.openSession(user.id, deps.auth.sessionMaxAgeMs);
   const session = deps.accounts.resumeSession(sessionId)!;
   const cookies = [

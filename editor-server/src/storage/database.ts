@@ -1,5 +1,5 @@
 /**
- * The server's SQLite database (node:sqlite): accounts, tokens, sessions, failed logins, the
+ * The server's SQLite database (node:sqlite): accounts, invitations, tokens, sessions, failed logins, the
  * durable journal of Yjs updates and the stored document snapshots. One file under DATA_DIR, opened once.
  */
 import { mkdirSync } from 'node:fs';
@@ -15,6 +15,14 @@ CREATE TABLE IF NOT EXISTS users (
   password_hash TEXT,
   created_at TEXT NOT NULL,
   disabled_at TEXT
+);
+CREATE TABLE IF NOT EXISTS invitations (
+  code_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at TEXT
 );
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY,

@@ -1,14 +1,16 @@
 /**
  * The /editer/ page: who is logged in (login and logout), which entry to open (`?doc=fiches/x`),
  * which entry to create (`?nouveau=fiches`, from its collection's template), or which entry to
- * adapt to another territory (`?adapter=fiches/x`, prefilled from the published source).
+ * adapt to another territory (`?adapter=fiches/x`, prefilled from the published source); the
+ * brouillons to come back to; and, for administrators, the way to the accounts page.
  */
 import { collections } from '../../../schemas/collections.ts';
 import { collectionNames, mdxCollections, SLUG_PATTERN, type CollectionName } from '../../../schemas/common.ts';
 import { parseEntryText } from '../../../core/bridge/mdx-yjs.ts';
 import { slugFromTitle } from '../../../core/slug.ts';
 import { openEntry, type EditorElements } from './collab-editor.ts';
-import { editorAccess, fetchSession, logIn, logOut, mayWriteCollection, type Session } from './session-api.ts';
+import { setUpPreview, showDraftState, showRefusals } from './editorial-panels.ts';
+import { editorAccess, fetchSession, logIn, logOut, mayDoAbility, mayWriteCollection, type Session } from './session-api.ts';
 import { showSyncPanel } from './sync-panel.ts';
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -31,7 +33,9 @@ function renderAccount(session: Session): void {
       await logOut();
       location.reload();
     });
-    account.append(who, button);
+    account.append(who);
+    if (mayDoAbility(session.user, 'comptes')) account.append(Object.assign(document.createElement('a'), { href: '/editer/comptes/', textContent: 'Gérer les comptes' }));
+    account.append(button);
   } else {
     const button = document.createElement('button');
     button.type = 'button';
@@ -90,9 +94,41 @@ function open(session: Session, collection: CollectionName, slug: string, templa
   // A role that may not write this collection opens it read-only, told why (the server would refuse it).
   const access = editorAccess(session, collection);
   const handle = openEntry(editorElements(), { collection, slug, user: access.token ? session.user : null, token: access.token, readOnlyReason: access.readOnlyReason, template });
+  showDraftState(handle.provider.document);
+  setUpPreview(handle.provider.document, collection);
+  showRefusals(handle.provider);
   if (access.token) void showProposals(`${collection}/${slug}`);
   // Tests and curious people can reach the open entry from the console.
   (window as unknown as { terreauEditor: unknown }).terreauEditor = handle;
+}
+
+/** The brouillons of the commons, to come back to (only contributors see them). */
+async function showDrafts(): Promise<void> {
+  const section = byId('editeur-brouillons');
+  const list = byId('brouillons-liste');
+  const message = byId('brouillons-message');
+  show(section, true);
+  try {
+    const response = await fetch('/api/drafts', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    const body = (await response.json()) as { drafts?: { doc: string; titre: string; committed: boolean; modifiedAt?: string }[]; error?: string };
+    if (!response.ok || !body.drafts) throw new Error(body.error ?? `erreur ${response.status}`);
+    const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long' });
+    list.replaceChildren(
+      ...body.drafts.map((draft) => {
+        const item = document.createElement('li');
+        const link = Object.assign(document.createElement('a'), { href: `/editer/?doc=${draft.doc}`, textContent: draft.titre });
+        const collection = collections[draft.doc.split('/')[0] as CollectionName];
+        const details = document.createElement('span');
+        details.className = 'muted';
+        details.textContent = ` — ${collection?.singular ?? draft.doc.split('/')[0]}, ${draft.committed ? (draft.modifiedAt ? `modifié le ${dateFormat.format(new Date(draft.modifiedAt))}` : 'enregistré') : 'pas encore enregistré'}`;
+        item.append(link, details);
+        return item;
+      }),
+    );
+    message.textContent = body.drafts.length ? '' : 'Aucun brouillon en cours.';
+  } catch (error) {
+    message.textContent = `Liste des brouillons indisponible : ${(error as Error).message}`;
+  }
 }
 
 interface Proposal {
@@ -203,8 +239,7 @@ function setUpNewEntry(session: Session, collection: CollectionName): void {
     if (needsTerritory && communes.length === 0) return void (message.textContent = 'Indiquez au moins un code INSEE de commune, par exemple 86158.');
     if (collection === 'retours' && !structure) return void (message.textContent = 'Indiquez la structure qui a accompagné (son slug, par exemple la-traverse).');
     const slug = slugFromTitle(title);
-    const existing = await fetch(`/${collection}/${slug}/`, { method: 'HEAD' }).catch(() => null);
-    if (existing?.ok) {
+    if (await entryExists(collection, slug)) {
       message.innerHTML = '';
       message.append(`Une entrée « ${slug} » existe déjà : `, Object.assign(document.createElement('a'), { href: `/editer/?doc=${collection}/${slug}`, textContent: 'la modifier' }), ' ou choisissez un autre titre.');
       return;
@@ -349,6 +384,8 @@ async function start(): Promise<void> {
   if (!target) {
     if (docParam) byId('editeur-accueil-message').textContent = `« ${docParam} » n’est pas une entrée : attendu collection/slug, par exemple fiches/jardin-partage.`;
     show(byId('editeur-accueil'), true);
+    // Brouillons are listed to those who may write some entry (the server checks the same).
+    if (mdxCollections.some((collection) => mayWriteCollection(session.user, collection))) await showDrafts();
     return;
   }
   if ((await entryExists(target.collection, target.slug)) === false) {

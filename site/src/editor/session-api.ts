@@ -1,6 +1,6 @@
 /** The editor server's session API (see editor-server/src/http/api.ts): who is logged in, login, logout. */
 import type { CollectionName } from '../../../schemas/common.ts';
-import { mayWrite, roles, writeRefusal, type Role } from '../../../schemas/roles.ts';
+import { mayDo, mayWrite, roles, writeRefusal, type Ability, type Role } from '../../../schemas/roles.ts';
 
 /** A logged-in person, as the server describes them. */
 export interface SessionUser {
@@ -66,4 +66,10 @@ export function editorAccess(session: Session, collection: CollectionName): { to
   if (!role || !session.token) return { token: null };
   if (!mayWrite(role, collection)) return { token: null, readOnlyReason: writeRefusal(role, collection) };
   return { token: session.token };
+}
+
+/** Whether the person's role has an ability (validation, moderation, comptes), as the server's matrix says. */
+export function mayDoAbility(user: SessionUser | null, ability: Ability): boolean {
+  const role = roleOf(user);
+  return !!role && mayDo(role, ability);
 }

@@ -1,9 +1,12 @@
 /**
  * Attribution of an entry (TASL: title, author, source, licence) and its JSON-LD. The authors are
- * every contributor found in the Git history plus the structures the entry credits.
+ * the people found in the Git history, the structures the entry credits and, for what the commons
+ * imported, its collective « Contributeurs de Terreau ». Technical identities (the server, imports,
+ * maintenance) are never authors: `authorsOf` is the one list every output uses.
  */
 import type { Commons, Entry } from './commons.ts';
-import type { FileHistory, Person } from '../../../core/git-history.ts';
+import type { FileHistory } from '../../../core/git-history.ts';
+import { authorNames, listAuthors, type Authors, type CreditedOrganisation } from '../../../core/authors.ts';
 import { typesetFrench } from '../../../core/typography.ts';
 import { citationsOf, type DescribedSource } from './sources.ts';
 
@@ -11,35 +14,53 @@ import { citationsOf, type DescribedSource } from './sources.ts';
 export interface Licence {
   id: string;
   name: string;
+  /** Canonical URL of the licence, for data (JSON-LD, exports, credit lines). */
   url: string;
+  /** Human-readable summary in French, for links people follow. */
+  deedUrl: string;
 }
 
 const KNOWN_LICENCES: Record<string, Omit<Licence, 'id'>> = {
-  'CC-BY-SA-4.0': { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/deed.fr' },
-  'CC-BY-4.0': { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/deed.fr' },
-  'CC0-1.0': { name: 'CC0 1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/deed.fr' },
-  'CC-PDM-1.0': { name: 'Domaine public', url: 'https://creativecommons.org/publicdomain/mark/1.0/deed.fr' },
-  'etalab-2.0': { name: 'Licence Ouverte 2.0', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' },
+  'CC-BY-SA-4.0': { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/', deedUrl: 'https://creativecommons.org/licenses/by-sa/4.0/deed.fr' },
+  'CC-BY-4.0': { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/', deedUrl: 'https://creativecommons.org/licenses/by/4.0/deed.fr' },
+  'CC0-1.0': { name: 'CC0 1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/', deedUrl: 'https://creativecommons.org/publicdomain/zero/1.0/deed.fr' },
+  'CC-PDM-1.0': { name: 'Domaine public', url: 'https://creativecommons.org/publicdomain/mark/1.0/', deedUrl: 'https://creativecommons.org/publicdomain/mark/1.0/deed.fr' },
+  'etalab-2.0': {
+    name: 'Licence Ouverte 2.0',
+    url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/',
+    deedUrl: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/',
+  },
 };
 
-/** The licence of an SPDX identifier, with a readable name and the URL of its text. */
+/** The licence of an SPDX identifier, with a readable name, its canonical URL and its French deed. */
 export function licenceOf(id: string): Licence {
   const known = KNOWN_LICENCES[id];
-  return { id, ...(known ?? { name: id, url: `https://spdx.org/licenses/${encodeURIComponent(id)}.html` }) };
+  if (known) return { id, ...known };
+  const url = `https://spdx.org/licenses/${encodeURIComponent(id)}.html`;
+  return { id, name: id, url, deedUrl: url };
+}
+
+/**
+ * The authors of an entry (core/authors.ts), its credited structures resolved to their names and
+ * pages: the one list for the page, credit line, JSON-LD, feeds and open data.
+ */
+export function authorsOf(entry: Entry, history: FileHistory | undefined, commons: Commons, site: URL): Authors {
+  const credited = entry.data.credits.map((slug): CreditedOrganisation => {
+    const structure = commons.byRef.get(`structures/${slug}`);
+    return structure ? { name: structure.data.titre, url: new URL(structure.url, site).href } : { name: slug };
+  });
+  return listAuthors(history, credited, site);
 }
 
 /** Everything needed to credit an entry correctly. */
 export interface Attribution {
   title: string;
-  /** People from the Git history, in order of first contribution. */
-  contributors: Person[];
-  /** Structures credited by the entry: name and page. */
-  structures: { name: string; url?: string }[];
+  authors: Authors;
   /** Absolute URL of the entry. */
   sourceUrl: string;
   licence: Licence;
-  /** What the entry adapts: title (when known) and absolute URL. */
-  basedOn?: { title: string; url: string; changes: string };
+  /** What the entry adapts: title (when known), absolute URL (when public) and what changed. */
+  basedOn?: { title: string; url?: string; changes: string };
   /** Images of the body, each with its own author and licence. */
   images: CreditedImage[];
   /** Ready-made credit line, as plain text. */
@@ -60,29 +81,25 @@ export interface CreditedImage {
 
 /** Builds the attribution of an entry from its history, the commons and the credits of its images. */
 export function attributionOf(entry: Entry, history: FileHistory | undefined, commons: Commons, site: URL, images: CreditedImage[] = []): Attribution {
-  const contributors = history?.contributors ?? [];
-  const structures = entry.data.credits.map((slug) => {
-    const structure = commons.byRef.get(`structures/${slug}`);
-    return structure ? { name: structure.data.titre, url: new URL(structure.url, site).href } : { name: slug };
-  });
+  const authors = authorsOf(entry, history, commons, site);
   const derivation = entry.data.derive_de;
   let basedOn: Attribution['basedOn'];
   if (derivation) {
     const parent = commons.byRef.get(derivation.source);
+    // An entry that is not public (a brouillon) has no page to point to: its reference is named alone.
     basedOn = parent
       ? { title: parent.data.titre, url: new URL(parent.url, site).href, changes: derivation.changements }
-      : { title: derivation.source, url: derivation.source.startsWith('http') ? derivation.source : new URL(`/${derivation.source}/`, site).href, changes: derivation.changements };
+      : { title: derivation.source, ...(derivation.source.startsWith('http') ? { url: derivation.source } : {}), changes: derivation.changements };
   }
   const licence = licenceOf(entry.data.licence);
   const sourceUrl = new URL(entry.url, site).href;
-  const authors = [...contributors.map((p) => p.name), ...structures.map((s) => s.name)];
   const creditLine = [
     `« ${entry.data.titre} »`,
-    authors.length ? `par ${joinFrench(authors)}` : 'par les contributeurs et contributrices de Terreau',
+    `par ${joinFrench(authorNames(authors))}`,
     `Terreau, ${sourceUrl}`,
     `licence ${licence.name} (${licence.url})`,
-  ].join(', ') + (basedOn ? `. Adapté de « ${basedOn.title} » (${basedOn.url}).` : '.') + creditImages(images);
-  return { title: entry.data.titre, contributors, structures, sourceUrl, licence, ...(basedOn ? { basedOn } : {}), images, creditLine };
+  ].join(', ') + (basedOn ? `. Adapté de « ${basedOn.title} »${basedOn.url ? ` (${basedOn.url})` : ''}.` : '.') + creditImages(images);
+  return { title: entry.data.titre, authors, sourceUrl, licence, ...(basedOn ? { basedOn } : {}), images, creditLine };
 }
 
 /** The images' part of a credit line: each author with the licence of their image. */
@@ -101,8 +118,10 @@ export function joinFrench(names: string[]): string {
 /** JSON-LD of an entry: HowTo for fiches and guides, CreativeWork for the others (retours…); its text is typeset. */
 export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHistory | undefined, sources: DescribedSource[] = []): Record<string, unknown> {
   const type = entry.collection === 'fiches' || entry.collection === 'guides' ? 'HowTo' : 'CreativeWork';
-  const people = attribution.contributors.map((p) => ({ '@type': 'Person', name: p.name }));
-  const organisations = attribution.structures.map((s) => ({ '@type': 'Organization', name: s.name, ...(s.url ? { url: s.url } : {}) }));
+  const people = attribution.authors.people.map((p) => ({ '@type': 'Person', name: p.name }));
+  const organisationOf = (o: CreditedOrganisation) => ({ '@type': 'Organization', name: o.name, ...(o.url ? { url: o.url } : {}) });
+  const organisations = attribution.authors.organisations.map(organisationOf);
+  const structures = attribution.authors.organisations.filter((o) => !o.collective).map(organisationOf);
   const authors = [...people, ...organisations];
   const changes = history?.changes ?? [];
   const places = (entry.territory?.communes ?? []).map((c) => ({
@@ -127,8 +146,10 @@ export function jsonLdOf(entry: Entry, attribution: Attribution, history: FileHi
     inLanguage: 'fr',
     license: attribution.licence.url,
     ...(authors.length ? { author: authors, contributor: people.length ? people : organisations } : {}),
-    ...(organisations.length ? { sourceOrganization: organisations } : {}),
-    ...(attribution.basedOn ? { isBasedOn: { '@type': 'CreativeWork', name: attribution.basedOn.title, url: attribution.basedOn.url } } : {}),
+    ...(structures.length ? { sourceOrganization: structures } : {}),
+    ...(attribution.basedOn
+      ? { isBasedOn: { '@type': 'CreativeWork', name: attribution.basedOn.title, ...(attribution.basedOn.url ? { url: attribution.basedOn.url } : {}) } }
+      : {}),
     ...(attribution.images.length
       ? {
           associatedMedia: attribution.images.map((image) => ({

@@ -10,7 +10,7 @@ import type { Structure } from '../../../schemas/structures.ts';
 import type { Entry } from './commons.ts';
 import { escapeHtml } from '../../../core/escape-html.ts';
 import { perGeneration } from './incremental-hooks.ts';
-import { definitionOf, formatNumber, kindLabel, labelOf, periodLabel, type VocabularyName } from './labels.ts';
+import { definitionOf, formatNumber, kindLabel, labelOf, periodLabel, reviewLabels, type VocabularyName } from './labels.ts';
 
 /** One badge: a field and its values joined (« Thèmes : Alimentation, Éducation »). */
 export interface Badge {
@@ -60,7 +60,8 @@ export function badgesOf(entry: Entry, compact = false): Badge[] {
     if (entry.territory?.taille) vocab('Taille', 'tailles', entry.territory.taille);
     for (const d of entry.territory?.departements ?? []) badges.push({ name: 'Département', value: `${d.nom} (${d.code})` });
   }
-  if (!compact) badges.push({ name: 'Statut', value: labelOf('statuts', entry.data.statut), title: definitionOf('statuts', entry.data.statut), kind: 'statut' });
+  // Readers see where the entry stands in its review, in lists too: « Proposé — pas encore relu ».
+  badges.push({ name: 'Statut', value: reviewLabels[entry.review.state], title: definitionOf('statuts', entry.data.statut), kind: `statut badge--${entry.review.state}` });
   return groupBadges(badges);
 }
 

@@ -8,9 +8,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { linkCrossReferences } from '../../../core/body-html.ts';
-import { isPublicEntry } from '../../../core/public-entry.ts';
+import { authorNames, listAuthors } from '../../../core/authors.ts';
+import { isPublicEntry } from '../../../core/editorial-status.ts';
 import { dataCollections, mdxCollections } from '../../../schemas/common.ts';
-import { attributionOf, jsonLdOf, licenceOf } from './attribution.ts';
+import { attributionOf, joinFrench, jsonLdOf, licenceOf } from './attribution.ts';
 import { getCommons, type Commons, type Entry } from './commons.ts';
 import { getHistory } from './history.ts';
 import { memoize } from './incremental-hooks.ts';
@@ -37,7 +38,9 @@ async function loadBundleEntries(site: URL): Promise<{ entries: BundleEntry[]; d
       const path = `${collection}/${file}`;
       const source = await readFile(join(contentDir, path), 'utf8');
       const parsed = (parseYaml(source) ?? {}) as { titre?: string };
-      const people = (history.byFile.get(path)?.contributors ?? []).map((p) => p.name);
+      // The same author list as the entries: people of the history, the collective for the import.
+      const authors = listAuthors(history.byFile.get(path), [], site);
+      const names = authorNames(authors);
       const url = new URL(`/${collection}/`, site).href;
       const title = `${collection === 'referentiel' ? 'Référentiel' : 'Auto-diagnostic'} — ${parsed.titre ?? file.replace(/\.yaml$/, '')}`;
       const licence = licenceOf('CC-BY-SA-4.0');
@@ -49,10 +52,21 @@ async function loadBundleEntries(site: URL): Promise<{ entries: BundleEntry[]; d
         url,
         source,
         html: null,
-        authors: people,
+        authors: names,
         licence,
-        jsonLd: { '@context': 'https://schema.org', '@type': 'Dataset', name: title, url, license: licence.url, inLanguage: 'fr', ...(people.length ? { creator: people.map((name) => ({ '@type': 'Person', name })) } : {}) },
-        creditLine: `« ${title} », par ${people.length ? people.join(', ') : 'les contributeurs et contributrices de Terreau'}, Terreau, ${url}, licence ${licence.name} (${licence.url}).`,
+        jsonLd: {
+          '@context': 'https://schema.org',
+          '@type': 'Dataset',
+          name: title,
+          url,
+          license: licence.url,
+          inLanguage: 'fr',
+          creator: [
+            ...authors.people.map((person) => ({ '@type': 'Person', name: person.name })),
+            ...authors.organisations.map((organisation) => ({ '@type': 'Organization', name: organisation.name, ...(organisation.url ? { url: organisation.url } : {}) })),
+          ],
+        },
+        creditLine: `« ${title} », par ${joinFrench(names)}, Terreau, ${url}, licence ${licence.name} (${licence.url}).`,
       });
     }
   }
@@ -75,7 +89,7 @@ async function bundleEntryOf(entry: Entry, commons: Commons, history: Parameters
     url: attribution.sourceUrl,
     source: await readFile(join(contentDir, entry.file), 'utf8'),
     html,
-    authors: [...attribution.contributors.map((p) => p.name), ...attribution.structures.map((s) => s.name)],
+    authors: authorNames(attribution.authors),
     licence: attribution.licence,
     ...(attribution.basedOn ? { basedOn: attribution.basedOn } : {}),
     jsonLd: jsonLdOf(entry, attribution, history),

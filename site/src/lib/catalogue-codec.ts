@@ -8,15 +8,15 @@
 import { acteurs, couts, difficultes, phases, tailles, themes } from '../../../schemas/vocabularies.ts';
 import type { Catalogue, CatalogueRetour, CatalogueTool } from './recommend.ts';
 
-/** A tool: kind (0 fiche, 1 guide), slug, title, then phases, difficulté, coût, acteurs, tailles, thèmes. */
-type PackedTool = [kind: 0 | 1, slug: string, titre: string, phases: string, difficulte: number, cout: number, acteurs: string, tailles: string, themes: string];
-/** A retour: slug, title, territory name, size index (-1 when unknown), thèmes. */
-type PackedRetour = [slug: string, titre: string, territoire: string, taille: number, themes: string];
+/** A tool: kind (0 fiche, 1 guide), slug, title, then phases, difficulté, coût, acteurs, tailles, thèmes, and 1 when validated. */
+type PackedTool = [kind: 0 | 1, slug: string, titre: string, phases: string, difficulte: number, cout: number, acteurs: string, tailles: string, themes: string, reviewed?: 1];
+/** A retour: slug, title, territory name, size index (-1 when unknown), thèmes, and 1 when validated. */
+type PackedRetour = [slug: string, titre: string, territoire: string, taille: number, themes: string, reviewed?: 1];
 
 /** The catalogue as it travels to the browser. */
 export interface PackedCatalogue {
   /** Format version, bumped when the arrays change shape. */
-  v: 1;
+  v: 2;
   t: PackedTool[];
   r: PackedRetour[];
 }
@@ -37,8 +37,8 @@ const slugOf = (url: string) => url.split('/')[2]!;
 /** Packs a catalogue for the browser (summaries are left out). */
 export function packCatalogue(catalogue: Catalogue): PackedCatalogue {
   return {
-    v: 1,
-    t: catalogue.tools.map((tool) => [
+    v: 2,
+    t: catalogue.tools.map((tool): PackedTool => [
       tool.collection === 'fiches' ? 0 : 1,
       slugOf(tool.url),
       tool.titre,
@@ -48,14 +48,22 @@ export function packCatalogue(catalogue: Catalogue): PackedCatalogue {
       packList(tool.acteurs, order.acteurs),
       packList(tool.tailles, order.tailles),
       packList(tool.themes, order.themes),
+      ...(tool.reviewed ? ([1] as const) : ([] as const)),
     ]),
-    r: catalogue.retours.map((retour) => [slugOf(retour.url), retour.titre, retour.territoire, retour.taille ? order.tailles.indexOf(retour.taille) : -1, packList(retour.themes, order.themes)]),
+    r: catalogue.retours.map((retour): PackedRetour => [
+      slugOf(retour.url),
+      retour.titre,
+      retour.territoire,
+      retour.taille ? order.tailles.indexOf(retour.taille) : -1,
+      packList(retour.themes, order.themes),
+      ...(retour.reviewed ? ([1] as const) : ([] as const)),
+    ]),
   };
 }
 
 /** Unpacks the catalogue fetched by the browser. */
 export function unpackCatalogue(packed: PackedCatalogue): Catalogue {
-  const tools = packed.t.map(([kind, slug, titre, phaseList, difficulte, cout, acteurList, tailleList, themeList]): CatalogueTool => {
+  const tools = packed.t.map(([kind, slug, titre, phaseList, difficulte, cout, acteurList, tailleList, themeList, reviewed]): CatalogueTool => {
     const collection = kind === 0 ? 'fiches' : 'guides';
     return {
       collection,
@@ -67,14 +75,16 @@ export function unpackCatalogue(packed: PackedCatalogue): Catalogue {
       acteurs: unpackList(acteurList, order.acteurs),
       tailles: unpackList(tailleList, order.tailles),
       themes: unpackList(themeList, order.themes),
+      ...(reviewed ? { reviewed: true as const } : {}),
     };
   });
-  const retours = packed.r.map(([slug, titre, territoire, taille, themeList]): CatalogueRetour => ({
+  const retours = packed.r.map(([slug, titre, territoire, taille, themeList, reviewed]): CatalogueRetour => ({
     url: `/retours/${slug}/`,
     titre,
     territoire,
     ...(taille >= 0 ? { taille: order.tailles[taille] as CatalogueRetour['taille'] } : {}),
     themes: unpackList(themeList, order.themes),
+    ...(reviewed ? { reviewed: true as const } : {}),
   }));
   return { tools, retours };
 }

@@ -1,8 +1,9 @@
 /**
- * The commons as the site sees it: every entry with its links in both directions, its lineage and
- * the facts derived from INSEE codes. Built once per build (once per content generation under the
- * incremental publisher) from the content collections, then shared by every page (a page never
- * scans the collections itself).
+ * The commons as the site sees it: every public entry with its links in both directions, its
+ * lineage, its review state and the facts derived from INSEE codes. Built once per build (once per
+ * content generation under the incremental publisher) from the content collections, then shared by
+ * every page (a page never scans the collections itself). Brouillons are left out here, once, so no
+ * page, list, export or feed can show them.
  */
 import { createHash } from 'node:crypto';
 import { getCollection, type CollectionEntry } from 'astro:content';
@@ -15,8 +16,11 @@ import type { Retour } from '../../../schemas/retours.ts';
 import type { Structure } from '../../../schemas/structures.ts';
 import type { Territoire } from '../../../schemas/territoires.ts';
 import type { Referentiel } from '../../../schemas/referentiel.ts';
+import type { Autodiagnostic } from '../../../schemas/autodiagnostic.ts';
 import { listDataLinks } from '../../../schemas/links.ts';
 import { indexObjectifs, type ObjectifInfo } from '../../../core/content-tree.ts';
+import { isPublicEntry, reviewStateOf, type ReviewState } from '../../../core/editorial-status.ts';
+import { getHistory } from './history.ts';
 import { incrementalHooks, perGeneration } from './incremental-hooks.ts';
 import { trackCommons } from './read-tracking.ts';
 
@@ -45,6 +49,15 @@ export interface Entry<C extends MdxCollectionName = MdxCollectionName> {
   axes: AxeCode[];
   /** Facts derived from INSEE codes (retours and territoires). */
   territory?: TerritoryFacts;
+  /** Where the entry stands in its review (validated, changed since, not yet reviewed). */
+  review: ReviewState;
+}
+
+/** A data file of the commons (référentiel, auto-diagnostic) as a change can point to it. */
+export interface DataFile {
+  title: string;
+  /** Page that shows it, with an anchor. */
+  url: string;
 }
 
 /** A link between two entries, with the field that makes it. */
@@ -70,6 +83,10 @@ export interface Commons {
   incoming: Map<string, Link[]>;
   /** Entries whose `derive_de` names each ref. */
   adaptations: Map<string, Entry[]>;
+  /** Files of the entries that are not public (brouillons): they exist, and nothing may show them. */
+  hiddenFiles: Set<string>;
+  /** The YAML data files, by path in the content tree. */
+  dataFiles: Map<string, DataFile>;
 }
 
 // One collator for every sort: `localeCompare(…, 'fr')` builds one per comparison.
@@ -99,13 +116,30 @@ export async function readCollection(name: CollectionName): Promise<CollectionEn
 }
 
 async function loadCommons(): Promise<Commons> {
-  const referentiel = (await readCollection('referentiel')).map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
+  const referentielFiles = await readCollection('referentiel');
+  const referentiel = referentielFiles.map((e) => e.data as Referentiel).sort((a, b) => a.ordre - b.ordre);
   const objectifs = indexObjectifs(referentiel);
+  const dataFiles = new Map<string, DataFile>();
+  for (const file of referentielFiles) {
+    const axe = file.data as Referentiel;
+    dataFiles.set(`referentiel/${file.id}.yaml`, { title: `Référentiel : ${axe.titre}`, url: `/referentiel/#${axe.code}` });
+  }
+  for (const file of await readCollection('autodiagnostic')) {
+    const grid = file.data as Autodiagnostic;
+    dataFiles.set(`autodiagnostic/${file.id}.yaml`, { title: `Auto-diagnostic : ${grid.titre}`, url: `/autodiagnostic/#axe-${grid.axe}` });
+  }
 
+  const history = await getHistory();
+  const hiddenFiles = new Set<string>();
   const byCollection = {} as Commons['byCollection'];
   const entries: Entry[] = [];
   for (const collection of mdxCollections) {
-    const list = (await readCollection(collection)).map((source) => toEntry(collection, source as CollectionEntry<typeof collection>));
+    const list: Entry[] = [];
+    for (const source of await readCollection(collection)) {
+      if (isPublicEntry(source.data as DataByCollection[typeof collection])) list.push(toEntry(collection, source as CollectionEntry<typeof collection>));
+      else hiddenFiles.add(`${collection}/${source.id}.mdx`);
+    }
+    for (const entry of list) entry.review = reviewStateOf(entry.data.statut, history.byFile.get(entry.file)?.changes ?? []);
     // The slug breaks ties: the order Astro loads files in is not the same from one build to the next.
     list.sort((a, b) => frenchOrder.compare(a.data.titre, b.data.titre) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
     (byCollection as Record<string, Entry[]>)[collection] = list;
@@ -160,7 +194,7 @@ async function loadCommons(): Promise<Commons> {
     if (source && !source.startsWith('http')) adaptations.set(source, [...(adaptations.get(source) ?? []), entry]);
   }
 
-  const commons: Commons = { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations };
+  const commons: Commons = { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations, hiddenFiles, dataFiles };
   const hooks = incrementalHooks();
   if (!hooks?.tracking) return commons;
   hooks.describeContent(fingerprintContent(commons));
@@ -173,9 +207,9 @@ const hash = (value: unknown) => createHash('sha1').update(JSON.stringify(value)
 
 /**
  * What pages can read of each entry and collection, as fingerprints (read-tracking.ts): an
- * entry's data with what the site derives from it (`e:`), its file as written, body included
- * (`b:`, what `entry.source` gives), the links leaving it (`o:`), arriving at it (`i:`), its
- * adaptations (`a:`); a collection's members in order (`c:`).
+ * entry's data with what the site derives from it, review state included (`e:`), its file as
+ * written, body included (`b:`, what `entry.source` gives), the links leaving it (`o:`), arriving
+ * at it (`i:`), its adaptations (`a:`); a collection's members in order (`c:`).
  */
 function fingerprintContent(commons: Commons): Map<string, string> {
   const fingerprints = new Map<string, string>();
@@ -183,7 +217,9 @@ function fingerprintContent(commons: Commons): Map<string, string> {
     let data = dataHashes.get(entry.source);
     if (data === undefined) dataHashes.set(entry.source, (data = hash(entry.data)));
     const { ref } = entry;
-    fingerprints.set(`e:${ref}`, hash([data, entry.axes, entry.territory ?? null]));
+    // The review state is read with the entry: a change by someone who is not a reviewer alters it.
+    const review = [entry.review.state, entry.review.lastReview?.commit ?? null, entry.review.changesSince.length];
+    fingerprints.set(`e:${ref}`, hash([data, entry.axes, entry.territory ?? null, review]));
     fingerprints.set(`b:${ref}`, entry.source.digest === undefined ? hash(entry.source.body) : String(entry.source.digest));
     fingerprints.set(`o:${ref}`, hash(commons.outgoing.get(ref) ?? []));
     fingerprints.set(`i:${ref}`, hash(commons.incoming.get(ref) ?? []));
@@ -204,6 +240,7 @@ function toEntry<C extends MdxCollectionName>(collection: C, source: CollectionE
     data,
     source,
     axes: [],
+    review: { state: 'propose', changesSince: [] },
   };
   if (collection === 'retours') {
     const { communes, departements, nature } = (data as Retour).territoire;

@@ -9,6 +9,8 @@ import { collectionNames } from '../../../schemas/common.ts';
 import type { Commons, Entry } from './commons.ts';
 import type { ContentHistory } from '../../../core/git-history.ts';
 import { taillesOf } from './commons.ts';
+import { authorsOf } from './attribution.ts';
+import { authorNames, type Authors } from '../../../core/authors.ts';
 
 /** One entry as published in the JSON export. */
 export interface ExportedEntry {
@@ -20,31 +22,38 @@ export interface ExportedEntry {
   /** MDX body, as written. */
   corps: string;
   axes: string[];
+  /** People who wrote the entry, from Git (never a technical identity). */
   contributeurs: string[];
+  /** Everyone credited as an author, as on its page: people, credited structures, the collective for imports. */
+  auteurs: string[];
   territoire?: { population?: number; taille?: string; communes: { code: string; nom: string }[]; departements: { code: string; nom: string }[] };
 }
 
 /** Every MDX entry, with what the site derives from it (axes, contributors, territory facts). */
 export function exportEntries(commons: Commons, history: ContentHistory, site: URL): ExportedEntry[] {
-  return commons.entries.map((entry) => ({
-    collection: entry.collection,
-    slug: entry.slug,
-    url: new URL(entry.url, site).href,
-    donnees: entry.data as unknown as Record<string, unknown>,
-    corps: entry.source.body ?? '',
-    axes: entry.axes,
-    contributeurs: (history.byFile.get(entry.file)?.contributors ?? []).map((p) => p.name),
-    ...(entry.territory
-      ? {
-          territoire: {
-            ...(entry.territory.population !== undefined ? { population: entry.territory.population } : {}),
-            ...(entry.territory.taille ? { taille: entry.territory.taille } : {}),
-            communes: entry.territory.communes.map((c) => ({ code: c.code, nom: c.nom })),
-            departements: entry.territory.departements,
-          },
-        }
-      : {}),
-  }));
+  return commons.entries.map((entry) => {
+    const authors = authorsOf(entry, history.byFile.get(entry.file), commons, site);
+    return {
+      collection: entry.collection,
+      slug: entry.slug,
+      url: new URL(entry.url, site).href,
+      donnees: entry.data as unknown as Record<string, unknown>,
+      corps: entry.source.body ?? '',
+      axes: entry.axes,
+      contributeurs: authors.people.map((p) => p.name),
+      auteurs: authorNames(authors),
+      ...(entry.territory
+        ? {
+            territoire: {
+              ...(entry.territory.population !== undefined ? { population: entry.territory.population } : {}),
+              ...(entry.territory.taille ? { taille: entry.territory.taille } : {}),
+              communes: entry.territory.communes.map((c) => ({ code: c.code, nom: c.nom })),
+              departements: entry.territory.departements,
+            },
+          }
+        : {}),
+    };
+  });
 }
 
 /** A column of the CSV export: its Table Schema field and how to read it from an entry. */
@@ -52,7 +61,7 @@ interface Column {
   name: string;
   type: 'string' | 'integer';
   description: string;
-  value(entry: Entry, contributors: string[]): string | number | undefined;
+  value(entry: Entry, authors: Authors): string | number | undefined;
 }
 
 const list = (values: readonly string[] | undefined) => (values && values.length ? values.join(';') : undefined);
@@ -68,7 +77,8 @@ export const csvColumns: Column[] = [
   { name: 'resume', type: 'string', description: 'Résumé en une ou deux phrases.', value: (e) => e.data.resume },
   { name: 'statut', type: 'string', description: 'Statut éditorial : brouillon, propose, valide.', value: (e) => e.data.statut },
   { name: 'licence', type: 'string', description: 'Licence (identifiant SPDX).', value: (e) => e.data.licence },
-  { name: 'contributeurs', type: 'string', description: 'Contributeurs et contributrices d’après l’historique Git, séparés par « ; ».', value: (_, people) => list(people) },
+  { name: 'contributeurs', type: 'string', description: 'Personnes qui ont écrit l’entrée, d’après l’historique Git (jamais une identité technique), séparées par « ; ».', value: (_, authors) => list(authors.people.map((p) => p.name)) },
+  { name: 'auteurs', type: 'string', description: 'Tous les auteurs crédités, comme sur la page : personnes, structures créditées et, pour ce qui vient de l’import initial, « Contributeurs de Terreau » ; séparés par « ; ».', value: (_, authors) => list(authorNames(authors)) },
   { name: 'credits', type: 'string', description: 'Structures créditées (slugs), séparées par « ; ».', value: (e) => list(e.data.credits) },
   { name: 'derive_de', type: 'string', description: 'Entrée (collection/slug) ou URL dont l’entrée est adaptée.', value: (e) => e.data.derive_de?.source },
   { name: 'type', type: 'string', description: 'Type de guide ou de structure.', value: (e) => field(e, 'type') as string | undefined },
@@ -105,8 +115,8 @@ function csvCell(value: string | number | undefined): string {
 export function entriesCsv(commons: Commons, history: ContentHistory, site: URL): string {
   const rows = [csvColumns.map((c) => c.name).join(',')];
   for (const entry of commons.entries) {
-    const people = (history.byFile.get(entry.file)?.contributors ?? []).map((p) => p.name);
-    rows.push(csvColumns.map((c) => csvCell(c.name === 'url' ? new URL(entry.url, site).href : c.value(entry, people))).join(','));
+    const authors = authorsOf(entry, history.byFile.get(entry.file), commons, site);
+    rows.push(csvColumns.map((c) => csvCell(c.name === 'url' ? new URL(entry.url, site).href : c.value(entry, authors))).join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
 }

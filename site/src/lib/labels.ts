@@ -66,3 +66,11 @@ export function formatMonth(value: string): string {
 export function periodLabel(periode: { debut: string; fin?: string | undefined }): string {
   return periode.fin ? `de ${formatMonth(periode.debut)} à ${formatMonth(periode.fin)}` : `depuis ${formatMonth(periode.debut)}`;
 }
+
+/** What readers are told about an entry's review, by review state (core/editorial-status.ts). */
+export const reviewLabels = {
+  brouillon: 'Brouillon',
+  propose: 'Proposé — pas encore relu',
+  valide: 'Relu et validé',
+  modifie: 'Modifié depuis la relecture',
+} as const;

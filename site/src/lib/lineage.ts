@@ -2,9 +2,9 @@
  * Lineage of an entry across territories: what it adapts (an entry of this commons, or of
  * another commons by its full URL) and the family tree it belongs to — the source, its
  * adaptations, their adaptations — with the territory each was made for. Only public entries
- * (core/public-entry.ts) appear: a brouillon joins the tree once it is proposed.
+ * (core/editorial-status.ts) appear: a brouillon joins the tree once it is proposed.
  */
-import { isPublicEntry } from '../../../core/public-entry.ts';
+import { isPublicEntry } from '../../../core/editorial-status.ts';
 import type { Commons, Entry } from './commons.ts';
 
 /** What an entry's `derive_de.source` points to. */

@@ -49,7 +49,7 @@ async function readMedias(root: string): Promise<Map<string, MediaInfo>> {
       credits: credits.data,
       credit: {
         author: credits.data.auteur,
-        licence: { name: licencesMedias[credits.data.licence].label, url: licence.url },
+        licence: { name: licencesMedias[credits.data.licence].label, url: licence.deedUrl },
         ...(credits.data.source ? { source: credits.data.source } : {}),
       },
     });

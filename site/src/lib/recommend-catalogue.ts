@@ -6,9 +6,10 @@
 import { createRequire } from 'node:module';
 import type { Commons } from './commons.ts';
 import { communeChunkKey, type Catalogue } from './recommend.ts';
+import { isReviewed } from '../../../core/editorial-status.ts';
 import { typesetFrench } from '../../../core/typography.ts';
 
-/** The catalogue of the guided path: every fiche and guide with its facets, every retour with its size. */
+/** The catalogue of the guided path: every public fiche and guide with its facets, every retour with its size, and which are validated. */
 export function buildCatalogue(commons: Commons): Catalogue {
   const tools = [...commons.byCollection.fiches, ...commons.byCollection.guides].map((entry) => ({
     collection: entry.collection,
@@ -22,6 +23,7 @@ export function buildCatalogue(commons: Commons): Catalogue {
     acteurs: entry.data.acteurs,
     tailles: entry.data.tailles,
     themes: entry.data.themes,
+    ...(isReviewed(entry.review) ? { reviewed: true as const } : {}),
   }));
   const retours = commons.byCollection.retours.map((entry) => ({
     url: entry.url,
@@ -29,6 +31,7 @@ export function buildCatalogue(commons: Commons): Catalogue {
     territoire: typesetFrench(entry.data.territoire.nom),
     ...(entry.territory?.taille ? { taille: entry.territory.taille } : {}),
     themes: entry.data.themes,
+    ...(isReviewed(entry.review) ? { reviewed: true as const } : {}),
   }));
   return { tools, retours };
 }

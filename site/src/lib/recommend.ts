@@ -71,6 +71,8 @@ export interface CatalogueTool {
   acteurs: Acteur[];
   tailles: Taille[];
   themes: Theme[];
+  /** Relu et validé (and unchanged since): recommended before the others. */
+  reviewed?: true;
 }
 
 /** A retour d'expérience, with the size of its territory derived from INSEE codes. */
@@ -80,6 +82,8 @@ export interface CatalogueRetour {
   territoire: string;
   taille?: Taille;
   themes: Theme[];
+  /** Relu et validé (and unchanged since): shown before the others. */
+  reviewed?: true;
 }
 
 /** Everything the guided path recommends from, written at build as /parcours/catalogue.json. */
@@ -161,7 +165,7 @@ export function fits(tool: CatalogueTool, answers: Answers): boolean {
   );
 }
 
-/** Builds the roadmap: the phases still ahead, in order, each with up to three fitting tools. */
+/** Builds the roadmap: the phases still ahead, in order, each with up to three fitting tools, validated ones first. */
 export function recommend(answers: Answers, catalogue: Catalogue): Roadmap {
   const candidates = catalogue.tools.filter((tool) => fits(tool, answers));
   const used = new Set<string>();
@@ -171,7 +175,8 @@ export function recommend(answers: Answers, catalogue: Catalogue): Roadmap {
     .map((phase): RoadmapStep => {
       const ranked = candidates
         .filter((tool) => tool.phases.includes(phase))
-        .sort((a, b) => rankTool(b, phase, answers) - rankTool(a, phase, answers) || a.titre.localeCompare(b.titre, 'fr'));
+        // Validated tools first, then the best fitting.
+        .sort((a, b) => Number(!!b.reviewed) - Number(!!a.reviewed) || rankTool(b, phase, answers) - rankTool(a, phase, answers) || a.titre.localeCompare(b.titre, 'fr'));
       const fresh = ranked.filter((tool) => !used.has(tool.url));
       // A tool appears once in the roadmap, unless nothing else fits a step.
       const chosen = pickMix(fresh.length > 0 ? fresh : ranked.slice(0, 1));
@@ -209,7 +214,7 @@ function pickMix(ranked: CatalogueTool[]): CatalogueTool[] {
   return ranked.filter((tool) => chosen.has(tool));
 }
 
-/** The retours of territories of the same size, then of a neighbouring size; those sharing themes first. */
+/** The retours of territories of the same size, then of a neighbouring size; validated ones first, then those sharing themes. */
 export function findSimilarRetours(answers: Answers, retours: CatalogueRetour[]): RecommendedRetour[] {
   const likenessOf = (retour: CatalogueRetour): RecommendedRetour['likeness'] | undefined => {
     if (answers.taille === undefined) return 'themes';
@@ -227,7 +232,10 @@ export function findSimilarRetours(answers: Answers, retours: CatalogueRetour[])
     })
     .sort(
       (a, b) =>
-        weight[b.likeness] - weight[a.likeness] || b.sharedThemes.length - a.sharedThemes.length || a.titre.localeCompare(b.titre, 'fr'),
+        Number(!!b.reviewed) - Number(!!a.reviewed) ||
+        weight[b.likeness] - weight[a.likeness] ||
+        b.sharedThemes.length - a.sharedThemes.length ||
+        a.titre.localeCompare(b.titre, 'fr'),
     )
     .slice(0, RETOURS_PER_ROADMAP);
 }

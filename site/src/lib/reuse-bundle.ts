@@ -29,7 +29,8 @@ export interface BundleEntry {
   authors: string[];
   licence: { id: string; name: string; url: string };
   /** What it adapts, if anything. */
-  basedOn?: { title: string; url: string; changes: string };
+  /** What the entry adapts; no URL when the original is not public. */
+  basedOn?: { title: string; url?: string; changes: string };
   /** Its JSON-LD, as on its page. */
   jsonLd: Record<string, unknown>;
   /** Ready-made credit line, as on its page. */
@@ -91,7 +92,7 @@ function authorsOf(entry: BundleEntry): string {
 /** The TASL line of one file: title, authors, source, licence, and what changed. */
 export function attributionLine(entry: BundleEntry, info: Pick<BundleInfo, 'generatedAt'>): string {
   const changes = entry.basedOn
-    ? `adaptation de « ${entry.basedOn.title} » (${entry.basedOn.url}) : ${entry.basedOn.changes} ; copie sans modification du ${frenchDate(info.generatedAt)}`
+    ? `adaptation de « ${entry.basedOn.title} »${entry.basedOn.url ? ` (${entry.basedOn.url})` : ''} : ${entry.basedOn.changes} ; copie sans modification du ${frenchDate(info.generatedAt)}`
     : `aucune, copie du ${frenchDate(info.generatedAt)}`;
   return `- \`contenu/${entry.file}\` — « ${entry.title} », par ${authorsOf(entry)} ; source : ${entry.url} ; licence : ${entry.licence.name} (${entry.licence.url}) ; modifications : ${changes}.`;
 }
@@ -101,7 +102,7 @@ function attributionFile(entries: readonly BundleEntry[], info: BundleInfo): str
     `# Attribution — ${info.title}`,
     '',
     `Ce dossier reprend ${entries.length} fichier${entries.length > 1 ? 's' : ''} du commun Terreau (${info.site}), tel${entries.length > 1 ? 's' : ''} que publié${entries.length > 1 ? 's' : ''} le ${frenchDate(info.generatedAt)}.`,
-    'Chaque ligne donne le titre, les auteurs (toutes les personnes de l’historique, puis les structures créditées), la source, la licence et les modifications.',
+    'Chaque ligne donne le titre, les auteurs (les personnes de l’historique, puis les structures créditées et, pour ce que le commun a importé, ses contributeurs), la source, la licence et les modifications.',
     'Si vous republiez ou adaptez un contenu, reprenez sa ligne et ajoutez ce que vous avez changé.',
     '',
     ...entries.map((entry) => attributionLine(entry, info)),

@@ -36,6 +36,8 @@ export interface AxeScore {
 export interface FicheSuggestion {
   url: string;
   titre: string;
+  /** Relu et validé (and unchanged since): suggested before the others. */
+  reviewed?: true;
   /** The objectif code that leads to it. */
   objectif: string;
 }
@@ -75,9 +77,9 @@ export function findWeakestAxes(scores: AxeScore[], count = 2): AxeScore[] {
 
 /**
  * The fiches an axe's weak answers point to: for each answered question below its highest points
- * (weakest first), the fiches attached to its objectifs, without repeats.
+ * (weakest first), the fiches attached to its objectifs, without repeats; validated fiches first.
  */
-export function suggestFiches(grid: Grid, answers: Answers, fichesByObjectif: Record<string, { url: string; titre: string }[]>, limit = 4): FicheSuggestion[] {
+export function suggestFiches(grid: Grid, answers: Answers, fichesByObjectif: Record<string, { url: string; titre: string; reviewed?: true }[]>, limit = 4): FicheSuggestion[] {
   const weak = grid.questions
     .map((question, order) => ({ question, order, chosen: question.reponses[answers[question.id] ?? -1] }))
     .filter(({ question, chosen }) => chosen !== undefined && chosen.points < maxPointsOf(question))
@@ -93,7 +95,8 @@ export function suggestFiches(grid: Grid, answers: Answers, fichesByObjectif: Re
       }
     }
   }
-  return suggestions.slice(0, limit);
+  // A stable sort: among validated fiches, and among the others, the weakest answers still lead.
+  return suggestions.sort((a, b) => Number(!!b.reviewed) - Number(!!a.reviewed)).slice(0, limit);
 }
 
 /** The file the answers are exported to, and re-imported from. */

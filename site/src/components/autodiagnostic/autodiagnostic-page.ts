@@ -9,7 +9,7 @@ import { radarPolygon } from '../../lib/scoring-radar.ts';
 const STORAGE_KEY = 'terreau.autodiagnostic.v1';
 const data = JSON.parse(document.querySelector('#autodiag-donnees')!.textContent!) as {
   grids: Grid[];
-  fichesByObjectif: Record<string, { url: string; titre: string }[]>;
+  fichesByObjectif: Record<string, { url: string; titre: string; reviewed?: true }[]>;
   objectifTitles: Record<string, string>;
 };
 const form = document.querySelector<HTMLFormElement>('#autodiag-form')!;
@@ -88,7 +88,7 @@ function render(answers: Answers): void {
       link.textContent = fiche.titre;
       const why = document.createElement('span');
       why.className = 'muted';
-      why.textContent = ` — objectif ${fiche.objectif} : ${data.objectifTitles[fiche.objectif] ?? ''}`;
+      why.textContent = ` — objectif ${fiche.objectif} : ${data.objectifTitles[fiche.objectif] ?? ''}${fiche.reviewed ? ' · relue et validée' : ' · proposée, pas encore relue'}`;
       item.append(link, why);
       list.append(item);
     }

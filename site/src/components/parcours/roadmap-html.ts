@@ -55,6 +55,7 @@ function renderTool(tool: RecommendedTool): string {
     `Difficulté : ${difficultes[tool.difficulte].label}`,
     `Coût : ${couts[tool.cout].label}`,
     ...(tool.sharedThemes.length ? [`Thèmes : ${themeList(tool.sharedThemes)}`] : []),
+    tool.reviewed ? 'Relu et validé' : 'Proposé — pas encore relu',
   ];
   return `<li class="roadmap__tool">
 <h4><span class="roadmap__kind">${kind}</span> <a href="${tool.url}">${escapeHtml(tool.titre)}</a></h4>
@@ -71,6 +72,10 @@ function renderRetour(retour: RecommendedRetour): string {
       : retour.likeness === 'taille-voisine' && retour.taille
         ? `Territoire de taille voisine (${tailles[retour.taille].label})`
         : undefined;
-  const reasons = [why, retour.sharedThemes.length ? `Thèmes en commun : ${themeList(retour.sharedThemes)}` : undefined].filter(Boolean).join(' · ');
+  const reasons = [
+    why,
+    retour.sharedThemes.length ? `Thèmes en commun : ${themeList(retour.sharedThemes)}` : undefined,
+    retour.reviewed ? 'Relu et validé' : 'Proposé — pas encore relu',
+  ].filter(Boolean).join(' · ');
   return `<li><a href="${retour.url}">${escapeHtml(retour.titre)}</a> <span class="muted">— ${escapeHtml(retour.territoire)}.${reasons ? ` ${escapeHtml(reasons)}.` : ''}</span></li>`;
 }

@@ -16,10 +16,11 @@ export const GET: APIRoute = async ({ props, site }) => {
   const historyUrl = new URL(`${entry.url}historique/`, site).href;
   const body = renderAtomFeed({
     id: pageUrl,
+    site: site!,
     title: `Terreau — modifications de « ${entry.data.titre} »`,
     selfUrl: new URL(`${entry.url}modifications.xml`, site).href,
     pageUrl,
-    items: changes.map((change) => ({ change, title: entry.data.titre, url: historyUrl })),
+    items: changes.map((change) => ({ change, title: entry.data.titre, url: `${historyUrl}#c-${change.commit.slice(0, 12)}` })),
   });
   return new Response(body, { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
 };
