@@ -13,7 +13,7 @@ export const roles = ['contributeur', 'relecteur', 'administrateur'] as const;
 export type Role = (typeof roles)[number];
 
 /** The role of an account. */
-export const roleSchema = z.enum(roles, { message: `rôle inconnu : ${roles.join(', ')}` });
+export const roleSchema = z.enum(roles, { error: (issue) => `rôle inconnu « ${String(issue.input)} » : choisissez ${roles.join(', ')}` });
 
 /** What a role may do besides writing in collections. */
 export const abilities = ['validation', 'moderation', 'comptes'] as const;

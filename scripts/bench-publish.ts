@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { parseWithFriendlyErrors } from '../core/parse-input.ts';
 import type { StatusMessage } from '../core/collab-protocol.ts';
 import { percentile } from './lib/collab-load.ts';
+import { treeSizesOption } from './lib/bench-args.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const workDir = resolve(repoRoot, 'bench-reports/tmp/publish');
@@ -25,11 +26,7 @@ const node = process.execPath;
 
 const argsSchema = z.object({
   /** Tree sizes to measure, comma-separated. */
-  sizes: z
-    .string()
-    .default('2000,10000')
-    .transform((s) => s.split(',').map(Number))
-    .pipe(z.array(z.number().int().min(10).max(100_000)).min(1)),
+  sizes: treeSizesOption,
   /** Edits per size; every third one changes a title (more pages show it), the others add a paragraph. */
   edits: z.coerce.number().int().min(1).max(50).default(6),
 });

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { z } from 'zod';
 import { parseWithFriendlyErrors } from '../core/parse-input.ts';
+import { treeSizesOption } from './lib/bench-args.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repository so the bare site resolves astro from node_modules; ignored by Git.
@@ -21,11 +22,7 @@ const workDir = resolve(repoRoot, 'bench-reports/tmp/site');
 
 const argsSchema = z.object({
   /** Tree sizes to measure, comma-separated. */
-  sizes: z
-    .string()
-    .default('2000,10000')
-    .transform((s) => s.split(',').map(Number))
-    .pipe(z.array(z.number().int().min(10).max(100_000)).min(1)),
+  sizes: treeSizesOption,
   /** Full builds of each site per size, alternated; the fastest of each counts (the machine is shared). */
   rounds: z.coerce.number().int().min(1).max(10).default(2),
 });

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../scripts/lib/chromium.ts';
 import { describeInChromium } from './helpers/chromium.ts';
+import { logInAndOpen } from './helpers/editor-in-chromium.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const FICHE = 'fiches/jardin-partage';
@@ -27,18 +28,6 @@ async function admin(dataDir: string, args: string[]): Promise<void> {
   child.stderr!.on('data', (chunk) => (output += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`npm run admin -- ${args.join(' ')} : ${output}`);
-}
-
-async function logInAndOpen(browser: Browser, baseUrl: string, email: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/editer/?doc=${FICHE}`);
-  await page.getByRole('button', { name: 'Se connecter pour modifier' }).click();
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
-  await page.locator('.editeur-prose[contenteditable="true"]').waitFor({ timeout: 30_000 });
-  return page;
 }
 
 /** Puts the caret at the start or end of the body's first paragraph, then types like a person. */
@@ -94,8 +83,8 @@ describeInChromium('two contributors co-edit a fiche in Chromium', () => {
   });
 
   it('shows each one the other’s text, caret and name, then publishes both edits credited to both', async () => {
-    const alice = await logInAndOpen(browser, baseUrl, 'alice@exemple.fr', 'motdepasse-alice-1');
-    const bruno = await logInAndOpen(browser, baseUrl, 'bruno@exemple.fr', 'motdepasse-bruno-1');
+    const alice = await logInAndOpen(await browser.newContext({ viewport: { width: 1280, height: 900 } }), baseUrl, 'alice@exemple.fr', 'motdepasse-alice-1', FICHE);
+    const bruno = await logInAndOpen(await browser.newContext({ viewport: { width: 1280, height: 900 } }), baseUrl, 'bruno@exemple.fr', 'motdepasse-bruno-1', FICHE);
 
     await typeInFirstParagraph(alice, 'end', ' Alice a ajouté cette phrase.');
     await typeInFirstParagraph(bruno, 'start', 'Bruno complète ici. ');

@@ -59,7 +59,7 @@ describeInChromium('errors in the editor', () => {
     );
     expect(await page.locator('.editeur-prose').count()).toBe(0);
     await page.getByRole('link', { name: 'Créer l’entrée « verger de quartier » (fiche-action)' }).click();
-    await expect.poll(() => page.getByLabel('Titre').inputValue(), { timeout: 10_000 }).toBe('Verger de quartier');
+    await expect.poll(() => page.getByLabel('Titre', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('Verger de quartier');
     expect(await page.locator('#nouveau-slug').textContent()).toBe('/fiches/verger-de-quartier/');
     await context.close();
   }, 150_000);

@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from '../scripts/lib/chromium.ts';
 import { describeInChromium } from './helpers/chromium.ts';
+import { logInAndOpen } from './helpers/editor-in-chromium.ts';
 import { makePhoto } from './helpers/images.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -93,14 +94,8 @@ describeInChromium('a contributor inserts a table and images in Chromium', () =>
 
   it('publishes the table and both images, credited, on the public page', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${baseUrl}/editer/?doc=${FICHE}`);
-    await page.getByRole('button', { name: 'Se connecter pour modifier' }).click();
-    await page.getByLabel('Adresse e-mail').fill('alice@exemple.fr');
-    await page.getByLabel('Mot de passe').fill('motdepasse-alice-1');
-    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
+    const page = await logInAndOpen(context, baseUrl, 'alice@exemple.fr', 'motdepasse-alice-1', FICHE);
     const prose = page.locator('.editeur-prose[contenteditable="true"]');
-    await prose.waitFor({ timeout: 30_000 });
     const toolbar = page.getByRole('toolbar', { name: 'Mise en forme' });
 
     // After the first paragraph: a table, filled cell by cell with Tab, one more row, a caption.

@@ -164,24 +164,9 @@ export async function commitFiles(
   beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>,
 ): Promise<string | undefined> {
   if ((await readHead(dir)) !== parent) return undefined;
-  const { commit } = await git.readCommit({ fs, dir, oid: parent, cache });
-  let tree = commit.tree;
-  for (const file of files) {
-    const blob = await git.writeBlob({ fs, dir, blob: toBytes(file.content) });
-    tree = await replaceInTree(dir, tree, file.path.split('/'), blob);
-  }
-  const timestamp = Math.floor(Date.now() / 1000);
-  const oid = await git.commit({
-    fs,
-    dir,
-    message,
-    tree,
-    parent: [parent],
-    author: { ...author, timestamp, timezoneOffset: 0 },
-    committer: { ...committer, timestamp, timezoneOffset: 0 },
-    noUpdateBranch: true,
-    cache,
-  });
+  const blobs: [string, string][] = [];
+  for (const file of files) blobs.push([file.path, await git.writeBlob({ fs, dir, blob: toBytes(file.content) })]);
+  const oid = await writeCommit(dir, [parent], blobs, message, author, committer);
   // Several servers: the commit is pushed to the shared remote first, under the writer's fence;
   // false when the remote's branch moved meanwhile (the caller merges that first, as above).
   if (beforeRefUpdate) {
@@ -256,25 +241,30 @@ export async function commitMerge(
   message: string,
   committer: GitIdentity,
 ): Promise<string | undefined> {
-  const { commit } = await git.readCommit({ fs, dir, oid: ours, cache });
-  let tree = commit.tree;
+  const blobs: [string, string | null][] = [];
   for (const [path, change] of changes) {
-    const blob = change === null ? null : 'oid' in change ? change.oid : await git.writeBlob({ fs, dir, blob: Buffer.from(change.text, 'utf8') });
-    tree = await replaceInTree(dir, tree, path.split('/'), blob);
+    blobs.push([path, change === null ? null : 'oid' in change ? change.oid : await git.writeBlob({ fs, dir, blob: Buffer.from(change.text, 'utf8') })]);
   }
-  const timestamp = Math.floor(Date.now() / 1000);
-  const oid = await git.commit({
-    fs,
-    dir,
-    message,
-    tree,
-    parent: [ours, theirs],
-    author: { ...committer, timestamp, timezoneOffset: 0 },
-    committer: { ...committer, timestamp, timezoneOffset: 0 },
-    noUpdateBranch: true,
-    cache,
-  });
+  const oid = await writeCommit(dir, [ours, theirs], blobs, message, committer, committer);
   return (await moveBranch(dir, ours, oid)) ? oid : undefined;
+}
+
+/**
+ * Writes a commit whose tree is the first parent's with `blobs` put at their paths (null removes
+ * the file), without moving any branch; returns its id.
+ */
+async function writeCommit(
+  dir: string,
+  parents: string[],
+  blobs: readonly [path: string, blob: string | null][],
+  message: string,
+  author: GitIdentity,
+  committer: GitIdentity,
+): Promise<string> {
+  let { tree } = (await git.readCommit({ fs, dir, oid: parents[0]!, cache })).commit;
+  for (const [path, blob] of blobs) tree = await replaceInTree(dir, tree, path.split('/'), blob);
+  const when = { timestamp: Math.floor(Date.now() / 1000), timezoneOffset: 0 };
+  return git.commit({ fs, dir, message, tree, parent: parents, author: { ...author, ...when }, committer: { ...committer, ...when }, noUpdateBranch: true, cache });
 }
 
 /** Paths of entry files that differ between two commits. */

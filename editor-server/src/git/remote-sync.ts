@@ -139,7 +139,10 @@ export class RemoteSync {
 
   /** HEAD moved: push soon, together with whatever follows (unless waiting to retry anyway). */
   headMoved(): void {
-    if (this.config.mode !== 'mirror' || this.stopped || this.retryTimer) return;
+    if (this.config.mode !== 'mirror' || this.stopped) return;
+    // While late, the status counts the commits waiting to be sent: keep it true between attempts.
+    if (this.lateSince) void this.countPending().catch(() => undefined);
+    if (this.retryTimer) return;
     this.pushTimer ??= setTimeout(() => {
       this.pushTimer = undefined;
       void this.sync();

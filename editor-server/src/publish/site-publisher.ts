@@ -101,7 +101,7 @@ export class SitePublisher {
       return { published: waiter.published.promise, indexed: waiter.indexed.promise };
     }
     this.waitingForPages.push(waiter);
-    this.running ??= this.run().finally(() => (this.running = undefined));
+    this.start();
     return { published: waiter.published.promise, indexed: waiter.indexed.promise };
   }
 
@@ -110,6 +110,17 @@ export class SitePublisher {
     this.closed = true;
     await this.builder?.close();
     await this.running;
+  }
+
+  /**
+   * Runs the queue unless it runs already. A request made between the loop's last look at the
+   * queues and the end of `run()` (a caller resuming on « publié » asks again at once) starts it again.
+   */
+  private start(): void {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+      if (!this.closed && (this.waitingForPages.length || this.waitingForIndex.length)) this.start();
+    });
   }
 
   private async run(): Promise<void> {

@@ -263,8 +263,9 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     showStatus();
   });
   provider.on('close', ({ event }: { event: CloseEvent }) => {
-    // The server explains why it closes (limits, unknown entry); a plain network loss has no reason.
-    if (event.reason) {
+    // The server explains why it closes (limits, unknown entry); a plain network loss has no reason,
+    // and neither counts « Reset Connection » (4205): the provider connects again and resends.
+    if (event.reason && event.code !== 4205) {
       closedReason = `connexion fermée : ${event.reason}`;
       showStatus();
     }

@@ -84,12 +84,18 @@ export function familyTreeOf(entry: Entry, commons: Commons, site: URL, children
     root = parent.entry;
     seen.add(root.ref);
   }
-  if (root === entry && !(children.get(entry.ref)?.length)) return undefined;
+  // The map above is computed once per build; reading each node's adaptations through the commons
+  // records, on this page, that it shows them (incremental publishing renders it again when they change).
+  const adaptationsOf = (ref: string) => {
+    commons.adaptations.get(ref);
+    return children.get(ref);
+  };
+  if (root === entry && !(adaptationsOf(entry.ref)?.length)) return undefined;
   const build = (node: Entry, path: Set<string>): FamilyNode => ({
     entry: node,
     ...(territoryOf(node) ? { territory: territoryOf(node) } : {}),
     ...(node.data.derive_de?.changements && node !== root ? { changes: node.data.derive_de.changements } : {}),
-    children: (children.get(node.ref) ?? []).filter((child) => !path.has(child.ref)).map((child) => build(child, new Set([...path, child.ref]))),
+    children: (adaptationsOf(node.ref) ?? []).filter((child) => !path.has(child.ref)).map((child) => build(child, new Set([...path, child.ref]))),
   });
   return build(root, new Set([root.ref]));
 }
