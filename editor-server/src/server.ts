@@ -44,7 +44,9 @@ import type { DocumentStore } from './storage/document-store.ts';
 import { openPostgres } from './storage/postgres-database.ts';
 import { PostgresDocumentStore } from './storage/postgres-document-store.ts';
 import { SqliteDocumentStore } from './storage/sqlite-document-store.ts';
-import { SqliteReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
+import { PostgresRevocations } from './storage/postgres-revocations.ts';
+import { ReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
+import { PostgresSql, SqliteSql, type SqlDatabase } from './storage/sql.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
 import { siteAddress } from '../../core/site-address.ts';
 
@@ -110,11 +112,19 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   let listeningPort: number | undefined;
   const publicUrl = () => siteAddress({ siteUrl: config.siteUrl, host: config.host, port: listeningPort ?? config.port }).replace(/\/+$/, '');
 
-  const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
-  const checkpoints = checkpointInBackground(db, paths.database);
-  const accounts = new Accounts(db, { collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs });
+  // One database: SQLite under DATA_DIR, or PostgreSQL shared by every server (DATABASE_URL).
   const pool = config.databaseUrl ? await openPostgres(config.databaseUrl) : undefined;
-  const store: DocumentStore = pool ? new PostgresDocumentStore(pool) : new SqliteDocumentStore(db);
+  const db: DatabaseSync | undefined = pool ? undefined : openDatabase(paths.database, config.journalSync);
+  const checkpoints = db && checkpointInBackground(db, paths.database);
+  const sql: SqlDatabase = pool ? new PostgresSql(pool) : new SqliteSql(db!);
+  const store: DocumentStore = pool ? new PostgresDocumentStore(pool) : new SqliteDocumentStore(db!);
+  // Several servers: what one revokes, every other closes too.
+  const revocations = pool && new PostgresRevocations({ url: config.databaseUrl!, pool, deliver: (revocation) => accounts.revokedElsewhere(revocation) });
+  const accounts = await Accounts.open(sql, {
+    collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs,
+    ...(revocations ? { share: (revocation) => revocations.publish(revocation) } : {}),
+  });
+  await revocations?.start().catch(() => undefined);
   // eslint-disable-next-line prefer-const -- the metrics read figures from parts made below
   let metrics: ServerMetrics;
   const cluster = config.cluster
@@ -150,7 +160,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
   const validator = await EntryValidator.start(paths.repoDir);
-  const contributions = new SqliteReaderContributions(db);
+  const contributions = await ReaderContributions.open(sql);
   const readerCredits = { owed: (document: string) => contributions.creditsOwed(document), given: (ids: readonly string[]) => contributions.creditsGiven(ids) };
   // eslint-disable-next-line prefer-const -- the writer tells the mirror that HEAD moved
   let mirror: RemoteSync | undefined;
@@ -230,7 +240,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
   });
   const health = () => describeHealth(store, journal, gitSync, cluster);
 
-  const throttle = new LoginThrottle(db, {
+  const throttle = await LoginThrottle.open(sql, {
     freeFailures: config.auth.loginFreeFailures,
     baseDelayMs: config.auth.loginBaseDelayMs,
     maxDelayMs: config.auth.loginMaxDelayMs,
@@ -375,9 +385,10 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
         await publisher.close();
         await validator.close();
+        await revocations?.stop();
         await pool?.end();
-        await checkpoints.close();
-        db.close();
+        await checkpoints?.close();
+        db?.close();
       })();
       return closing;
     },

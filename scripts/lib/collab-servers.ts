@@ -141,7 +141,7 @@ async function serveForBenchmark(kind: 'terreau' | 'hocuspocus'): Promise<void> 
   });
   const server = await createEditorServer(config);
   const user = await server.accounts.addUser({ email: 'banc@exemple.fr', name: 'Banc d’essai', role: 'contributeur' });
-  const { token } = server.accounts.createToken(user.id);
+  const { token } = await server.accounts.createToken(user.id);
   send({ port: await server.listen(), token });
 }
 

@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { Accounts } from '../../editor-server/src/accounts/accounts.ts';
-import { openDatabase } from '../../editor-server/src/storage/database.ts';
+import { openSqlDatabase } from '../../editor-server/src/storage/open-sql.ts';
 import { startPostgres, type PostgresServer } from '../../scripts/lib/postgres-server.ts';
 import { startRedis, type RedisServer } from '../../scripts/lib/redis-server.ts';
 import { waitFor } from './editor-server.ts';
@@ -67,8 +66,8 @@ export interface TestCluster {
   instances: ClusterInstance[];
   /** Starts one more server. */
   startInstance(name: string, env?: Record<string, string>): Promise<ClusterInstance>;
-  /** Creates an account with a personal token, usable on every server started so far. */
-  addUser(name: string, role?: 'contributeur' | 'relecteur' | 'administrateur'): Promise<{ id: string; email: string; token: string }>;
+  /** Creates an account (optionally with a password) and a personal token in the shared database: usable on every server. */
+  addUser(name: string, role?: 'contributeur' | 'relecteur' | 'administrateur', password?: string): Promise<{ id: string; email: string; token: string }>;
   /** The server that says it is the Git writer, once exactly one of the running ones does. */
   writer(timeoutMs?: number): Promise<ClusterInstance>;
   /** Stops every server and removes everything. */
@@ -169,28 +168,18 @@ export async function startCluster(names: string[], options: ClusterOptions = {}
     remote,
     instances,
     startInstance,
-    async addUser(name, role = 'contributeur') {
-      // Accounts are still kept by each server (SQLite): the same account and token are written
-      // into every server's database.
+    async addUser(name, role = 'contributeur', password) {
+      // Accounts live in the shared PostgreSQL database, as the admin command writes them there.
       const email = `personne${++users}-${Date.now()}@exemple.fr`;
-      const running = instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null);
-      const first = openDatabase(join(running[0]!.dataDir, 'terreau.sqlite'));
-      const accounts = new Accounts(first);
-      const user = await accounts.addUser({ email, name, role });
-      const { token } = accounts.createToken(user.id);
-      const userRow = first.prepare('SELECT * FROM users WHERE id = ?').get(user.id) as Record<string, string | null>;
-      const tokenRow = first.prepare('SELECT * FROM tokens WHERE user_id = ?').get(user.id) as Record<string, string | null>;
-      first.close();
-      for (const other of running.slice(1)) {
-        const db = new DatabaseSync(join(other.dataDir, 'terreau.sqlite'));
-        db.exec('PRAGMA busy_timeout = 5000');
-        for (const [table, row] of [['users', userRow], ['tokens', tokenRow]] as const) {
-          const columns = Object.keys(row);
-          db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => row[c] ?? null));
-        }
-        db.close();
+      const database = await openSqlDatabase({ databaseUrl, dataDir: '' });
+      try {
+        const accounts = await Accounts.open(database.sql);
+        const user = await accounts.addUser({ email, name, role, ...(password ? { password } : {}) });
+        const { token } = await accounts.createToken(user.id);
+          return { id: user.id, email, token };
+      } finally {
+        await database.close();
       }
-      return { id: user.id, email, token };
     },
     async writer(timeoutMs = 20_000) {
       let found: ClusterInstance | undefined;

@@ -40,7 +40,7 @@ export async function startTestServer(overrides: ConfigOverrides = {}): Promise<
     async addUser(name, role = 'contributeur', password) {
       const email = `personne${++users}-${Date.now()}@exemple.fr`;
       const user = await server.accounts.addUser({ email, name, role, password });
-      return { id: user.id, email, token: server.accounts.createToken(user.id).token };
+      return { id: user.id, email, token: (await server.accounts.createToken(user.id)).token };
     },
     async close() {
       await server.close();

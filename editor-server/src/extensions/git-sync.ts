@@ -289,10 +289,10 @@ export class GitSync implements Extension {
    * queue, authored by `userId`. When the first file is already there (the same image uploaded
    * again), nothing is committed.
    */
-  commitFiles(files: readonly FileToCommit[], message: string, userId: string): Promise<{ commit: string; created: boolean }> {
-    if (this.config.shared && !this.writing) return Promise.reject(new Error('ce serveur n’écrit pas Git en ce moment (un autre serveur tient le bail d’écriture) : réessayez dans quelques secondes'));
+  async commitFiles(files: readonly FileToCommit[], message: string, userId: string): Promise<{ commit: string; created: boolean }> {
+    if (this.config.shared && !this.writing) throw new Error('ce serveur n’écrit pas Git en ce moment (un autre serveur tient le bail d’écriture) : réessayez dans quelques secondes');
     const { git, accounts } = this.config;
-    return this.commitOnTop(files, message, authorIdentity(accounts, git, userId), 'skip');
+    return this.commitOnTop(files, message, await authorIdentity(accounts, git, userId), 'skip');
   }
 
   /**

@@ -112,10 +112,11 @@ export class CommitPipeline {
     const frontmatter = document.getMap(FRONTMATTER_FIELD);
     const baseText = (await this.config.store.baseOf(address.name))?.text;
     const baseData = baseText ? (readEntry(address.path, baseText).data as { statut?: unknown } | undefined) : undefined;
+    const byReviewers = (await Promise.all(editorIds.map((id) => this.mayValidate(id)))).every(Boolean);
     const decision = decideStatut({
       statut: readField(frontmatter, 'statut'),
       baseStatut: typeof baseData?.statut === 'string' ? baseData.statut : undefined,
-      byReviewers: editorIds.every((id) => this.mayValidate(id)),
+      byReviewers,
       file: address.path,
     });
     if (decision.revertTo !== undefined) {
@@ -130,8 +131,8 @@ export class CommitPipeline {
   }
 
   /** Whether an account may validate entries now (the role matrix's « validation », and not disabled). */
-  private mayValidate(userId: string): boolean {
-    const user = this.config.accounts.findById(userId);
+  private async mayValidate(userId: string): Promise<boolean> {
+    const user = await this.config.accounts.findById(userId);
     return !!user && !user.disabled && mayDo(user.role, 'validation');
   }
 
@@ -178,8 +179,8 @@ export class CommitPipeline {
         return { state: 'invalid' };
       }
       const readers = (await this.config.readerCredits?.owed(address.name)) ?? [];
-      const [author, ...coAuthors] = [...editorIds.map((id) => this.identityOf(id)), ...readers.map((reader) => readerIdentity(reader, this.config.git))];
-      const reviewers = captured.reviewerIds.map((id) => this.identityOf(id));
+      const [author, ...coAuthors] = [...(await Promise.all(editorIds.map((id) => this.identityOf(id)))), ...readers.map((reader) => readerIdentity(reader, this.config.git))];
+      const reviewers = await Promise.all(captured.reviewerIds.map((id) => this.identityOf(id)));
       const trailers = [
         ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`),
         ...reviewers.map((r) => `Reviewed-by: ${r.name} <${r.email}>`),
@@ -236,7 +237,7 @@ export class CommitPipeline {
     return document;
   }
 
-  private identityOf(userId: string): GitIdentity {
+  private identityOf(userId: string): Promise<GitIdentity> {
     return authorIdentity(this.config.accounts, this.config.git, userId);
   }
 }
@@ -265,7 +266,7 @@ export function readerIdentity(reader: { id: string; name: string }, git: GitCon
 }
 
 /** How an account signs the commits it authors: its name, and a pseudonymous address. */
-export function authorIdentity(accounts: Accounts, git: GitConfig, userId: string): GitIdentity {
-  const user = accounts.findById(userId);
+export async function authorIdentity(accounts: Accounts, git: GitConfig, userId: string): Promise<GitIdentity> {
+  const user = await accounts.findById(userId);
   return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${git.authorEmailDomain}` };
 }

@@ -1,6 +1,7 @@
 /**
- * The server's SQLite database (node:sqlite): accounts, invitations, tokens, sessions, failed logins, the
- * durable journal of Yjs updates and the stored document snapshots. One file under DATA_DIR, opened once.
+ * The server's SQLite database (node:sqlite): accounts, invitations, tokens, sessions, failed logins,
+ * readers' contributions and their moderation, the durable journal of Yjs updates and the stored
+ * document snapshots. One file under DATA_DIR, opened once.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -47,6 +48,39 @@ CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS reader_contributions (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  entry TEXT,
+  text TEXT NOT NULL,
+  name TEXT NOT NULL,
+  email TEXT,
+  title TEXT,
+  territory TEXT,
+  received_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT,
+  reason TEXT,
+  result TEXT,
+  credit_owed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS reader_contributions_by_status ON reader_contributions(status, received_at);
+CREATE TABLE IF NOT EXISTS moderation_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  contribution_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  by_user_id TEXT NOT NULL,
+  by_name TEXT NOT NULL,
+  at TEXT NOT NULL,
+  reason TEXT,
+  result TEXT
+);
+CREATE TABLE IF NOT EXISTS reader_sendings (
+  address_key TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reader_sendings_by_address ON reader_sendings(address_key, at);
 CREATE TABLE IF NOT EXISTS documents (
   name TEXT PRIMARY KEY,
   state BLOB NOT NULL,

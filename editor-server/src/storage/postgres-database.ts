@@ -1,11 +1,87 @@
 /**
- * The PostgreSQL database several servers share (DATABASE_URL): the journal and snapshots of the
- * documents, and the published site's files. One connection pool per server; the schema is
+ * The PostgreSQL database several servers share (DATABASE_URL): accounts, invitations, tokens,
+ * sessions, failed logins, settings (the session secret), readers' contributions and their
+ * moderation — the same columns as SQLite's (database.ts), epoch-ms integers as bigint — and the
+ * journal and snapshots of the documents, and the published site's files. One connection pool per server; the schema is
  * created at start, under an advisory lock, so servers starting together do not race.
  */
 import pg from 'pg';
 
 const schema = `
+CREATE TABLE IF NOT EXISTS users (
+  id text PRIMARY KEY,
+  email text NOT NULL,
+  name text NOT NULL,
+  role text NOT NULL,
+  password_hash text,
+  created_at text NOT NULL,
+  disabled_at text
+);
+CREATE UNIQUE INDEX IF NOT EXISTS users_by_email ON users (lower(email));
+CREATE TABLE IF NOT EXISTS invitations (
+  code_hash text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_by text,
+  created_at text NOT NULL,
+  expires_at bigint NOT NULL,
+  used_at text
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  id text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash text NOT NULL UNIQUE,
+  label text NOT NULL,
+  created_at text NOT NULL,
+  last_used_at text
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash text PRIMARY KEY,
+  collab_token_hash text NOT NULL UNIQUE,
+  user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  expires_at bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS login_failures (
+  key text NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures (key, at);
+CREATE TABLE IF NOT EXISTS settings (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reader_contributions (
+  id text PRIMARY KEY,
+  kind text NOT NULL,
+  entry text,
+  text text NOT NULL,
+  name text NOT NULL,
+  email text,
+  title text,
+  territory text,
+  received_at text NOT NULL,
+  status text NOT NULL,
+  decided_by text,
+  decided_at text,
+  reason text,
+  result text,
+  credit_owed integer NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS reader_contributions_by_status ON reader_contributions (status, received_at);
+CREATE TABLE IF NOT EXISTS moderation_log (
+  id bigserial PRIMARY KEY,
+  contribution_id text NOT NULL,
+  action text NOT NULL,
+  by_user_id text NOT NULL,
+  by_name text NOT NULL,
+  at text NOT NULL,
+  reason text,
+  result text
+);
+CREATE TABLE IF NOT EXISTS reader_sendings (
+  address_key text NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reader_sendings_by_address ON reader_sendings (address_key, at);
 CREATE TABLE IF NOT EXISTS documents (
   name text PRIMARY KEY,
   state bytea NOT NULL,
@@ -47,6 +123,9 @@ CREATE TABLE IF NOT EXISTS site_versions (
   published_at bigint NOT NULL
 );
 `;
+
+/** What people are told while PostgreSQL cannot be reached (HTTP 503, refused collaboration connections). */
+export const databaseUnavailable = 'base de données momentanément indisponible : réessayez dans quelques secondes';
 
 /** PostgreSQL's clock in milliseconds: every server compares times on one clock. */
 export const databaseNowMs = `floor(extract(epoch from statement_timestamp()) * 1000)::bigint`;
