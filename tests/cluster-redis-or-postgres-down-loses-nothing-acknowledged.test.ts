@@ -4,7 +4,8 @@
  * - Redis down: each server goes on serving the documents it holds, Git writing pauses once the
  *   lease cannot be proven, and everything resumes (documents converge, edits reach Git) when it is back;
  * - PostgreSQL down: updates are neither applied nor acknowledged, editors are told « serveur
- *   momentanément indisponible » and keep their text, which goes through once it is back.
+ *   momentanément indisponible » and keep their text, which goes through once it is back; a login
+ *   or a token check answers « base de données momentanément indisponible ».
  */
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -75,6 +76,15 @@ describeWithServices('two servers when Redis or PostgreSQL goes away', () => {
     expect(health.status).toBe('dégradé');
     expect(health.database.reachable).toBe(false);
     expect(health.journal.heldUpdates).toBeGreaterThan(0);
+    // Accounts live in PostgreSQL too: a login or a token check says why it cannot answer, and nothing crashes.
+    const login = await fetch(`${instance.httpUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: carol.email, password: 'un mot de passe quelconque' }),
+    });
+    expect(login.status).toBe(503);
+    expect(((await login.json()) as { error: string }).error).toMatch(/^base de données momentanément indisponible/);
+    await expect(connect(instance.wsUrl, 'fiches/cantine-locale', carol.token, { timeoutMs: 15_000 })).rejects.toThrow(/base de données momentanément indisponible/);
 
     await cluster.postgres.start();
     await acknowledged(provider, 30_000);

@@ -41,7 +41,7 @@ import { ServerMetrics } from './http/metrics.ts';
 import { openDatabase } from './storage/database.ts';
 import { checkpointInBackground } from './storage/wal-checkpoints.ts';
 import type { DocumentStore } from './storage/document-store.ts';
-import { openPostgres } from './storage/postgres-database.ts';
+import { databaseUnavailable, isPostgresUnavailable, openPostgres } from './storage/postgres-database.ts';
 import { PostgresDocumentStore } from './storage/postgres-document-store.ts';
 import { SqliteDocumentStore } from './storage/sqlite-document-store.ts';
 import { PostgresRevocations } from './storage/postgres-revocations.ts';
@@ -282,8 +282,10 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
           : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
     handled.catch((error) => {
       console.error(error);
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
+      // A reader's form or a static page needing the database while PostgreSQL is away: say so.
+      const away = isPostgresUnavailable(error);
+      if (!response.headersSent) response.writeHead(away ? 503 : 500, away ? { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' } : {});
+      response.end(away ? `${databaseUnavailable}\n` : undefined);
     });
   });
 

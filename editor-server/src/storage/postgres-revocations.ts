@@ -32,6 +32,7 @@ export class PostgresRevocations {
   private readonly deliver: (revocation: AccessRevocation) => void;
   private client: pg.Client | undefined;
   private stopped = false;
+  private interrupted = false;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(options: { url: string; pool: pg.Pool; deliver: (revocation: AccessRevocation) => void }) {
@@ -53,7 +54,9 @@ export class PostgresRevocations {
       this.client = undefined;
       client.end().catch(() => undefined);
       if (this.stopped) return;
-      console.error(`[postgres] écoute des révocations interrompue${error ? ` (${error.message})` : ''} : reprise dans une seconde`);
+      // Said once per outage, not at every attempt.
+      if (!this.interrupted) console.error(`[postgres] écoute des révocations interrompue${error ? ` (${error.message})` : ''} : nouvel essai chaque seconde`);
+      this.interrupted = true;
       this.retry = setTimeout(() => void this.start().catch((e: Error) => lost(e)), 1_000);
       this.retry.unref();
     };
@@ -75,6 +78,8 @@ export class PostgresRevocations {
     try {
       await client.connect();
       await client.query(`LISTEN ${channel}`);
+      if (this.interrupted) console.error('[postgres] écoute des révocations reprise');
+      this.interrupted = false;
     } catch (error) {
       lost(error as Error);
       throw error;
