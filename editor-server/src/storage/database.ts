@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS users (
   created_at TEXT NOT NULL,
   disabled_at TEXT
 );
+-- Logins look accounts up by lower(email), the form both engines share (storage/sql.ts).
+CREATE INDEX IF NOT EXISTS users_by_lower_email ON users(lower(email));
 CREATE TABLE IF NOT EXISTS invitations (
   code_hash TEXT PRIMARY KEY,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
