@@ -1,11 +1,12 @@
 /**
- * One server with DATABASE_URL (and no Redis) keeps its journal in PostgreSQL instead of SQLite:
- * an acknowledged edit is a row of PostgreSQL's journal (none in SQLite) before any commit, it is
- * committed credited to its author, and the server started again finds the document.
+ * One server with DATABASE_URL (and no Redis) keeps its journal and its accounts in PostgreSQL
+ * instead of SQLite: an acknowledged edit is a row of PostgreSQL's journal before any commit, its
+ * author a row of PostgreSQL's users, no SQLite file is made; it is committed credited to its
+ * author, and the server started again finds the document.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { DatabaseSync } from 'node:sqlite';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -39,12 +40,12 @@ describeWithServices('one server with DATABASE_URL', () => {
       expect(Number(rows[0]!.count)).toBeGreaterThan(0);
       const editors = await client.query<{ user_id: string }>("SELECT user_id FROM pending_editors WHERE document = 'fiches/jardin-partage'");
       expect(editors.rows.map((r) => r.user_id)).toEqual([alice.id]);
+      const users = await client.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [alice.id]);
+      expect(users.rows).toEqual([{ name: 'Alice Martin' }]);
     } finally {
       await client.end();
     }
-    const sqlite = new DatabaseSync(join(dataDir, 'terreau.sqlite'));
-    expect((sqlite.prepare('SELECT count(*) AS n FROM journal').get() as { n: number }).n).toBe(0);
-    sqlite.close();
+    expect(existsSync(join(dataDir, 'terreau.sqlite'))).toBe(false);
     // Leaving commits it, credited to its author.
     provider.destroy();
     await waitFor(() => execFileSync('git', ['-C', `${first.dataDir}/commons`, 'show', 'HEAD:fiches/jardin-partage.mdx'], { encoding: 'utf8' }).includes('Phrase gardée par PostgreSQL.'), 30_000, 'commit');
