@@ -85,6 +85,20 @@ describeWithServices('accounts, throttle and moderation queue', () => {
       expect(sqlA.kind).toBe(kind);
     });
 
+    it('never lets another caller’s statement into an open transaction, even one rolled back', async () => {
+      const inside = sqlA.transaction(async (tx) => {
+        await tx.run("INSERT INTO settings (key, value) VALUES ('essai-dedans', 'x')");
+        // A transaction that waits (here on a timer) gives the event loop to other callers.
+        await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
+        throw new Error('annulée');
+      });
+      const outside = sqlA.run("INSERT INTO settings (key, value) VALUES ('essai-dehors', 'y')");
+      await expect(inside).rejects.toThrow('annulée');
+      await outside;
+      expect(await sqlB.get("SELECT value FROM settings WHERE key = 'essai-dehors'")).toEqual({ value: 'y' });
+      expect(await sqlB.get("SELECT value FROM settings WHERE key = 'essai-dedans'")).toBeUndefined();
+    });
+
     it('finds an account by its e-mail whatever its case, and refuses a second account for it', async () => {
       const claire = await a.addUser({ email: 'Claire.Martin@exemple.fr', name: 'Claire Martin', role: 'relecteur', password: 'une phrase longue' });
       expect(await b.findByEmail('claire.martin@EXEMPLE.fr')).toEqual({ ...claire, disabled: false });
