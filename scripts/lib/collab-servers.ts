@@ -140,7 +140,15 @@ async function serveForBenchmark(kind: 'terreau' | 'hocuspocus'): Promise<void> 
     limits: { maxWritersPerDocument: 1000, maxConnectionsPerIp: 10_000 },
   });
   const server = await createEditorServer(config);
-  const user = await server.accounts.addUser({ email: 'banc@exemple.fr', name: 'Banc d’essai', role: 'contributeur' });
+  // Several servers may share one database (DATABASE_URL): the first makes the account, the others find it.
+  const email = 'banc@exemple.fr';
+  const user =
+    (await server.accounts.findByEmail(email)) ??
+    (await server.accounts.addUser({ email, name: 'Banc d’essai', role: 'contributeur' }).catch(async (error: unknown) => {
+      const found = await server.accounts.findByEmail(email);
+      if (!found) throw error;
+      return found;
+    }));
   const { token } = await server.accounts.createToken(user.id);
   send({ port: await server.listen(), token });
 }
