@@ -1,10 +1,11 @@
 /**
  * Assembles one editor server: the commons repository (with its remote and upstream sync), the
  * database, the Hocuspocus instance with its extensions, and one HTTP server for the static site,
- * /api/, /metrics, /commons.git and the /collab WebSocket. With DATABASE_URL the journal, the accounts
- * and the moderation queue live in PostgreSQL (no SQLite file is opened); with REDIS_URL too, this server is one of several sharing the commons
- * (cluster/cluster-member.ts), and COMMONS_REMOTE is their shared remote, which only the Git
- * writer pushes to, under its fence (cluster/commons-remote.ts), rather than a mirror.
+ * /api/, /metrics, /commons.git and the /collab WebSocket. With DATABASE_URL the journal, the
+ * accounts and the moderation queue live in PostgreSQL (no SQLite file is opened); with REDIS_URL
+ * too, this server is one of several sharing the commons (cluster/cluster-member.ts), and
+ * COMMONS_REMOTE is their shared remote, which only the Git writer pushes to, under its fence
+ * (cluster/commons-remote.ts), rather than a mirror.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
