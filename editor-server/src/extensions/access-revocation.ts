@@ -58,6 +58,9 @@ export class AccessRevocation implements Extension {
     const known = this.checked.get(connection);
     if (known) return known.revoked;
     const current = await this.config.accounts.userForCredential(context.credential);
+    // A revocation heard while the database answered wins over what it answered.
+    const heard = this.checked.get(connection);
+    if (heard) return heard.revoked;
     const revoked = current && current.role === context.user.role ? undefined : staleAccess;
     this.checked.set(connection, { revoked });
     return revoked;
