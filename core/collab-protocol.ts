@@ -11,14 +11,16 @@
  *   "published" — the public site shows that commit: its pages and every page that shows it (« publié »);
  *   "indexed"   — the search index has it too (« indexé pour la recherche »), a few seconds later;
  *   "invalid"   — the content fails validation: not committed, kept in the journal; `problems` says why;
- *   "error"     — the server could not commit (retried at the next edit or departure).
+ *   "error"     — the server could not commit (retried at the next edit or departure);
+ *   "unavailable" — the server's database cannot be reached: edits are neither applied nor
+ *                 acknowledged; the editor keeps them and they go through once it is back.
  * `refused`: what the server did not keep of an edit, and why, while it kept the rest: a statut
  * « validé » set by someone who may not validate is put back in the document (editorial workflow).
  */
 import type { Problem } from './problem.ts';
 
 /** What a document's save status can be. */
-export type SaveState = 'modified' | 'saved' | 'published' | 'indexed' | 'invalid' | 'error';
+export type SaveState = 'modified' | 'saved' | 'published' | 'indexed' | 'invalid' | 'error' | 'unavailable';
 
 /** The stateless message an editor receives about its document's save status. */
 export interface StatusMessage {
@@ -42,4 +44,5 @@ export const saveStateLabels: Record<SaveState, string> = {
   indexed: 'indexé pour la recherche',
   invalid: 'non enregistré : le contenu doit être corrigé',
   error: 'non enregistré : erreur du serveur, nouvel essai à la prochaine modification',
+  unavailable: 'serveur momentanément indisponible : vos modifications sont gardées ici et seront envoyées dès son retour',
 };

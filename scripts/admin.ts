@@ -1,23 +1,24 @@
 /**
- * `npm run admin -- …`: accounts and personal access tokens of the editor server (DATA_DIR).
+ * `npm run admin -- …`: accounts and personal access tokens of the editor server (the SQLite file
+ * under DATA_DIR, or the PostgreSQL database of DATABASE_URL when several servers share it).
  *
  *   npm run admin -- user add --email E --name "N" --role contributeur|relecteur|administrateur [--password P]
  *     (without --password: prints a one-time invitation link, alone on its last line, for the person to choose theirs)
  *   npm run admin -- token create --email E [--label "usage"]   (prints the token alone on its last line)
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Accounts, newUserSchema } from '../editor-server/src/accounts/accounts.ts';
 import { configFromEnvironment, resolveConfig } from '../editor-server/src/config.ts';
-import { openDatabase } from '../editor-server/src/storage/database.ts';
+import { openSqlDatabase } from '../editor-server/src/storage/open-sql.ts';
 import { parseWithFriendlyErrors } from '../core/parse-input.ts';
 import { ProblemError } from '../core/problem.ts';
 import { siteAddress } from '../core/site-address.ts';
 
 const usage = `Utilisation : npm run admin -- <commande> [options]
 
-Gère les comptes et les jetons du serveur d’édition (base dans DATA_DIR, par défaut ./data).
+Gère les comptes et les jetons du serveur d’édition (base dans DATA_DIR, par défaut ./data,
+ou la base PostgreSQL de DATABASE_URL quand plusieurs serveurs la partagent).
 
 Commandes :
   user add      crée un compte
@@ -53,8 +54,8 @@ async function main(argv: string[]): Promise<void> {
   }
   delete values.help;
   const config = resolveConfig(configFromEnvironment(process.env));
-  const db = openDatabase(join(config.dataDir, 'terreau.sqlite'));
-  const accounts = new Accounts(db);
+  const database = await openSqlDatabase(config);
+  const accounts = await Accounts.open(database.sql);
   try {
     if (command === 'user add') {
       const input = parseWithFriendlyErrors(newUserSchema, values, 'arguments');
@@ -62,23 +63,23 @@ async function main(argv: string[]): Promise<void> {
       console.log(`Compte créé : ${user.name} <${user.email}>, ${user.role} (id ${user.id})`);
       if (!input.password) {
         // No e-mail server: the administrator passes the link on; it works once.
-        const invitation = accounts.createInvitation(user.id);
+        const invitation = await accounts.createInvitation(user.id);
         const site = siteAddress({ siteUrl: config.siteUrl, host: config.host, port: config.port });
         console.log(`Lien d’invitation à transmettre (une seule utilisation, valable jusqu’au ${new Date(invitation.expiresAt).toLocaleDateString('fr-FR', { dateStyle: 'long' })}) :`);
         console.log(new URL(`/editer/invitation/#${invitation.code}`, site).href);
       }
     } else if (command === 'token create') {
       const input = parseWithFriendlyErrors(tokenSchema, values, 'arguments');
-      const user = accounts.findByEmail(input.email);
+      const user = await accounts.findByEmail(input.email);
       if (!user) throw new Error(`aucun compte pour ${input.email} : créez-le avec « npm run admin -- user add »`);
-      const { token } = accounts.createToken(user.id, input.label);
+      const { token } = await accounts.createToken(user.id, input.label);
       console.log(`Jeton personnel de ${user.name} (affiché une seule fois) :`);
       console.log(token);
     } else {
       throw new Error(`commande inconnue « ${command} »\n${usage}`);
     }
   } finally {
-    db.close();
+    await database.close();
   }
 }
 

@@ -6,6 +6,7 @@ import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../editor-server/src/accounts/accounts.ts';
 import { openDatabase } from '../editor-server/src/storage/database.ts';
+import { SqliteSql } from '../editor-server/src/storage/sql.ts';
 import { acknowledged, appendParagraph, connect, startServerProcess as startServer, waitFor } from './helpers/editor-server.ts';
 
 describe('kill -9 during edits from several clients', () => {
@@ -21,11 +22,11 @@ describe('kill -9 during edits from several clients', () => {
     const first = await startServer(dataDir);
     children.push(first.child);
     const db = openDatabase(join(dataDir, 'terreau.sqlite'));
-    const accounts = new Accounts(db);
+    const accounts = await Accounts.open(new SqliteSql(db));
     const tokens: string[] = [];
     for (const name of ['Alice Martin', 'Bob Durand', 'Chloé Petit']) {
       const user = await accounts.addUser({ email: `${name.split(' ')[0]!.toLowerCase()}@exemple.fr`, name, role: 'contributeur' });
-      tokens.push(accounts.createToken(user.id).token);
+      tokens.push((await accounts.createToken(user.id)).token);
     }
     db.close();
 

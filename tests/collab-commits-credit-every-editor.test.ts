@@ -40,7 +40,7 @@ describe('commits made by the editor server', () => {
     const text = gitShow(t.server.paths.repoDir, 'fiches/jardin-partage.mdx');
     expect(text).toContain('Première phrase d’Alice.');
     expect(text).toContain('Une phrase de Bob.');
-    expect(t.server.store.pendingEditors('fiches/jardin-partage')).toEqual([]);
+    expect(await t.server.store.pendingEditors('fiches/jardin-partage')).toEqual([]);
   });
 
   it('tell editors « enregistré » then « publié »', async () => {
@@ -79,7 +79,7 @@ describe('commits made by the editor server', () => {
     const again = await connect(t.wsUrl, 'fiches/epicerie-solidaire', alice.token);
     expect(again.document.getMap('frontmatter').get('difficulte')).toBe('9');
     expect(again.document.getXmlFragment('default').toString()).toContain('Paragraphe à garder.');
-    expect(t.server.store.pendingEditors('fiches/epicerie-solidaire').map((e) => e.userId)).toEqual([alice.id]);
+    expect((await t.server.store.pendingEditors('fiches/epicerie-solidaire')).map((e) => e.userId)).toEqual([alice.id]);
     again.destroy();
   });
 });

@@ -36,7 +36,7 @@ describe('two providers on one document', () => {
     expect(bodyText(writer.document)).not.toContain('Texte d’un lecteur');
     const live = t.server.hocuspocus.documents.get('fiches/cantine-locale')!;
     expect(live.getXmlFragment('default').toString()).not.toContain('Texte d’un lecteur');
-    expect(t.server.store.pendingEditors('fiches/cantine-locale').map((e) => e.userId)).toEqual([alice.id]);
+    expect((await t.server.store.pendingEditors('fiches/cantine-locale')).map((e) => e.userId)).toEqual([alice.id]);
     writer.destroy();
     reader.destroy();
   });

@@ -31,7 +31,7 @@ describe('access taken away', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     const live = t.server.hocuspocus.documents.get(documentName);
     if (live) expect(bodyText(live)).not.toContain(text);
-    expect(t.server.store.load(documentName).updates.map((u) => Buffer.from(u).toString('utf8')).join('')).not.toContain(text);
+    expect((await t.server.store.load(documentName)).updates.map((u) => Buffer.from(u).toString('utf8')).join('')).not.toContain(text);
     await t.server.gitSync.idle();
     const path = `${documentName}.mdx`;
     expect(await readFileAt(repo(), await readHead(repo()), path)).not.toContain(text);
@@ -39,7 +39,7 @@ describe('access taken away', () => {
 
   it('closes a connection whose personal token is revoked, and keeps the others', async () => {
     const alice = await t.addUser('Alice Révoquée');
-    const other = t.server.accounts.createToken(alice.id, 'autre poste');
+    const other = await t.server.accounts.createToken(alice.id, 'autre poste');
     const bob = await t.addUser('Bob Témoin');
     const auth = { Authorization: `Bearer ${alice.token}` };
     const tokens = (await (await fetch(`${t.httpUrl}/api/tokens`, { headers: auth })).json()) as { tokens: { id: string; label: string }[] };
@@ -82,7 +82,7 @@ describe('access taken away', () => {
     await t.addUser('Ada Administratrice', 'administrateur');
     const provider = await connect(t.wsUrl, 'fiches/epicerie-solidaire', denis.token);
     const closed = nextClose(provider);
-    t.server.accounts.changeRole(denis.id, 'contributeur');
+    await t.server.accounts.changeRole(denis.id, 'contributeur');
     expect(await closed).toMatch(/^votre rôle a changé/);
     await expectRefusedEdit(provider, 'fiches/epicerie-solidaire', 'Écrit avec l’ancien rôle.');
     await expect(connect(t.wsUrl, 'referentiel/resilience-alimentaire', denis.token)).rejects.toThrow(/ne permet pas de modifier/);
@@ -96,7 +96,7 @@ describe('access taken away', () => {
     const emma = await t.addUser('Emma Désactivée', 'relecteur', 'un mot de passe solide');
     const provider = await connect(t.wsUrl, 'fiches/repair-cafe', emma.token);
     const closed = nextClose(provider);
-    t.server.accounts.disableUser(emma.id);
+    await t.server.accounts.disableUser(emma.id);
     expect(await closed).toMatch(/^compte désactivé/);
     await expectRefusedEdit(provider, 'fiches/repair-cafe', 'Écrit par un compte désactivé.');
     await expect(connect(t.wsUrl, 'fiches/repair-cafe', emma.token)).rejects.toThrow(/jeton invalide/);

@@ -88,7 +88,7 @@ describe('who may write what', () => {
     expect(loaded?.getMap('frontmatter').get('titre')).not.toBe('Résilience alimentaire, réécrite par un relecteur');
     await t.server.gitSync.idle();
     expect(await readFileAt(t.dataDir + '/commons', await readHead(t.dataDir + '/commons'), path)).toBe(before);
-    expect(t.server.store.load(name).updates).toHaveLength(0);
+    expect((await t.server.store.load(name)).updates).toHaveLength(0);
   });
 
   it('lets an administrator change the référentiel', async () => {

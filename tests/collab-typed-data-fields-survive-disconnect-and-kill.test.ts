@@ -14,6 +14,7 @@ import * as Y from 'yjs';
 import { readField } from '../core/bridge/mdx-yjs.ts';
 import { Accounts } from '../editor-server/src/accounts/accounts.ts';
 import { openDatabase } from '../editor-server/src/storage/database.ts';
+import { SqliteSql } from '../editor-server/src/storage/sql.ts';
 import { acknowledged, connect, startServerProcess, startTestServer, waitFor } from './helpers/editor-server.ts';
 
 const FICHE = 'fiches/jardin-partage';
@@ -64,9 +65,9 @@ describe('a data field typed through the collaboration protocol', () => {
     const first = await startServerProcess(dataDir);
     children.push(first.child);
     const db = openDatabase(join(dataDir, 'terreau.sqlite'));
-    const accounts = new Accounts(db);
+    const accounts = await Accounts.open(new SqliteSql(db));
     const user = await accounts.addUser({ email: 'bruno@exemple.fr', name: 'Bruno Lefèvre', role: 'contributeur' });
-    const token = accounts.createToken(user.id).token;
+    const token = (await accounts.createToken(user.id)).token;
     db.close();
 
     const writer = await connect(`ws://127.0.0.1:${first.port}/collab`, FICHE, token);

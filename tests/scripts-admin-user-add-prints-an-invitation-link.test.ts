@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../editor-server/src/accounts/accounts.ts';
 import { openDatabase } from '../editor-server/src/storage/database.ts';
+import { SqliteSql } from '../editor-server/src/storage/sql.ts';
 import { runScript } from './helpers/run-script.ts';
 
 describe('npm run admin -- user add without a password', () => {
@@ -20,7 +21,7 @@ describe('npm run admin -- user add without a password', () => {
 
   const codeOf = (link: string) => link.split('#')[1]!;
 
-  it('prints an invitation link at the port the server listens on, which finds the new account', () => {
+  it('prints an invitation link at the port the server listens on, which finds the new account', async () => {
     const result = runScript('admin', ['user', 'add', '--email', 'camille@exemple.fr', '--name', 'Camille Invitée', '--role', 'relecteur'], { DATA_DIR: dataDir, PORT: '4400', SITE_URL: '' });
     expect(result.status, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
@@ -30,7 +31,7 @@ describe('npm run admin -- user add without a password', () => {
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:4400\/editer\/invitation\/#inv_[A-Za-z0-9_-]{20,}$/);
     const db = openDatabase(join(dataDir, 'terreau.sqlite'));
     try {
-      expect(new Accounts(db).findInvitation(codeOf(link))).toMatchObject({ name: 'Camille Invitée', role: 'relecteur' });
+      expect(await (await Accounts.open(new SqliteSql(db))).findInvitation(codeOf(link))).toMatchObject({ name: 'Camille Invitée', role: 'relecteur' });
     } finally {
       db.close();
     }

@@ -101,6 +101,6 @@ describe('account management by administrators', () => {
     const self = await call(`/api/users/${admin.id}`, admin.token, 'PATCH', { disabled: true });
     expect(self.status).toBe(409);
     expect((await self.json()).error).toMatch(/^vous ne pouvez ni vous désactiver/);
-    expect(() => t.server.accounts.changeRole(admin.id, 'contributeur')).toThrow(/dernier administrateur actif/);
+    await expect(t.server.accounts.changeRole(admin.id, 'contributeur')).rejects.toThrow(/dernier administrateur actif/);
   });
 });

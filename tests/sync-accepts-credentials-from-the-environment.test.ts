@@ -33,7 +33,7 @@ describe('credentials in COMMONS_REMOTE_USER and COMMONS_REMOTE_PASSWORD', { tim
     appendParagraph(provider.document, 'Envoyé avec les identifiants de l’environnement.');
     await acknowledged(provider);
     provider.destroy();
-    await waitFor(async () => t.server.store.pendingEditors('fiches/repair-cafe').length === 0, 90_000, 'commit');
+    await waitFor(async () => (await t.server.store.pendingEditors('fiches/repair-cafe')).length === 0, 90_000, 'commit');
     const head = await commonsHead(t);
     await waitFor(() => remote.contains(head), 90_000, 'envoi');
     expect(await remote.show('fiches/repair-cafe.mdx')).toContain('Envoyé avec les identifiants de l’environnement.');

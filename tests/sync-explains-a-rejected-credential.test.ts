@@ -68,7 +68,7 @@ describe('credentials the remote refuses', { timeout: 300_000 }, () => {
       appendParagraph(provider.document, 'Écrit pendant que les identifiants sont refusés.');
       await acknowledged(provider);
       provider.destroy();
-      await waitFor(async () => t.server.store.pendingEditors('fiches/jardin-partage').length === 0, 90_000, 'commit local');
+      await waitFor(async () => (await t.server.store.pendingEditors('fiches/jardin-partage')).length === 0, 90_000, 'commit local');
       // The lag may be reported first by an attempt made before the commit: wait for the one that counts it.
       const health = async () => (await (await fetch(`${t.httpUrl}/api/health`)).json()).sync;
       await waitFor(async () => (await health())?.message?.includes('1 commit en attente') === true, 90_000, 'commit en attente compté');

@@ -18,7 +18,7 @@ async function edit(t: TestServer, doc: string, sentence: string): Promise<strin
   appendParagraph(provider.document, sentence);
   await acknowledged(provider);
   provider.destroy();
-  await waitFor(async () => t.server.store.pendingEditors(doc).length === 0, 90_000, 'commit');
+  await waitFor(async () => (await t.server.store.pendingEditors(doc)).length === 0, 90_000, 'commit');
   await t.server.gitSync.idle();
   return commonsHead(t);
 }

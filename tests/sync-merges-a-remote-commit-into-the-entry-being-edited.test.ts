@@ -51,7 +51,7 @@ describe('a remote commit to the entry being edited live', { timeout: 300_000 },
     appendParagraph(provider.document, 'Alice continue après la fusion.');
     await acknowledged(provider);
     provider.destroy();
-    await waitFor(async () => t.server.store.pendingEditors('fiches/jardin-partage').length === 0, 90_000, 'commit');
+    await waitFor(async () => (await t.server.store.pendingEditors('fiches/jardin-partage')).length === 0, 90_000, 'commit');
     await t.server.gitSync.idle();
     const head = await commonsHead(t);
     await waitFor(() => remote.contains(head), 90_000, 'envoi');

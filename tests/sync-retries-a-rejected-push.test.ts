@@ -33,7 +33,7 @@ describe('a push the remote refuses', { timeout: 300_000 }, () => {
     appendParagraph(provider.document, sentence);
     await acknowledged(provider);
     provider.destroy();
-    await waitFor(async () => t.server.store.pendingEditors(doc).length === 0, 90_000, 'commit');
+    await waitFor(async () => (await t.server.store.pendingEditors(doc)).length === 0, 90_000, 'commit');
     await t.server.gitSync.idle();
   }
 

@@ -2,11 +2,13 @@
  * Typed configuration of the editor server: documented defaults, overridden by environment
  * variables (parsed with friendly errors), overridable again by tests and benchmarks in code.
  */
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { serverIdentity } from '../../core/commons-identities.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../core/site-address.ts';
 import { parseWithFriendlyErrors } from '../../core/parse-input.ts';
+import { ProblemError, type Problem } from '../../core/problem.ts';
 import { isProxyEntry } from './http/client-address.ts';
 import type { CloneLimits } from './http/commons-git-http.ts';
 
@@ -113,6 +115,23 @@ export interface ReaderFormsConfig {
   maxLinks: number;
 }
 
+/**
+ * Several servers sharing one commons (REDIS_URL + DATABASE_URL): documents synced through Redis,
+ * journal in PostgreSQL, one Git writer chosen by a lease in Redis.
+ */
+export interface ClusterConfig {
+  /** Redis (documents between servers, the writer's lease, save statuses). */
+  redisUrl: string;
+  /** Name of this server in logs, /api/health and the lease (unique among the servers). */
+  instanceName: string;
+  /** Lifetime of the writer's lease; another server takes over at most this long after the writer stops renewing it. */
+  leaseMs: number;
+  /** How often the writer renews its lease and the others try to take it. */
+  leaseRenewMs: number;
+  /** How often every server looks for a newer published site and for new commits of the commons remote. */
+  followMs: number;
+}
+
 /** Complete configuration of one editor server. */
 export interface EditorServerConfig {
   host: string;
@@ -138,6 +157,12 @@ export interface EditorServerConfig {
   siteWorkerCommand: string[];
   /** Directory the site worker runs in (the code checkout, which it never writes content to). */
   codeDir: string;
+  /** PostgreSQL holding the journal instead of SQLite (`postgres://…`); SQLite when unset. */
+  databaseUrl: string | undefined;
+  /** Set when several servers share the commons (requires `databaseUrl` and `sync.remote`, COMMONS_REMOTE). */
+  cluster: ClusterConfig | undefined;
+  /** Bearer token required by /metrics; open when unset (then restrict it at the reverse proxy). */
+  metricsToken: string | undefined;
   /** SQLite durability of the journal: `normal` survives a killed process, `full` also power loss. */
   journalSync: 'normal' | 'full';
   /** Hocuspocus debounce of stored snapshots (the journal makes each update durable anyway). */
@@ -155,7 +180,8 @@ export interface EditorServerConfig {
 }
 
 /** Deep-partial overrides accepted by `resolveConfig`. */
-export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'clone' | 'sync' | 'readerForms'>> & {
+export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' | 'auth' | 'clone' | 'sync' | 'readerForms' | 'cluster'>> & {
+  cluster?: Partial<ClusterConfig> & { redisUrl: string };
   limits?: Partial<LimitsConfig>;
   git?: Partial<GitConfig>;
   auth?: Partial<AuthConfig>;
@@ -166,6 +192,14 @@ export type ConfigOverrides = Partial<Omit<EditorServerConfig, 'limits' | 'git' 
 
 const codeDir = resolve(import.meta.dirname, '../..');
 
+/** Defaults of the cluster settings (see `ClusterConfig`). */
+export const defaultClusterConfig: Omit<ClusterConfig, 'redisUrl'> = {
+  instanceName: `${hostname()}-${process.pid}`,
+  leaseMs: 5_000,
+  leaseRenewMs: 1_000,
+  followMs: 1_000,
+};
+
 /** Defaults, chosen for one small server on a 2-core machine. */
 export const defaultConfig: EditorServerConfig = {
   host: DEFAULT_HOST,
@@ -174,6 +208,9 @@ export const defaultConfig: EditorServerConfig = {
   dataDir: resolve('data'),
   seedContentDir: resolve(codeDir, 'content'),
   siteUrl: undefined,
+  databaseUrl: undefined,
+  cluster: undefined,
+  metricsToken: undefined,
   siteBuild: true,
   siteWorkerCommand: [process.execPath, 'scripts/site-worker.ts'],
   codeDir,
@@ -299,6 +336,16 @@ const environmentSchema = z.object({
   MAX_READERS_PER_ADDRESS: positiveInt.optional(),
   MAX_DOCUMENTS_PER_SOCKET: positiveInt.min(1).optional(),
   MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
+  /** PostgreSQL for the journal (and the shared state of several servers): `postgres://user:password@host:5432/base`. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'adresse PostgreSQL attendue : postgres://utilisateur:mot-de-passe@hôte:5432/base').optional(),
+  /** Redis shared by several servers: `redis://host:6379`. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'adresse Redis attendue : redis://hôte:6379').optional(),
+  /** Name of this server among several (logs, /api/health). */
+  INSTANCE_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'lettres, chiffres, « . », « _ » ou « - », 64 au plus').optional(),
+  /** Lifetime of the Git writer's lease, in seconds. */
+  WRITER_LEASE_SECONDS: z.coerce.number().min(1).max(60).optional(),
+  /** Bearer token that /metrics requires. */
+  METRICS_TOKEN: z.string().min(16, 'jeton trop court : 16 caractères au moins').optional(),
   /** Where the readers' forms post, when the static site is hosted elsewhere (also read by the site build). */
   READER_FORMS_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Largest uploaded image, in bytes. */
@@ -336,6 +383,20 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (e.MAX_READERS_PER_ADDRESS !== undefined) overrides.limits!.maxReadersPerAddress = e.MAX_READERS_PER_ADDRESS;
   if (e.MAX_DOCUMENTS_PER_SOCKET !== undefined) overrides.limits!.maxDocumentsPerSocket = e.MAX_DOCUMENTS_PER_SOCKET;
   if (e.MAX_CONNECTIONS_PER_IP !== undefined) overrides.limits!.maxConnectionsPerIp = e.MAX_CONNECTIONS_PER_IP;
+  if (e.DATABASE_URL) overrides.databaseUrl = e.DATABASE_URL;
+  if (e.METRICS_TOKEN) overrides.metricsToken = e.METRICS_TOKEN;
+  if (e.REDIS_URL) {
+    const problems: Problem[] = [];
+    const source = 'variables d’environnement';
+    if (!e.DATABASE_URL) problems.push({ file: source, field: 'DATABASE_URL', message: 'obligatoire avec REDIS_URL : plusieurs serveurs partagent leur journal dans PostgreSQL' });
+    if (!e.COMMONS_REMOTE) problems.push({ file: source, field: 'COMMONS_REMOTE', message: 'obligatoire avec REDIS_URL : le dépôt du commun où l’écrivain Git pousse et que les autres serveurs suivent' });
+    if (problems.length) throw new ProblemError(problems);
+    overrides.cluster = {
+      redisUrl: e.REDIS_URL,
+      ...(e.INSTANCE_NAME ? { instanceName: e.INSTANCE_NAME } : {}),
+      ...(e.WRITER_LEASE_SECONDS ? { leaseMs: e.WRITER_LEASE_SECONDS * 1000, leaseRenewMs: Math.max(200, (e.WRITER_LEASE_SECONDS * 1000) / 5) } : {}),
+    };
+  }
   if (e.READER_FORMS_URL) overrides.readerForms!.action = e.READER_FORMS_URL;
   if (e.SITE_URL) overrides.readerForms!.siteUrl = e.SITE_URL;
   if (e.MAX_MEDIA_BYTES !== undefined) overrides.limits!.maxMediaBytes = e.MAX_MEDIA_BYTES;
@@ -353,10 +414,14 @@ export function resolveConfig(...layers: ConfigOverrides[]): EditorServerConfig 
       limits: { ...config.limits, ...layer.limits },
       git: { ...config.git, ...layer.git },
       auth: { ...config.auth, ...layer.auth },
+      cluster: layer.cluster ? { ...defaultClusterConfig, ...config.cluster, ...layer.cluster } : config.cluster,
       clone: { ...config.clone, ...layer.clone },
       sync: { ...config.sync, ...layer.sync },
       readerForms: { ...config.readerForms, ...layer.readerForms },
     };
+  }
+  if (config.cluster && (!config.databaseUrl || !config.sync.remote)) {
+    throw new ProblemError([{ field: 'cluster', message: 'plusieurs serveurs demandent DATABASE_URL (PostgreSQL) et COMMONS_REMOTE (le dépôt du commun partagé)' }]);
   }
   return config;
 }

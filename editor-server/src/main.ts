@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   // de construction » (503, Retry-After). The address line below means « ready ».
   const port = await server.listen();
   if (config.siteBuild) console.log(explainSiteAddress(`${server.publicUrl()}/`, !!config.siteUrl));
-  if (config.siteBuild && !server.publisher.hasSite()) {
+  // Several servers: the Git writer builds; the others serve what it published (cluster/site-mirror.ts).
+  if (config.siteBuild && !config.cluster && !server.publisher.hasSite()) {
     console.log(`Construction du site dans ${server.paths.siteDir}…`);
     await server.publisher.publish().published;
   } else if (config.siteBuild) {
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     void server.publisher.publish().published.catch((error) => console.error(`Construction du site : ${error}`));
   }
   console.log(`Terreau : ${server.publicUrl()}/ (écoute sur ${config.host}:${port} ; API /api/, collaboration /collab, clonage ${server.publicUrl()}/commons.git, données ${config.dataDir})`);
+  if (config.cluster) console.log(`Serveur « ${config.cluster.instanceName} » parmi plusieurs : journal dans PostgreSQL, documents partagés par Redis, dépôt partagé ${redactUrl(config.sync.remote!)}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -33,6 +35,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** A URL without its password, for logs. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 }
 
 main().catch((error) => {

@@ -1,7 +1,11 @@
 /**
  * Assembles one editor server: the commons repository (with its remote and upstream sync), the
  * database, the Hocuspocus instance with its extensions, and one HTTP server for the static site,
- * /api/, /commons.git and the /collab WebSocket.
+ * /api/, /metrics, /commons.git and the /collab WebSocket. With DATABASE_URL the journal, the
+ * accounts and the moderation queue live in PostgreSQL (no SQLite file is opened); with REDIS_URL
+ * too, this server is one of several sharing the commons (cluster/cluster-member.ts), and
+ * COMMONS_REMOTE is their shared remote, which only the Git writer pushes to, under its fence
+ * (cluster/commons-remote.ts), rather than a mirror.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -32,10 +36,18 @@ import { serveStaticSite } from './http/static-site.ts';
 import { ReaderModeration } from './moderation/reader-moderation.ts';
 import { SitePublisher } from './publish/site-publisher.ts';
 import { SiteWorkerBuilder } from './publish/site-worker-builder.ts';
+import { ClusterMember } from './cluster/cluster-member.ts';
+import { CommonsRemote } from './cluster/commons-remote.ts';
+import { ServerMetrics } from './http/metrics.ts';
 import { openDatabase } from './storage/database.ts';
 import { checkpointInBackground } from './storage/wal-checkpoints.ts';
-import { DocumentStore } from './storage/document-store.ts';
-import { SqliteReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
+import type { DocumentStore } from './storage/document-store.ts';
+import { databaseUnavailable, isPostgresUnavailable, openPostgres } from './storage/postgres-database.ts';
+import { PostgresDocumentStore } from './storage/postgres-document-store.ts';
+import { SqliteDocumentStore } from './storage/sqlite-document-store.ts';
+import { PostgresRevocations } from './storage/postgres-revocations.ts';
+import { ReaderContributions, type ReaderContributionStore } from './storage/reader-contributions.ts';
+import { PostgresSql, SqliteSql, type SqlDatabase } from './storage/sql.ts';
 import { EntryValidator } from './validation/entry-validator.ts';
 import { siteAddress } from '../../core/site-address.ts';
 
@@ -53,6 +65,9 @@ export interface EditorServer {
   /** `<site>/commons.git`. */
   commonsGit: CommonsGitHttp;
   publisher: SitePublisher;
+  metrics: ServerMetrics;
+  /** Set when this server is one of several sharing the commons. */
+  cluster: ClusterMember | undefined;
   /** What readers send through the site's forms, and its moderation. */
   contributions: ReaderContributionStore;
   moderation: ReaderModeration;
@@ -83,22 +98,49 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     if (!config.quiet) console.log(`[git] ${message}`);
   };
   const { sync } = config;
-  const remote = sync.remote ? remoteEndpoint(sync.remote, sync.remoteUser, sync.remotePassword) : undefined;
+  // Several servers: the shared remote is not mirrored (below) but pushed to by the Git writer alone.
+  const remote = sync.remote && !config.cluster ? remoteEndpoint(sync.remote, sync.remoteUser, sync.remotePassword) : undefined;
   const upstreamEndpoint = sync.upstream ? remoteEndpoint(sync.upstream) : undefined;
-  const origin = await ensureCommonsRepo(
-    paths.repoDir,
-    config.seedContentDir,
-    { remote, upstream: upstreamEndpoint, branch: sync.branch, timeoutMs: sync.networkTimeoutMs },
-    config.git.committer,
-  );
+  const origin = config.cluster
+    ? await CommonsRemote.ensureClone(paths.repoDir, sync.remote!, config.seedContentDir, config.git.committer).then(() => 'existing' as const)
+    : await ensureCommonsRepo(
+        paths.repoDir,
+        config.seedContentDir,
+        { remote, upstream: upstreamEndpoint, branch: sync.branch, timeoutMs: sync.networkTimeoutMs },
+        config.git.committer,
+      );
   if (origin !== 'existing') log(`commun créé ${{ remote: `par clonage de ${remote?.label}`, upstream: `par clonage du commun amont ${upstreamEndpoint?.label}`, seed: 'à partir du contenu initial' }[origin]}`);
   let listeningPort: number | undefined;
   const publicUrl = () => siteAddress({ siteUrl: config.siteUrl, host: config.host, port: listeningPort ?? config.port }).replace(/\/+$/, '');
 
-  const db: DatabaseSync = openDatabase(paths.database, config.journalSync);
-  const checkpoints = checkpointInBackground(db, paths.database);
-  const accounts = new Accounts(db, { collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs });
-  const store = new DocumentStore(db);
+  // One database: SQLite under DATA_DIR, or PostgreSQL shared by every server (DATABASE_URL).
+  const pool = config.databaseUrl ? await openPostgres(config.databaseUrl) : undefined;
+  const db: DatabaseSync | undefined = pool ? undefined : openDatabase(paths.database, config.journalSync);
+  const checkpoints = db && checkpointInBackground(db, paths.database);
+  const sql: SqlDatabase = pool ? new PostgresSql(pool) : new SqliteSql(db!);
+  const store: DocumentStore = pool ? new PostgresDocumentStore(pool) : new SqliteDocumentStore(db!);
+  // Several servers: what one revokes, every other closes too.
+  const revocations = pool && new PostgresRevocations({ url: config.databaseUrl!, pool, deliver: (revocation) => accounts.revokedElsewhere(revocation) });
+  const accounts = await Accounts.open(sql, {
+    collabTokenLifetimeMs: config.auth.collabTokenLifetimeMs,
+    ...(revocations ? { share: (revocation) => revocations.publish(revocation) } : {}),
+  });
+  await revocations?.start().catch(() => undefined);
+  // eslint-disable-next-line prefer-const -- the metrics read figures from parts made below
+  let metrics: ServerMetrics;
+  const cluster = config.cluster
+    ? new ClusterMember({
+        cluster: config.cluster,
+        pool: pool!,
+        repoDir: paths.repoDir,
+        siteDir: paths.siteDir,
+        remote: config.sync.remote!,
+        committer: config.git.committer,
+        siteBuild: config.siteBuild,
+        quiet: config.quiet,
+        onSiteServed: (_id, lagMs) => metrics.siteVersionLagSeconds.observe(lagMs / 1000),
+      })
+    : undefined;
   const builder = config.siteBuild
     ? new SiteWorkerBuilder({
         command: config.siteWorkerCommand,
@@ -110,13 +152,16 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         ...(config.quiet ? {} : { onStep: (step, reply) => console.log(`[site] ${step === 'publish' ? (reply.full ? 'construction complète' : 'publié') : 'indexé'} ${reply.commit?.slice(0, 8) ?? ''} ${JSON.stringify(reply.timings ?? {})}`) }),
       })
     : undefined;
-  const publisher = new SitePublisher(paths.siteDir, builder);
+  const publisher = new SitePublisher(paths.siteDir, builder, async (versionDir, milliseconds) => {
+    metrics.publishSeconds.observe(milliseconds / 1000);
+    await cluster?.shareSite(versionDir);
+  });
   // eslint-disable-next-line prefer-const -- the status board needs the instance created below
   let hocuspocus: Hocuspocus<CollabContext>;
   const status = new StatusBoard((name) => hocuspocus.documents.get(name));
   // Read and checked once here, before listening; then each commit checks only its own file.
   const validator = await EntryValidator.start(paths.repoDir);
-  const contributions = new SqliteReaderContributions(db);
+  const contributions = await ReaderContributions.open(sql);
   const readerCredits = { owed: (document: string) => contributions.creditsOwed(document), given: (ids: readonly string[]) => contributions.creditsGiven(ids) };
   // eslint-disable-next-line prefer-const -- the writer tells the mirror that HEAD moved
   let mirror: RemoteSync | undefined;
@@ -131,6 +176,26 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     readerCredits,
     quiet: config.quiet,
     headMoved: () => mirror?.headMoved(),
+    ...(cluster
+      ? {
+          shared: true,
+          beforeRefUpdate: (commit: string, parent: string) => cluster.beforeRefUpdate(commit, parent),
+          fetchRemote: () => cluster.remote.fetch(),
+          isOpenElsewhere: (document: string) => cluster.isOpenElsewhere(document),
+        }
+      : {}),
+    onCommit: (outcome, milliseconds) => {
+      metrics.commits.inc({ outcome });
+      if (outcome === 'committed') metrics.commitSeconds.observe(milliseconds / 1000);
+    },
+  });
+  const journal = new DurableJournal({
+    store,
+    status,
+    onBatch: (updates, milliseconds) => {
+      metrics.journalUpdates.inc(updates);
+      metrics.journalBatchSeconds.observe(milliseconds / 1000);
+    },
   });
   const moderation = new ReaderModeration({ contributions, documents: store, gitSync, validator, repoDir: paths.repoDir, git: config.git });
   const follow = (mode: 'mirror' | 'upstream', endpoint: NonNullable<typeof remote>) =>
@@ -156,10 +221,27 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     maxDebounce: config.storeMaxDebounceMs,
     // Documents still authenticating on one socket: no more than it may open at all.
     maxPendingDocuments: config.limits.maxDocumentsPerSocket,
-    extensions: [new Authentication({ accounts }), new AccessRevocation({ accounts }), new Limits(config.limits), new Presence(config.limits), new DurableJournal({ store }), gitSync],
+    extensions: [
+      ...(cluster ? [cluster.redisExtension] : []),
+      new Authentication({ accounts }),
+      new AccessRevocation({ accounts }),
+      new Limits(config.limits),
+      new Presence(config.limits),
+      journal,
+      gitSync,
+    ],
   });
+  cluster?.attach({ hocuspocus, gitSync, publisher, status });
+  metrics = new ServerMetrics({
+    connections: () => hocuspocus.getConnectionsCount(),
+    documents: () => hocuspocus.getDocumentsCount(),
+    backlog: () => store.backlog(),
+    writer: () => (gitSync.isWriting ? 1 : 0),
+    heldUpdates: () => journal.writer.heldUpdates,
+  });
+  const health = () => describeHealth(store, journal, gitSync, cluster);
 
-  const throttle = new LoginThrottle(db, {
+  const throttle = await LoginThrottle.open(sql, {
     freeFailures: config.auth.loginFreeFailures,
     baseDelayMs: config.auth.loginBaseDelayMs,
     maxDelayMs: config.auth.loginMaxDelayMs,
@@ -185,21 +267,26 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
             mirror,
             upstream,
             webhookSecret: sync.webhookSecret,
+            health,
             siteUrl: publicUrl,
           },
           request,
           response,
           url,
         )
-      : CommonsGitHttp.handles(url.pathname)
+      : url.pathname === '/metrics'
+        ? metrics.serve(request, response, config.metricsToken)
+        : CommonsGitHttp.handles(url.pathname)
         ? commonsGit.handle(request, response, url)
         : isReaderFormRequest(request, url)
           ? handleReaderForm({ store: contributions, config: config.readerForms, trustedProxies: proxies, siteDir: paths.siteDir, repoDir: paths.repoDir }, request, response, url)
           : serveStaticSite(paths.siteDir, request, response, url, paths.repoDir);
     handled.catch((error) => {
       console.error(error);
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
+      // A reader's form or a static page needing the database while PostgreSQL is away: say so.
+      const away = isPostgresUnavailable(error);
+      if (!response.headersSent) response.writeHead(away ? 503 : 500, away ? { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' } : {});
+      response.end(away ? `${databaseUnavailable}\n` : undefined);
     });
   });
 
@@ -259,6 +346,8 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
     upstream,
     commonsGit,
     publisher,
+    metrics,
+    cluster,
     contributions,
     moderation,
     httpServer,
@@ -271,10 +360,13 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
       });
       listeningPort = (httpServer.address() as AddressInfo).port;
       mirror?.start();
+      await cluster?.start();
       return listeningPort;
     },
     close() {
       closing ??= (async () => {
+        // First give the lease up, so another server takes over Git at once.
+        await cluster?.stop();
         httpServer.close();
         await new Promise<void>((resolvePromise) => {
           if (hocuspocus.getDocumentsCount() === 0) return resolvePromise();
@@ -296,10 +388,42 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
         await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
         await publisher.close();
         await validator.close();
-        await checkpoints.close();
-        db.close();
+        await revocations?.stop();
+        await pool?.end();
+        await checkpoints?.close();
+        db?.close();
       })();
       return closing;
     },
   };
+}
+
+/** What /api/health adds to the basics: Git writer and lease, Redis, the database, the journal. */
+async function describeHealth(store: DocumentStore, journal: DurableJournal, gitSync: GitSync, cluster: ClusterMember | undefined): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const database = await withTimeout(store.ping(), 2_000).then(
+    () => ({ kind: store.kind, reachable: true, milliseconds: Math.round((performance.now() - started) * 10) / 10 }),
+    (error: Error) => ({ kind: store.kind, reachable: false, error: error.message }),
+  );
+  const backlog = await withTimeout(store.backlog(), 2_000).catch(() => undefined);
+  const shared = cluster ? await withTimeout(cluster.health(), 2_000).catch(() => undefined) : undefined;
+  const degraded = !database.reachable || (cluster && !shared?.redis.reachable);
+  return {
+    status: degraded ? 'dégradé' : 'ok',
+    instance: shared?.instance,
+    writer: cluster ? !!shared?.writer : gitSync.isWriting,
+    lease: shared ? { holder: shared.lease.holder ?? null, token: shared.lease.token ?? null, ageMs: shared.lease.ageMs ?? null } : null,
+    redis: cluster ? (shared?.redis ?? { reachable: false }) : null,
+    database,
+    journal: {
+      backlogDocuments: backlog?.documents ?? null,
+      oldestPendingSeconds: backlog?.oldestAt === undefined ? null : Math.round((Date.now() - backlog.oldestAt) / 100) / 10,
+      heldUpdates: journal.writer.heldUpdates,
+    },
+    siteVersion: shared?.siteVersion ?? null,
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`pas de réponse en ${ms} ms`)), ms).unref())]);
 }

@@ -16,6 +16,8 @@ const documentOf = new WeakMap<Y.Doc, string>();
 export interface BenchClient {
   doc: Y.Doc;
   close(): void;
+  /** Updates sent and not yet acknowledged by the server (Hocuspocus clients only). */
+  unacknowledged?(): number;
 }
 
 /** Connects a Hocuspocus provider to `url` (…/collab) and resolves once it is synced. */
@@ -26,7 +28,7 @@ export function connectHocuspocus(url: string, token: string | null, name: strin
     const timer = setTimeout(() => reject(new Error(`${name} : pas de synchronisation`)), 60_000);
     provider.on('synced', () => {
       clearTimeout(timer);
-      resolvePromise({ doc, close: () => provider.destroy() });
+      resolvePromise({ doc, close: () => provider.destroy(), unacknowledged: () => provider.unsyncedChanges });
     });
     provider.on('authenticationFailed', ({ reason }: { reason: string }) => reject(new Error(reason)));
   });

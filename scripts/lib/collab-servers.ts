@@ -56,8 +56,16 @@ process.on('message', (m) => {
 });
 `;
 
+/** Settings of one Terreau server of a benchmark beyond the defaults. */
+export interface StartOptions {
+  /** Names its data directory (several servers of one kind). */
+  name?: string;
+  /** Environment settings, as `npm start` reads them (DATABASE_URL, REDIS_URL, COMMONS_REMOTE, …). */
+  env?: Record<string, string>;
+}
+
 /** Starts one server under test in a process of its own; `profile` writes a CPU profile on stop. */
-export async function startServer(kind: ServerKind, work: string, seed: string, profile: boolean): Promise<ServerHandle> {
+export async function startServer(kind: ServerKind, work: string, seed: string, profile: boolean, options: StartOptions = {}): Promise<ServerHandle> {
   let child: ChildProcess;
   const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
   if (kind === 'y-websocket') {
@@ -67,7 +75,13 @@ export async function startServer(kind: ServerKind, work: string, seed: string, 
     child = fork(join(root, 'scripts', 'lib', 'collab-servers.ts'), [], {
       cwd: root,
       execArgv: ['--expose-gc', ...profiling],
-      env: { ...process.env, TERREAU_BENCH_SERVER: kind, TERREAU_BENCH_DATA: join(work, `data-${kind}`), TERREAU_BENCH_SEED: seed },
+      env: {
+        ...process.env,
+        TERREAU_BENCH_SERVER: kind,
+        TERREAU_BENCH_DATA: join(work, `data-${options.name ?? kind}`),
+        TERREAU_BENCH_SEED: seed,
+        TERREAU_BENCH_ENV: JSON.stringify(options.env ?? {}),
+      },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
   }
@@ -114,9 +128,10 @@ async function serveForBenchmark(kind: 'terreau' | 'hocuspocus'): Promise<void> 
     send({ port: server.address.port, token: null });
     return;
   }
-  const { resolveConfig } = await import('../../editor-server/src/config.ts');
+  const { configFromEnvironment, resolveConfig } = await import('../../editor-server/src/config.ts');
   const { createEditorServer } = await import('../../editor-server/src/server.ts');
-  const config = resolveConfig({
+  // Only the settings the benchmark gives, never those of the shell it runs in.
+  const config = resolveConfig(configFromEnvironment(JSON.parse(process.env.TERREAU_BENCH_ENV ?? '{}')), {
     port: 0,
     dataDir: process.env.TERREAU_BENCH_DATA!,
     seedContentDir: process.env.TERREAU_BENCH_SEED!,
@@ -125,8 +140,16 @@ async function serveForBenchmark(kind: 'terreau' | 'hocuspocus'): Promise<void> 
     limits: { maxWritersPerDocument: 1000, maxConnectionsPerIp: 10_000 },
   });
   const server = await createEditorServer(config);
-  const user = await server.accounts.addUser({ email: 'banc@exemple.fr', name: 'Banc d’essai', role: 'contributeur' });
-  const { token } = server.accounts.createToken(user.id);
+  // Several servers may share one database (DATABASE_URL): the first makes the account, the others find it.
+  const email = 'banc@exemple.fr';
+  const user =
+    (await server.accounts.findByEmail(email)) ??
+    (await server.accounts.addUser({ email, name: 'Banc d’essai', role: 'contributeur' }).catch(async (error: unknown) => {
+      const found = await server.accounts.findByEmail(email);
+      if (!found) throw error;
+      return found;
+    }));
+  const { token } = await server.accounts.createToken(user.id);
   send({ port: await server.listen(), token });
 }
 

@@ -40,7 +40,7 @@ export async function startTestServer(overrides: ConfigOverrides = {}): Promise<
     async addUser(name, role = 'contributeur', password) {
       const email = `personne${++users}-${Date.now()}@exemple.fr`;
       const user = await server.accounts.addUser({ email, name, role, password });
-      return { id: user.id, email, token: server.accounts.createToken(user.id).token };
+      return { id: user.id, email, token: (await server.accounts.createToken(user.id)).token };
     },
     async close() {
       await server.close();
@@ -50,7 +50,7 @@ export async function startTestServer(overrides: ConfigOverrides = {}): Promise<
 }
 
 /** A provider connected to a document, resolved once synced (or once refused). */
-export async function connect(wsUrl: string, name: string, token: string | null, options: { requireSync?: boolean } = {}): Promise<HocuspocusProvider> {
+export async function connect(wsUrl: string, name: string, token: string | null, options: { requireSync?: boolean; timeoutMs?: number } = {}): Promise<HocuspocusProvider> {
   const document = new Y.Doc();
   const provider = new HocuspocusProvider({ url: wsUrl, name, token, document });
   if (options.requireSync === false) return provider;
@@ -58,7 +58,7 @@ export async function connect(wsUrl: string, name: string, token: string | null,
     const timer = setTimeout(() => {
       provider.destroy();
       reject(new Error(`${name} : pas de synchronisation`));
-    }, 15_000);
+    }, options.timeoutMs ?? 15_000);
     provider.on('synced', () => {
       clearTimeout(timer);
       resolvePromise();

@@ -1,5 +1,6 @@
 /**
- * Accounts, invitations, personal access tokens and login sessions, stored in SQLite. Secrets are
+ * Accounts, invitations, personal access tokens and login sessions, stored in SQLite — or in
+ * PostgreSQL when several servers share DATABASE_URL, through the same SQL (storage/sql.ts). Secrets are
  * kept only as SHA-256 hashes: a leaked database gives no usable token, session or invitation.
  * A disabled account keeps its name in the history but opens nothing: no login, no token, no session.
  *
@@ -9,12 +10,15 @@
  *
  * Whatever takes rights away — revoking a token, logging out, changing a role, disabling an
  * account — is announced to `onAccessRevoked` listeners at once, so the collaboration layer closes
- * the live connections it concerns, whoever called it (API, admin page, command).
+ * the live connections it concerns, whoever called it (API, admin page, command); with several
+ * servers it is also sent to the others (`share`, storage/postgres-revocations.ts), whose own
+ * listeners close their live connections.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import { roleSchema, type Role } from '../../../schemas/roles.ts';
+import { sharedSetting } from '../storage/settings.ts';
+import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from '../storage/sql.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 /** A user as the API and the collaboration layer see it (no email: it stays private). */
@@ -97,19 +101,36 @@ interface UserRow {
   disabled_at: string | null;
 }
 
-/** The account store of one server. */
+/** How an account store is opened. */
+export interface AccountsOptions {
+  /** How long a session's collaboration token works (config.ts: auth.collabTokenLifetimeMs). */
+  collabTokenLifetimeMs?: number;
+  /** Sends a revocation to the other servers sharing the database (they close their connections). */
+  share?: (revocation: AccessRevocation) => Promise<void>;
+}
+
+const userById = 'SELECT * FROM users WHERE id = ?';
+const userByEmail = 'SELECT * FROM users WHERE lower(email) = lower(?)';
+
+/** The account store of one server (or of every server sharing one PostgreSQL database). */
 export class Accounts {
-  private readonly sessionSecret: string;
   private readonly revocationListeners = new Set<(revocation: AccessRevocation) => void>();
-
-  private readonly db: DatabaseSync;
+  private readonly sql: SqlDatabase;
+  private readonly sessionSecret: string;
   private readonly collabTokenLifetimeMs: number;
+  private readonly share: AccountsOptions['share'];
 
-  constructor(db: DatabaseSync, options: { collabTokenLifetimeMs?: number } = {}) {
-    this.db = db;
-    // Five minutes unless the server says otherwise (config.ts: auth.collabTokenLifetimeMs).
+  private constructor(sql: SqlDatabase, sessionSecret: string, options: AccountsOptions) {
+    this.sql = sql;
+    this.sessionSecret = sessionSecret;
+    // Five minutes unless the server says otherwise.
     this.collabTokenLifetimeMs = options.collabTokenLifetimeMs ?? 5 * 60 * 1000;
-    this.sessionSecret = this.loadOrCreateSetting('session_secret', () => randomBytes(32).toString('hex'));
+    this.share = options.share;
+  }
+
+  /** Opens the store; the session secret is made once per database, so every server signs alike. */
+  static async open(sql: SqlDatabase, options: AccountsOptions = {}): Promise<Accounts> {
+    return new Accounts(sql, await sharedSetting(sql, 'session_secret', () => randomBytes(32).toString('hex')), options);
   }
 
   /** Calls `listener` whenever rights are taken away; returns the function that stops it. */
@@ -118,30 +139,44 @@ export class Accounts {
     return () => this.revocationListeners.delete(listener);
   }
 
+  /** A revocation made on another server: this server's listeners close what it concerns here. */
+  revokedElsewhere(revocation: AccessRevocation): void {
+    for (const listener of this.revocationListeners) listener(revocation);
+  }
+
   /** Creates an account; throws if the email is taken. */
   async addUser(input: z.output<typeof newUserSchema>): Promise<User> {
     const id = `u${randomBytes(6).toString('hex')}`;
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     try {
-      this.db
-        .prepare('INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, input.email, input.name, input.role, passwordHash, new Date().toISOString());
+      await this.sql.transaction(async (tx) => {
+        // Checked here as well as by the unique index: SQLite folds case in the column, PostgreSQL in its index.
+        if (await tx.get(userByEmail, [input.email])) throw new AccountError(`un compte existe déjà pour ${input.email}`);
+        await tx.run('INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+          id,
+          input.email,
+          input.name,
+          input.role,
+          passwordHash,
+          new Date().toISOString(),
+        ]);
+      });
     } catch (error) {
-      if (String(error).includes('UNIQUE')) throw new AccountError(`un compte existe déjà pour ${input.email}`);
+      if (isUniqueViolation(error)) throw new AccountError(`un compte existe déjà pour ${input.email}`);
       throw error;
     }
     return { id, email: input.email, name: input.name, role: input.role, disabled: false };
   }
 
   /** Finds an account by email (case-insensitive). */
-  findByEmail(email: string): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
+  async findByEmail(email: string): Promise<User | undefined> {
+    const row = await this.sql.get<UserRow>(userByEmail, [email]);
     return row && toUser(row);
   }
 
   /** Finds an account by id. */
-  findById(id: string): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+  async findById(id: string): Promise<User | undefined> {
+    const row = await this.sql.get<UserRow>(userById, [id]);
     return row && toUser(row);
   }
 
@@ -150,46 +185,46 @@ export class Accounts {
    * is returned too, marked `disabled`, so that its holder is told why it opens nothing.
    */
   async checkPassword(email: string, password: string): Promise<User | undefined> {
-    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
+    const row = await this.sql.get<UserRow>(userByEmail, [email]);
     // Hash against a dummy when the account is unknown, so timing does not reveal which emails exist.
     const ok = await verifyPassword(password, row?.password_hash ?? dummyHash);
     return ok && row?.password_hash ? toUser(row) : undefined;
   }
 
   /** Every account, with what an administrator needs to manage it. */
-  listUsers(): AccountSummary[] {
-    const rows = this.db
-      .prepare(
-        `SELECT users.*,
-          (SELECT COUNT(*) FROM tokens WHERE tokens.user_id = users.id) AS token_count,
-          (SELECT COUNT(*) FROM sessions WHERE sessions.user_id = users.id AND expires_at > ?) AS session_count,
-          (SELECT COUNT(*) FROM invitations WHERE invitations.user_id = users.id AND used_at IS NULL AND expires_at > ?) AS invitation_count
-        FROM users ORDER BY name COLLATE NOCASE, email`,
-      )
-      .all(Date.now(), Date.now()) as unknown as (UserRow & { created_at: string; token_count: number; session_count: number; invitation_count: number })[];
+  async listUsers(): Promise<AccountSummary[]> {
+    const now = Date.now();
+    const rows = await this.sql.all<UserRow & { created_at: string; token_count: number; session_count: number; invitation_count: number }>(
+      `SELECT users.*,
+        (SELECT COUNT(*) FROM tokens WHERE tokens.user_id = users.id) AS token_count,
+        (SELECT COUNT(*) FROM sessions WHERE sessions.user_id = users.id AND expires_at > ?) AS session_count,
+        (SELECT COUNT(*) FROM invitations WHERE invitations.user_id = users.id AND used_at IS NULL AND expires_at > ?) AS invitation_count
+      FROM users ORDER BY lower(name), email`,
+      [now, now],
+    );
     return rows.map((row) => ({
       ...toUser(row),
       createdAt: row.created_at,
       disabledAt: row.disabled_at,
       hasPassword: !!row.password_hash,
-      invitationPending: row.invitation_count > 0,
+      invitationPending: Number(row.invitation_count) > 0,
       tokens: Number(row.token_count),
       sessions: Number(row.session_count),
     }));
   }
 
   /** Whether an account is disabled. */
-  isDisabled(userId: string): boolean {
-    const row = this.db.prepare('SELECT disabled_at FROM users WHERE id = ?').get(userId) as { disabled_at: string | null } | undefined;
+  async isDisabled(userId: string): Promise<boolean> {
+    const row = await this.sql.get<{ disabled_at: string | null }>('SELECT disabled_at FROM users WHERE id = ?', [userId]);
     return !!row?.disabled_at;
   }
 
   /** Revokes every personal token and ends every session of an account (its live connections close); says how many. */
-  revokeAllTokens(userId: string): { tokens: number; sessions: number } {
-    this.requireUser(userId);
-    const tokens = Number(this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(userId).changes);
-    const sessions = Number(this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes);
-    if (tokens + sessions > 0) this.announce({ userId, reason: 'jetons et sessions révoqués : reconnectez-vous' });
+  async revokeAllTokens(userId: string): Promise<{ tokens: number; sessions: number }> {
+    await this.requireUser(userId);
+    const tokens = (await this.sql.run('DELETE FROM tokens WHERE user_id = ?', [userId])).changes;
+    const sessions = (await this.sql.run('DELETE FROM sessions WHERE user_id = ?', [userId])).changes;
+    if (tokens + sessions > 0) await this.announce({ userId, reason: 'jetons et sessions révoqués : reconnectez-vous' });
     return { tokens, sessions };
   }
 
@@ -199,152 +234,171 @@ export class Accounts {
    */
   async invite(input: { email: string; name: string; role: Role }, invitedBy?: string): Promise<{ user: User; invitation: Invitation }> {
     const user = await this.addUser({ ...input, password: undefined });
-    return { user, invitation: this.createInvitation(user.id, invitedBy) };
+    return { user, invitation: await this.createInvitation(user.id, invitedBy) };
   }
 
   /** A new one-time link for an account (to finish an invitation or choose a new password); earlier ones stop working. */
-  createInvitation(userId: string, invitedBy?: string, maxAgeMs = INVITATION_MAX_AGE_MS): Invitation {
-    this.requireUser(userId);
+  async createInvitation(userId: string, invitedBy?: string, maxAgeMs = INVITATION_MAX_AGE_MS): Promise<Invitation> {
+    await this.requireUser(userId);
     const code = newSecret('inv');
     const expiresAt = Date.now() + maxAgeMs;
-    this.db.prepare('DELETE FROM invitations WHERE user_id = ? AND used_at IS NULL').run(userId);
-    this.db
-      .prepare('INSERT INTO invitations (code_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(hash(code), userId, invitedBy ?? null, new Date().toISOString(), expiresAt);
+    await this.sql.transaction(async (tx) => {
+      await tx.run('DELETE FROM invitations WHERE user_id = ? AND used_at IS NULL', [userId]);
+      await tx.run('INSERT INTO invitations (code_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
+        hash(code),
+        userId,
+        invitedBy ?? null,
+        new Date().toISOString(),
+        expiresAt,
+      ]);
+    });
     return { code, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** The account an unused, unexpired invitation is for. */
-  findInvitation(code: string): User | undefined {
-    const row = this.db
-      .prepare('SELECT users.* FROM invitations JOIN users ON users.id = invitations.user_id WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? AND users.disabled_at IS NULL')
-      .get(hash(code), Date.now()) as UserRow | undefined;
+  async findInvitation(code: string): Promise<User | undefined> {
+    const row = await this.sql.get<UserRow>(
+      'SELECT users.* FROM invitations JOIN users ON users.id = invitations.user_id WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? AND users.disabled_at IS NULL',
+      [hash(code), Date.now()],
+    );
     return row && toUser(row);
   }
 
   /** Uses an invitation: sets the account's password; the link then stops working. */
   async acceptInvitation(code: string, password: string): Promise<User> {
-    const user = this.findInvitation(code);
+    const user = await this.findInvitation(code);
     if (!user) throw new AccountError('lien d’invitation inconnu, déjà utilisé ou expiré : demandez-en un nouveau à un administrateur');
     const passwordHash = await hashPassword(password);
-    // Marked used in the same statement that checks it is unused: a link works once, even raced.
-    const used = this.db.prepare('UPDATE invitations SET used_at = ? WHERE code_hash = ? AND used_at IS NULL').run(new Date().toISOString(), hash(code));
-    if (Number(used.changes) !== 1) throw new AccountError('lien d’invitation déjà utilisé : demandez-en un nouveau à un administrateur');
-    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, user.id);
+    await this.sql.transaction(async (tx) => {
+      // Marked used in the same statement that checks it is unused: a link works once, even raced.
+      const used = await tx.run('UPDATE invitations SET used_at = ? WHERE code_hash = ? AND used_at IS NULL', [new Date().toISOString(), hash(code)]);
+      if (used.changes !== 1) throw new AccountError('lien d’invitation déjà utilisé : demandez-en un nouveau à un administrateur');
+      await tx.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, user.id]);
+    });
     return user;
   }
 
-  private requireUser(userId: string): User {
-    const user = this.findById(userId);
+  private async requireUser(userId: string): Promise<User> {
+    const user = await this.findById(userId);
     if (!user) throw new AccountError(`compte inconnu : ${userId}`);
     return user;
   }
 
-  private keepAnAdministrator(userId: string, action: string): void {
-    const others = this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'administrateur' AND disabled_at IS NULL AND id != ?").get(userId) as { n: number };
-    if (Number(others.n) === 0) throw new AccountError(`c’est le dernier administrateur actif : impossible de ${action}. Nommez d’abord un autre administrateur.`);
+  private async keepAnAdministrator(tx: SqlExecutor, userId: string, action: string): Promise<void> {
+    const others = await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'administrateur' AND disabled_at IS NULL AND id != ?", [userId]);
+    if (Number(others!.n) === 0) throw new AccountError(`c’est le dernier administrateur actif : impossible de ${action}. Nommez d’abord un autre administrateur.`);
   }
 
   /** Creates a personal access token; the secret is returned once and never stored. */
-  createToken(userId: string, label = 'jeton personnel'): { id: string; token: string } {
+  async createToken(userId: string, label = 'jeton personnel'): Promise<{ id: string; token: string }> {
     const id = `t${randomBytes(6).toString('hex')}`;
     const token = newSecret('trr');
-    this.db
-      .prepare('INSERT INTO tokens (id, user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, userId, hash(token), label, new Date().toISOString());
+    await this.sql.run('INSERT INTO tokens (id, user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)', [id, userId, hash(token), label, new Date().toISOString()]);
     return { id, token };
   }
 
   /** Lists a user's tokens (never their secrets). */
-  listTokens(userId: string): { id: string; label: string; createdAt: string; lastUsedAt: string | null }[] {
-    return (this.db.prepare('SELECT id, label, created_at, last_used_at FROM tokens WHERE user_id = ? ORDER BY created_at').all(userId) as {
-      id: string;
-      label: string;
-      created_at: string;
-      last_used_at: string | null;
-    }[]).map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+  async listTokens(userId: string): Promise<{ id: string; label: string; createdAt: string; lastUsedAt: string | null }[]> {
+    const rows = await this.sql.all<{ id: string; label: string; created_at: string; last_used_at: string | null }>(
+      'SELECT id, label, created_at, last_used_at FROM tokens WHERE user_id = ? ORDER BY created_at',
+      [userId],
+    );
+    return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
   }
 
   /** Revokes one of a user's tokens (its live connections are closed); false if it was not theirs. */
-  revokeToken(userId: string, tokenId: string): boolean {
-    const revoked = Number(this.db.prepare('DELETE FROM tokens WHERE id = ? AND user_id = ?').run(tokenId, userId).changes) > 0;
-    if (revoked) this.announce({ userId, credential: `token:${tokenId}`, reason: 'jeton révoqué : reconnectez-vous avec un jeton valide' });
+  async revokeToken(userId: string, tokenId: string): Promise<boolean> {
+    const revoked = (await this.sql.run('DELETE FROM tokens WHERE id = ? AND user_id = ?', [tokenId, userId])).changes > 0;
+    if (revoked) await this.announce({ userId, credential: `token:${tokenId}`, reason: 'jeton révoqué : reconnectez-vous avec un jeton valide' });
     return revoked;
   }
 
   /** Resolves a personal token or a session's collaboration token to its user. */
-  userForToken(token: string): User | undefined {
-    return this.resolveToken(token)?.user;
+  async userForToken(token: string): Promise<User | undefined> {
+    return (await this.resolveToken(token))?.user;
   }
 
   /** Resolves a token to its (enabled) user and the credential it stands for. */
-  resolveToken(token: string): { user: User; credential: Credential } | undefined {
+  async resolveToken(token: string): Promise<{ user: User; credential: Credential } | undefined> {
     if (token.startsWith('trr_')) {
       const digest = hash(token);
-      const row = this.db
-        .prepare('SELECT users.*, tokens.id AS token_id FROM tokens JOIN users ON users.id = tokens.user_id WHERE token_hash = ? AND users.disabled_at IS NULL')
-        .get(digest) as (UserRow & { token_id: string }) | undefined;
+      const row = await this.sql.get<UserRow & { token_id: string }>(
+        'SELECT users.*, tokens.id AS token_id FROM tokens JOIN users ON users.id = tokens.user_id WHERE token_hash = ? AND users.disabled_at IS NULL',
+        [digest],
+      );
       if (!row) return undefined;
-      this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE token_hash = ?').run(new Date().toISOString(), digest);
+      await this.sql.run('UPDATE tokens SET last_used_at = ? WHERE token_hash = ?', [new Date().toISOString(), digest]);
       return { user: toUser(row), credential: `token:${row.token_id}` };
     }
     if (token.startsWith('trs_')) {
       const handle = this.verifyCollabToken(token);
       if (!handle) return undefined;
-      const row = this.db
-        .prepare('SELECT users.*, sessions.id_hash FROM sessions JOIN users ON users.id = sessions.user_id WHERE collab_token_hash = ? AND expires_at > ? AND users.disabled_at IS NULL')
-        .get(hash(handle), Date.now()) as (UserRow & { id_hash: string }) | undefined;
+      const row = await this.sql.get<UserRow & { id_hash: string }>(
+        'SELECT users.*, sessions.id_hash FROM sessions JOIN users ON users.id = sessions.user_id WHERE collab_token_hash = ? AND expires_at > ? AND users.disabled_at IS NULL',
+        [hash(handle), Date.now()],
+      );
       return row && { user: toUser(row), credential: `session:${row.id_hash}` };
     }
     return undefined;
   }
 
   /** The account behind a credential if it still opens connections (not revoked, not disabled, session alive). */
-  userForCredential(credential: Credential): User | undefined {
+  async userForCredential(credential: Credential): Promise<User | undefined> {
     const [kind, id] = credential.split(/:(.*)/s) as [string, string];
     const row =
       kind === 'token'
-        ? this.db.prepare('SELECT users.* FROM tokens JOIN users ON users.id = tokens.user_id WHERE tokens.id = ? AND users.disabled_at IS NULL').get(id)
-        : this.db.prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ? AND users.disabled_at IS NULL').get(id, Date.now());
-    return row ? toUser(row as unknown as UserRow) : undefined;
+        ? await this.sql.get<UserRow>('SELECT users.* FROM tokens JOIN users ON users.id = tokens.user_id WHERE tokens.id = ? AND users.disabled_at IS NULL', [id])
+        : await this.sql.get<UserRow>('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ? AND users.disabled_at IS NULL', [
+            id,
+            Date.now(),
+          ]);
+    return row && toUser(row);
   }
 
   /**
    * Gives an account another role; its live connections are closed (they reopen with the new
    * rights). The last active administrator keeps theirs.
    */
-  changeRole(userId: string, role: Role): void {
-    const user = this.requireUser(userId);
-    if (user.role === 'administrateur' && role !== 'administrateur') this.keepAnAdministrator(userId, 'changer son rôle');
-    const changed = Number(this.db.prepare('UPDATE users SET role = ? WHERE id = ? AND role <> ?').run(role, userId, role).changes) > 0;
-    if (changed) this.announce({ userId, reason: `votre rôle a changé (${role}) : rechargez la page` });
+  async changeRole(userId: string, role: Role): Promise<void> {
+    const user = await this.requireUser(userId);
+    const changed = await this.sql.transaction(async (tx) => {
+      if (user.role === 'administrateur' && role !== 'administrateur') await this.keepAnAdministrator(tx, userId, 'changer son rôle');
+      return (await tx.run('UPDATE users SET role = ? WHERE id = ? AND role <> ?', [role, userId, role])).changes > 0;
+    });
+    if (changed) await this.announce({ userId, reason: `votre rôle a changé (${role}) : rechargez la page` });
   }
 
   /**
    * Disables an account: no login, no token, its sessions end and its live connections close. The
    * last active administrator cannot be disabled.
    */
-  disableUser(userId: string): void {
-    const user = this.requireUser(userId);
-    if (user.role === 'administrateur') this.keepAnAdministrator(userId, 'le désactiver');
-    const changed = Number(this.db.prepare('UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL').run(new Date().toISOString(), userId).changes) > 0;
-    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
-    if (changed) this.announce({ userId, reason: 'compte désactivé : contactez un administrateur' });
+  async disableUser(userId: string): Promise<void> {
+    const user = await this.requireUser(userId);
+    const changed = await this.sql.transaction(async (tx) => {
+      if (user.role === 'administrateur') await this.keepAnAdministrator(tx, userId, 'le désactiver');
+      const disabled = (await tx.run('UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', [new Date().toISOString(), userId])).changes > 0;
+      await tx.run('DELETE FROM sessions WHERE user_id = ?', [userId]);
+      return disabled;
+    });
+    if (changed) await this.announce({ userId, reason: 'compte désactivé : contactez un administrateur' });
   }
 
   /** Enables a disabled account again (its personal tokens work again; it logs in anew). */
-  enableUser(userId: string): void {
-    this.requireUser(userId);
-    this.db.prepare('UPDATE users SET disabled_at = NULL WHERE id = ?').run(userId);
+  async enableUser(userId: string): Promise<void> {
+    await this.requireUser(userId);
+    await this.sql.run('UPDATE users SET disabled_at = NULL WHERE id = ?', [userId]);
   }
 
   /** Opens a login session; returns the cookie secret. */
-  openSession(userId: string, maxAgeMs: number): string {
+  async openSession(userId: string, maxAgeMs: number): Promise<string> {
     const sessionId = newSecret('sid');
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(Date.now());
-    this.db
-      .prepare('INSERT INTO sessions (id_hash, collab_token_hash, user_id, expires_at) VALUES (?, ?, ?, ?)')
-      .run(hash(sessionId), hash(this.sessionHandle(sessionId)), userId, Date.now() + maxAgeMs);
+    await this.sql.run('DELETE FROM sessions WHERE expires_at <= ?', [Date.now()]);
+    await this.sql.run('INSERT INTO sessions (id_hash, collab_token_hash, user_id, expires_at) VALUES (?, ?, ?, ?)', [
+      hash(sessionId),
+      hash(this.sessionHandle(sessionId)),
+      userId,
+      Date.now() + maxAgeMs,
+    ]);
     return sessionId;
   }
 
@@ -352,18 +406,19 @@ export class Accounts {
    * The (enabled) user of a live session, with a fresh collaboration token for the editor page:
    * it opens connections for a few minutes only, and never once the session has ended.
    */
-  resumeSession(sessionId: string): { user: User; token: string } | undefined {
-    const row = this.db
-      .prepare('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ? AND users.disabled_at IS NULL')
-      .get(hash(sessionId), Date.now()) as UserRow | undefined;
+  async resumeSession(sessionId: string): Promise<{ user: User; token: string } | undefined> {
+    const row = await this.sql.get<UserRow>(
+      'SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE id_hash = ? AND expires_at > ? AND users.disabled_at IS NULL',
+      [hash(sessionId), Date.now()],
+    );
     return row && { user: toUser(row), token: this.collabTokenFor(sessionId) };
   }
 
   /** Ends a session: its collaboration tokens stop working and its live connections close. */
-  closeSession(sessionId: string): void {
+  async closeSession(sessionId: string): Promise<void> {
     const idHash = hash(sessionId);
-    const row = this.db.prepare('DELETE FROM sessions WHERE id_hash = ? RETURNING user_id').get(idHash) as { user_id: string } | undefined;
-    if (row) this.announce({ userId: row.user_id, credential: `session:${idHash}`, reason: 'session fermée (déconnexion) : reconnectez-vous' });
+    const row = await this.sql.get<{ user_id: string }>('DELETE FROM sessions WHERE id_hash = ? RETURNING user_id', [idHash]);
+    if (row) await this.announce({ userId: row.user_id, credential: `session:${idHash}`, reason: 'session fermée (déconnexion) : reconnectez-vous' });
   }
 
   // The handle names the session without being its secret (page scripts never see the HttpOnly
@@ -393,16 +448,10 @@ export class Accounts {
     return createHmac('sha256', this.sessionSecret).update(`collab-token\n${text}`).digest('base64url');
   }
 
-  private announce(revocation: AccessRevocation): void {
+  /** Tells this server's listeners at once, then the other servers (a lost message is logged, not thrown: the change is made). */
+  private async announce(revocation: AccessRevocation): Promise<void> {
     for (const listener of this.revocationListeners) listener(revocation);
-  }
-
-  private loadOrCreateSetting(key: string, create: () => string): string {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
-    if (row) return row.value;
-    const value = create();
-    this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
-    return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string }).value;
+    await this.share?.(revocation).catch((error: Error) => console.error(`[comptes] révocation non transmise aux autres serveurs : ${error.message}`));
   }
 }
 

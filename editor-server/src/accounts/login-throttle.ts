@@ -8,10 +8,12 @@
  * - a browser that logged in to an account before carries a signed device cookie for it; its
  *   attempts count only against that device's own allowance. Failures from anywhere else (the
  *   « untrusted » pool of the account, and the address) never delay it;
- * - failures are kept in SQLite: restarting (or crashing) the server resets nothing.
+ * - failures are kept in the database (SQLite, or PostgreSQL shared by several servers): restarting
+ *   (or crashing) a server resets nothing, and failures made on any server count together.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { sharedSetting } from '../storage/settings.ts';
+import type { SqlDatabase } from '../storage/sql.ts';
 
 /** How failures turn into waits. */
 export interface LoginThrottleOptions {
@@ -36,32 +38,29 @@ export interface LoginAttempt {
 
 /** Counts failures per allowance and says how long a caller must wait. */
 export class LoginThrottle {
-  private readonly selectRecent: StatementSync;
-  private readonly insertFailure: StatementSync;
-  private readonly deleteKey: StatementSync;
-  private readonly deleteExpired: StatementSync;
+  private readonly sql: SqlDatabase;
   private readonly deviceSecret: Buffer;
-
   private readonly options: LoginThrottleOptions;
   private readonly now: () => number;
 
-  constructor(db: DatabaseSync, options: LoginThrottleOptions, now: () => number = Date.now) {
+  private constructor(sql: SqlDatabase, deviceSecret: string, options: LoginThrottleOptions, now: () => number) {
+    this.sql = sql;
+    this.deviceSecret = Buffer.from(deviceSecret, 'hex');
     this.options = options;
     this.now = now;
-    this.selectRecent = db.prepare('SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at');
-    this.insertFailure = db.prepare('INSERT INTO login_failures (key, at) VALUES (?, ?)');
-    this.deleteKey = db.prepare('DELETE FROM login_failures WHERE key = ?');
-    this.deleteExpired = db.prepare('DELETE FROM login_failures WHERE at <= ?');
-    db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('device_cookie_secret', randomBytes(32).toString('hex'));
-    this.deviceSecret = Buffer.from((db.prepare('SELECT value FROM settings WHERE key = ?').get('device_cookie_secret') as { value: string }).value, 'hex');
+  }
+
+  /** Opens the throttle on a database (its device-cookie key is shared by every server using it). */
+  static async open(sql: SqlDatabase, options: LoginThrottleOptions, now: () => number = Date.now): Promise<LoginThrottle> {
+    return new LoginThrottle(sql, await sharedSetting(sql, 'device_cookie_secret', () => randomBytes(32).toString('hex')), options, now);
   }
 
   /** Milliseconds to wait before this attempt is allowed (0 when allowed). */
-  retryAfterMs(attempt: LoginAttempt): number {
+  async retryAfterMs(attempt: LoginAttempt): Promise<number> {
     const since = this.now() - this.options.windowMs;
     let wait = 0;
     for (const [key, free] of this.allowancesOf(attempt)) {
-      const failures = (this.selectRecent.all(key, since) as { at: number }[]).map((row) => row.at);
+      const failures = (await this.sql.all<{ at: number }>('SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at', [key, since])).map((row) => row.at);
       if (failures.length < free) continue;
       const delay = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (failures.length - free));
       wait = Math.max(wait, failures[failures.length - 1]! + delay - this.now());
@@ -70,15 +69,15 @@ export class LoginThrottle {
   }
 
   /** Records a failed attempt against every allowance it used (and forgets expired failures). */
-  recordFailure(attempt: LoginAttempt): void {
+  async recordFailure(attempt: LoginAttempt): Promise<void> {
     const now = this.now();
-    for (const [key] of this.allowancesOf(attempt)) this.insertFailure.run(key, now);
-    this.deleteExpired.run(now - this.options.windowMs);
+    for (const [key] of this.allowancesOf(attempt)) await this.sql.run('INSERT INTO login_failures (key, at) VALUES (?, ?)', [key, now]);
+    await this.sql.run('DELETE FROM login_failures WHERE at <= ?', [now - this.options.windowMs]);
   }
 
   /** Clears the allowance of the browser (device) that just logged in. */
-  recordSuccess(attempt: LoginAttempt): void {
-    if (attempt.device) this.deleteKey.run(`appareil\n${attempt.device}`);
+  async recordSuccess(attempt: LoginAttempt): Promise<void> {
+    if (attempt.device) await this.sql.run('DELETE FROM login_failures WHERE key = ?', [`appareil\n${attempt.device}`]);
   }
 
   /** A new device cookie value for an account (set after a successful login). */

@@ -59,11 +59,11 @@ export async function listDrafts(repoDir: string, store: DocumentStore): Promise
     });
   }
   drafts.sort((a, b) => (b.modifiedAt ?? '').localeCompare(a.modifiedAt ?? ''));
-  for (const name of store.storedDocuments()) {
+  for (const name of await store.storedDocuments()) {
     const address = parseDocumentName(name);
     if ('refused' in address || !(mdxCollections as readonly string[]).includes(address.collection)) continue;
-    if (store.baseTextOf(name) !== null || store.pendingEditors(name).length === 0) continue;
-    const stored = store.load(name);
+    if ((await store.baseOf(name))?.text !== null || (await store.pendingEditors(name)).length === 0) continue;
+    const stored = await store.load(name);
     const doc = new Y.Doc();
     try {
       if (stored.state) Y.applyUpdate(doc, stored.state);

@@ -43,21 +43,24 @@ export class AccessRevocation implements Extension {
   }
 
   async connected({ connection, context }: connectedPayload<CollabContext>): Promise<void> {
-    const reason = this.refusal(connection, context);
+    const reason = await this.refusal(connection, context);
     if (reason) connection.close({ code: closeCodes.accessRevoked, reason });
   }
 
   async beforeHandleMessage({ connection, context }: beforeHandleMessagePayload<CollabContext>): Promise<void> {
-    const reason = this.refusal(connection, context);
+    const reason = await this.refusal(connection, context);
     if (reason) throw { code: closeCodes.accessRevoked, reason };
   }
 
   /** Why a connection may no longer speak, if it may not. */
-  private refusal(connection: Connection, context: CollabContext): string | undefined {
+  private async refusal(connection: Connection, context: CollabContext): Promise<string | undefined> {
     if (!context.user || !context.credential) return undefined;
     const known = this.checked.get(connection);
     if (known) return known.revoked;
-    const current = this.config.accounts.userForCredential(context.credential);
+    const current = await this.config.accounts.userForCredential(context.credential);
+    // A revocation heard while the database answered wins over what it answered.
+    const heard = this.checked.get(connection);
+    if (heard) return heard.revoked;
     const revoked = current && current.role === context.user.role ? undefined : staleAccess;
     this.checked.set(connection, { revoked });
     return revoked;

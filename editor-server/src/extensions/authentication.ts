@@ -7,6 +7,7 @@
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import { toPublicUser, type Accounts, type Credential, type PublicUser } from '../accounts/accounts.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
+import { databaseUnavailable, isPostgresUnavailable } from '../storage/postgres-database.ts';
 import { mayWrite, writeRefusal } from '../../../schemas/roles.ts';
 
 /** Context attached to every collaboration connection. */
@@ -43,7 +44,11 @@ export class Authentication implements Extension {
       connectionConfig.readOnly = true;
       return { user: null, credential: null };
     }
-    const resolved = this.config.accounts.resolveToken(token);
+    const resolved = await this.config.accounts.resolveToken(token).catch((error: unknown) => {
+      if (!isPostgresUnavailable(error)) throw error;
+      console.error(`[postgres] jeton non vérifié : ${(error as Error).message}`);
+      throw { reason: databaseUnavailable };
+    });
     if (!resolved) throw { reason: 'jeton invalide ou expiré : reconnectez-vous' };
     const { user, credential } = resolved;
     if (!mayWrite(user.role, address.collection)) throw { reason: writeRefusal(user.role, address.collection) };

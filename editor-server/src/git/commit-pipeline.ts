@@ -6,6 +6,10 @@
  * the journal keeps the edits. A commit from outside landing meanwhile is merged first, then the
  * document is serialized again, so nothing of theirs is reverted.
  *
+ * The capture first brings into the document every update its pending editors journaled: with
+ * several servers, some were received by another server and may not have reached this one yet
+ * (nor, with one, been applied yet), and an editor is credited only for what the commit holds.
+ *
  * The statut follows the editorial workflow (documents/statut-rules.ts): a « validé » that the
  * editors may not set is put back in the document before the text is taken, the reason goes to
  * the editors, and the rest of the edit is committed; a validation names its reviewers in
@@ -23,18 +27,18 @@ import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
 import { decideStatut } from '../documents/statut-rules.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
-import type { DocumentStore } from '../storage/document-store.ts';
+import type { DocumentStore, PendingEditor, StoredDocument } from '../storage/document-store.ts';
 import type { EntryValidator } from '../validation/entry-validator.ts';
 import { commitEntry, readFileAt, readHead, type GitIdentity } from './commons-repo.ts';
-import { serverOrigin, type OutsideCommits } from './outside-commits.ts';
+import { serverOrigin, unabsorbedBase, type OutsideCommits } from './outside-commits.ts';
 
 /** What a commit is made of, captured from a document at one instant. */
 export interface CapturedDocument {
   text: string;
   state: Uint8Array;
   editorIds: string[];
-  /** Journal id up to which the editors' updates are in `state`. */
-  watermark: number;
+  /** The pending editors as read, whose updates are all in `state` (forgotten once committed). */
+  editors: PendingEditor[];
   /** Editors who validate the entry with this commit (`Reviewed-by:`); empty when it is no validation. */
   reviewerIds: string[];
   /** What the server did not keep of the edit (a statut the editors may not set), and why. */
@@ -42,7 +46,7 @@ export interface CapturedDocument {
 }
 
 /** Result of one commit attempt. */
-export type CommitOutcome = { state: 'committed'; commit: string } | { state: 'unchanged' } | { state: 'invalid' } | { state: 'nothing' };
+export type CommitOutcome = { state: 'committed'; commit: string } | { state: 'unchanged' } | { state: 'invalid' } | { state: 'nothing' } | { state: 'error' };
 
 /** What `CommitPipeline` works with. */
 export interface CommitPipelineConfig {
@@ -58,6 +62,12 @@ export interface CommitPipelineConfig {
   readerCredits?: { owed(document: string): Promise<{ id: string; name: string }[]>; given(ids: readonly string[]): Promise<void> };
   /** The live document of a name, if it is loaded. */
   findDocument: (name: string) => Y.Doc | undefined;
+  /**
+   * Called with a new commit before the branch moves to it; false when the branch moved meanwhile
+   * (try again), throws `FencedError` when this server may no longer move it (several servers: it
+   * pushes the commit, fenced, to the remote).
+   */
+  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>;
   log: (message: string) => void;
   /** Called once a commit has moved HEAD. */
   headMoved: () => void;
@@ -74,16 +84,17 @@ export class CommitPipeline {
     this.config = config;
   }
 
-  /** A document's text, state, pending editors and journal watermark, read at one instant. */
-  capture(address: EntryAddress, document: Y.Doc): CapturedDocument | 'nothing' | 'invalid' {
-    const editors = this.config.store.pendingEditors(address.name);
+  /** A document's text, state and pending editors, with every update they journaled applied first. */
+  async capture(address: EntryAddress, document: Y.Doc): Promise<CapturedDocument | 'nothing' | 'invalid'> {
+    const editors = await this.config.store.pendingEditors(address.name);
     if (editors.length === 0) return 'nothing';
+    // Read after the editors: it holds every update they had journaled when they were read.
+    applyStored(document, await this.config.store.load(address.name));
     const editorIds = editors.map((e) => e.userId);
-    const { reviewerIds, refused } = this.applyStatutRules(address, document, editorIds);
-    const watermark = this.config.store.lastJournalId();
+    const { reviewerIds, refused } = await this.applyStatutRules(address, document, editorIds);
     const state = Y.encodeStateAsUpdate(document);
     try {
-      return { text: serializeDocToEntry(document, address.collection), state, editorIds, watermark, reviewerIds, refused };
+      return { text: serializeDocToEntry(document, address.collection), state, editorIds, editors, reviewerIds, refused };
     } catch (error) {
       this.config.status.set(address.name, 'invalid', {
         problems: [{ file: address.path, line: 1, field: 'document', message: `contenu impossible à convertir : ${String((error as Error).message ?? error)}` }],
@@ -96,15 +107,16 @@ export class CommitPipeline {
    * Puts back a statut the editors may not set (in the document itself, so every editor sees it
    * and the journal's next load agrees), and tells who validates.
    */
-  private applyStatutRules(address: EntryAddress, document: Y.Doc, editorIds: string[]): { reviewerIds: string[]; refused: Problem[] } {
+  private async applyStatutRules(address: EntryAddress, document: Y.Doc, editorIds: string[]): Promise<{ reviewerIds: string[]; refused: Problem[] }> {
     if (collections[address.collection].format !== 'mdx') return { reviewerIds: [], refused: [] };
     const frontmatter = document.getMap(FRONTMATTER_FIELD);
-    const baseText = this.config.store.baseTextOf(address.name);
+    const baseText = (await this.config.store.baseOf(address.name))?.text;
     const baseData = baseText ? (readEntry(address.path, baseText).data as { statut?: unknown } | undefined) : undefined;
+    const byReviewers = (await Promise.all(editorIds.map((id) => this.mayValidate(id)))).every(Boolean);
     const decision = decideStatut({
       statut: readField(frontmatter, 'statut'),
       baseStatut: typeof baseData?.statut === 'string' ? baseData.statut : undefined,
-      byReviewers: editorIds.every((id) => this.mayValidate(id)),
+      byReviewers,
       file: address.path,
     });
     if (decision.revertTo !== undefined) {
@@ -112,15 +124,15 @@ export class CommitPipeline {
       // readField/writeField: the statut is a vocabulary code, plain JSON, but goes through the one way data fields are written.
       document.transact(() => (revertTo === null ? frontmatter.delete('statut') : writeField(frontmatter, 'statut', revertTo, textFieldsOf(address.collection))), serverOrigin);
       // The server's own change: stored at once, since the journal holds client updates only.
-      this.config.store.saveSnapshot(address.name, document);
+      await this.config.store.saveSnapshot(address.name, document);
       this.config.log(`statut de ${address.name} remis à « ${revertTo ?? 'brouillon'} »`);
     }
     return { reviewerIds: decision.validates ? editorIds : [], refused: decision.problem ? [decision.problem] : [] };
   }
 
   /** Whether an account may validate entries now (the role matrix's « validation », and not disabled). */
-  private mayValidate(userId: string): boolean {
-    const user = this.config.accounts.findById(userId);
+  private async mayValidate(userId: string): Promise<boolean> {
+    const user = await this.config.accounts.findById(userId);
     return !!user && !user.disabled && mayDo(user.role, 'validation');
   }
 
@@ -138,16 +150,27 @@ export class CommitPipeline {
           // The text was serialized before that outside change was merged: committing it would
           // revert it. Serialize again from the document that now holds both.
           const live = this.config.findDocument(address.name);
-          const again = this.capture(address, live ?? (await this.rebuildFromStore(address, outside.knownHead!)));
+          const again = await this.capture(address, live ?? (await this.rebuildFromStore(address, outside.knownHead!)));
           if (typeof again === 'string') return { state: again };
           captured = again;
         }
         continue;
       }
-      const { text, state, editorIds, watermark } = captured;
+      const { text, editorIds } = captured;
       const current = await readFileAt(repoDir, head, address.path);
+      const base = current === undefined || current === text ? undefined : await unabsorbedBase(this.config.store, address.name, current);
+      if (base) {
+        // The file changed in Git and this document never took that change in (committed by a
+        // writer that stopped before merging it): merge it now rather than revert it.
+        const live = this.config.findDocument(address.name);
+        if (live) await this.config.outside.merge(live, base.state, current!, address);
+        const again = await this.capture(address, live ?? (await this.rebuildFromStore(address, head)));
+        if (typeof again === 'string') return { state: again };
+        captured = again;
+        continue;
+      }
       if (current === text) {
-        this.markCommitted(address, captured, head);
+        await this.markCommitted(address, captured, head);
         return { state: 'unchanged' };
       }
       const problems = await this.config.validator.validate(address.collection, address.slug, text);
@@ -156,8 +179,8 @@ export class CommitPipeline {
         return { state: 'invalid' };
       }
       const readers = (await this.config.readerCredits?.owed(address.name)) ?? [];
-      const [author, ...coAuthors] = [...editorIds.map((id) => this.identityOf(id)), ...readers.map((reader) => readerIdentity(reader, this.config.git))];
-      const reviewers = captured.reviewerIds.map((id) => this.identityOf(id));
+      const [author, ...coAuthors] = [...(await Promise.all(editorIds.map((id) => this.identityOf(id)))), ...readers.map((reader) => readerIdentity(reader, this.config.git))];
+      const reviewers = await Promise.all(captured.reviewerIds.map((id) => this.identityOf(id)));
       const trailers = [
         ...coAuthors.map((c) => `Co-authored-by: ${c.name} <${c.email}>`),
         ...reviewers.map((r) => `Reviewed-by: ${r.name} <${r.email}>`),
@@ -167,12 +190,13 @@ export class CommitPipeline {
         ...(trailers.length ? ['', ...trailers] : []),
         '',
       ].join('\n');
-      const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer);
+      await this.config.store.setCommitting(address.name, text, captured.state);
+      const commit = await commitEntry(repoDir, head, address.path, text, message, author!, this.config.git.committer, this.config.beforeRefUpdate);
       if (!commit) continue;
       outside.knownHead = commit;
       if (readers.length) await this.config.readerCredits!.given(readers.map((reader) => reader.id));
       this.config.validator.update(address.path, text);
-      this.markCommitted(address, captured, commit);
+      await this.markCommitted(address, captured, commit);
       this.config.log(`commit ${commit.slice(0, 8)} ${address.name} par ${[author, ...coAuthors].map((a) => a!.name).join(', ')}`);
       this.config.headMoved();
       this.publish(address, commit);
@@ -181,9 +205,9 @@ export class CommitPipeline {
   }
 
   /** The file now holds the captured text: it is the document's new base, and its editors are credited. */
-  private markCommitted(address: EntryAddress, { text, state, watermark, refused }: CapturedDocument, commit: string): void {
-    this.config.store.setBase(address.name, text, state);
-    this.config.store.clearPendingEditors(address.name, watermark);
+  private async markCommitted(address: EntryAddress, { text, state, editors, refused }: CapturedDocument, commit: string): Promise<void> {
+    await this.config.store.setBase(address.name, text, state);
+    await this.config.store.clearPendingEditors(address.name, editors);
     this.config.status.set(address.name, 'saved', { commit, ...(refused.length ? { refused } : {}) });
   }
 
@@ -207,16 +231,33 @@ export class CommitPipeline {
   private async rebuildFromStore(address: EntryAddress, head: string): Promise<Y.Doc> {
     const theirs = await readFileAt(this.config.repoDir, head, address.path);
     const document = new Y.Doc();
-    const stored = this.config.store.load(address.name);
-    if (stored.state) Y.applyUpdate(document, stored.state);
-    for (const update of stored.updates) Y.applyUpdate(document, update);
-    if (theirs !== undefined && theirs !== stored.baseText) this.config.outside.merge(document, stored.baseState, theirs, address);
+    applyStored(document, await this.config.store.load(address.name));
+    const base = theirs === undefined ? undefined : await unabsorbedBase(this.config.store, address.name, theirs);
+    if (base) await this.config.outside.merge(document, base.state, theirs!, address);
     return document;
   }
 
-  private identityOf(userId: string): GitIdentity {
+  private identityOf(userId: string): Promise<GitIdentity> {
     return authorIdentity(this.config.accounts, this.config.git, userId);
   }
+}
+
+/** Applies a stored snapshot and journal to a document (what it holds already changes nothing). */
+function applyStored(document: Y.Doc, stored: StoredDocument): void {
+  Y.transact(
+    document,
+    () => {
+      if (stored.state) Y.applyUpdate(document, stored.state);
+      for (const update of stored.updates) {
+        try {
+          Y.applyUpdate(document, update);
+        } catch {
+          // Undecodable: refused before it was journaled; nothing to bring in.
+        }
+      }
+    },
+    serverOrigin,
+  );
 }
 
 /** The Git identity of a reader credited for a contribution sent through the site's forms. */
@@ -225,7 +266,7 @@ export function readerIdentity(reader: { id: string; name: string }, git: GitCon
 }
 
 /** How an account signs the commits it authors: its name, and a pseudonymous address. */
-export function authorIdentity(accounts: Accounts, git: GitConfig, userId: string): GitIdentity {
-  const user = accounts.findById(userId);
+export async function authorIdentity(accounts: Accounts, git: GitConfig, userId: string): Promise<GitIdentity> {
+  const user = await accounts.findById(userId);
   return { name: user?.name ?? 'Contributeur supprimé', email: `${userId}@${git.authorEmailDomain}` };
 }

@@ -131,6 +131,8 @@ export async function readFileAt(dir: string, commit: string, path: string): Pro
  * Commits one file's new text on top of `parent`, updates the work tree, and returns the commit;
  * returns undefined, changing nothing, when HEAD is no longer `parent` (someone committed from
  * outside meanwhile: the caller merges that first, so that nothing of theirs is reverted).
+ * `beforeRefUpdate` runs just before the branch moves: false leaves it (and returns undefined),
+ * and it may refuse by throwing.
  */
 export async function commitEntry(
   dir: string,
@@ -140,8 +142,9 @@ export async function commitEntry(
   message: string,
   author: GitIdentity,
   committer: GitIdentity,
+  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>,
 ): Promise<string | undefined> {
-  return commitFiles(dir, parent, [{ path, content: text }], message, author, committer);
+  return commitFiles(dir, parent, [{ path, content: text }], message, author, committer, beforeRefUpdate);
 }
 
 /** A file to write in a commit: text (UTF-8) or bytes (an image). */
@@ -158,11 +161,19 @@ export async function commitFiles(
   message: string,
   author: GitIdentity,
   committer: GitIdentity,
+  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>,
 ): Promise<string | undefined> {
   if ((await readHead(dir)) !== parent) return undefined;
   const blobs: [string, string][] = [];
   for (const file of files) blobs.push([file.path, await git.writeBlob({ fs, dir, blob: toBytes(file.content) })]);
   const oid = await writeCommit(dir, [parent], blobs, message, author, committer);
+  // Several servers: the commit is pushed to the shared remote first, under the writer's fence;
+  // false when the remote's branch moved meanwhile (the caller merges that first, as above).
+  if (beforeRefUpdate) {
+    const branch = await git.currentBranch({ fs, dir, fullname: true });
+    if (!branch || (await readHead(dir)) !== parent) return undefined;
+    if (!(await beforeRefUpdate(oid, parent))) return undefined;
+  }
   if (!(await moveBranch(dir, parent, oid))) return undefined;
   // The site is built from the work tree: write it atomically, then refresh the index entry.
   for (const { path, content } of files) {

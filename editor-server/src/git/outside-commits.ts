@@ -46,8 +46,12 @@ export class OutsideCommits {
     this.knownHead = await readHead(this.config.repoDir);
   }
 
-  /** Merges commits made since `knownHead` into live documents; returns the files they changed. */
-  async absorb(): Promise<string[]> {
+  /**
+   * Merges commits made since `knownHead` into live documents, and republishes; returns the files
+   * they changed. Without `asWriter` (a server of several that does not write Git), only the work
+   * tree and the validator follow: the writer merges, once, for every server.
+   */
+  async absorb(asWriter = true): Promise<string[]> {
     const { repoDir, store, validator } = this.config;
     const head = await readHead(repoDir);
     const previous = this.knownHead;
@@ -62,13 +66,15 @@ export class OutsideCommits {
       if ('refused' in address || address.path !== file) continue;
       const theirs = await readFileAt(repoDir, head, file);
       validator.update(file, theirs);
+      if (!asWriter) continue;
       const live = this.config.findDocument(name);
-      if (!live) continue; // merged when next loaded, from its stored base text
-      const stored = store.load(name);
-      if (theirs === undefined || theirs === stored.baseText) continue;
-      this.merge(live, stored.baseState, theirs, address);
+      if (!live || theirs === undefined) continue; // merged when next loaded, from its stored base text
+      const base = await unabsorbedBase(store, name, theirs);
+      if (!base) continue;
+      await this.merge(live, base.state, theirs, address);
       this.config.log(`commit extérieur fusionné dans ${name}`);
     }
+    if (!asWriter) return files;
     this.config.log(`HEAD déplacé de l’extérieur : ${previous.slice(0, 8)} → ${head.slice(0, 8)}`);
     this.config.headMoved();
     void this.config.publisher.publish().published.catch((error) => this.config.log(`publication : ${error}`));
@@ -76,10 +82,25 @@ export class OutsideCommits {
   }
 
   /** Merges a file's new text into a document, from the state that matched its base text, and stores the result. */
-  merge(document: Y.Doc, baseState: Uint8Array | undefined, text: string, address: EntryAddress): void {
+  async merge(document: Y.Doc, baseState: Uint8Array | undefined, text: string, address: EntryAddress): Promise<void> {
     if (baseState) mergeExternalEntry(document, baseState, text, address.collection, serverOrigin);
     else applyEntryToDoc(document, text, address.collection, serverOrigin);
     // The merge is the server's own change: stored at once, since the journal holds client updates only.
-    this.config.store.saveSnapshot(address.name, document, { text });
+    await this.config.store.saveSnapshot(address.name, document, { text });
   }
+}
+
+/**
+ * The base state a document must take its Git file's `headText` in from, or undefined when it
+ * holds that text already: it is its base, or its own commit whose bookkeeping a stop interrupted
+ * (then recorded as its base now, rather than merged in a second time).
+ */
+export async function unabsorbedBase(store: DocumentStore, name: string, headText: string): Promise<{ state: Uint8Array | undefined } | undefined> {
+  const base = await store.baseOf(name);
+  if (!base || base.text === headText) return undefined;
+  if (base.committingText === headText && base.committingState) {
+    await store.setBase(name, headText, base.committingState);
+    return undefined;
+  }
+  return { state: base.state };
 }

@@ -10,7 +10,8 @@
  *   POST   /api/tokens   { label? } → { id, token } (the secret is shown once)
  *   DELETE /api/tokens/:id → 204 (its open collaboration connections are closed)
  *   (the token routes refuse a session's collaboration token, `trs_`: 403)
- *   GET    /api/health   → { status: "ok", head, documents, connections, site, sync?: { state, message, lateSince? } }
+ *   GET    /api/health   → { status: "ok" | "dégradé", head, documents, connections, site, sync?: { state, message, lateSince? },
+ *                            writer, lease, redis, database, journal: { backlogDocuments, oldestPendingSeconds, heldUpdates }, … }
  *   GET    /api/history?doc=fiches/x → { doc, commits: [{ oid, date, message, author, coAuthors, reviewers }] }
  *   GET    /api/sync     (administrateur) → { remote?: SyncStatus, upstream?: SyncStatus }
  *   POST   /api/sync     (administrateur) → fetches, merges and pushes now → { remote: SyncStatus }
@@ -48,12 +49,13 @@ import type { RemoteSync } from '../git/remote-sync.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import { listDrafts } from '../documents/drafts.ts';
 import type { ReaderModeration } from '../moderation/reader-moderation.ts';
-import type { DocumentStore } from '../storage/document-store.ts';
+import { storedHasContent, type DocumentStore } from '../storage/document-store.ts';
 import type { ReaderContributionStore } from '../storage/reader-contributions.ts';
 import { requestClientAddress, type TrustedProxies } from './client-address.ts';
 import { handleModerationRequest } from './moderation-api.ts';
 import { apiSecurityHeaders } from './security-headers.ts';
 import { formatCookie, HttpError, readCookie, readJsonBody, sendJson } from './http-utils.ts';
+import { databaseUnavailable, isPostgresUnavailable } from '../storage/postgres-database.ts';
 import { uploadMedia } from './media-upload.ts';
 
 /** What the API needs from the rest of the server. */
@@ -66,6 +68,8 @@ export interface ApiDependencies {
   repoDir: string;
   hocuspocus: Hocuspocus;
   publisher: SitePublisher;
+  /** The rest of /api/health: Git writer, lease, Redis, database, journal backlog. */
+  health?: () => Promise<Record<string, unknown>>;
   /** Sync with COMMONS_REMOTE, if any. */
   mirror?: RemoteSync | undefined;
   /** Pulls from COMMONS_UPSTREAM, if any. */
@@ -120,7 +124,11 @@ export async function handleApiRequest(deps: ApiDependencies, request: IncomingM
     await route(deps, request, response, url);
   } catch (error) {
     if (error instanceof HttpError) sendJson(response, error.status, { error: error.message }, error.headers);
-    else {
+    // Accounts live in PostgreSQL with several servers: a login or a token check waits for it, and says so.
+    else if (isPostgresUnavailable(error)) {
+      console.error(`[postgres] requête ${request.method} ${url.pathname} refusée : ${(error as Error).message}`);
+      sendJson(response, 503, { error: databaseUnavailable }, { 'Retry-After': '5' });
+    } else {
       console.error(error);
       sendJson(response, 500, { error: 'erreur interne du serveur' });
     }
@@ -138,22 +146,23 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
       documents: deps.hocuspocus.getDocumentsCount(),
       connections: deps.hocuspocus.getConnectionsCount(),
       site: deps.publisher.hasSite(),
+      ...(await deps.health?.()),
       ...(sync ? { sync: { state: sync.state, message: sync.message, ...(sync.lateSince ? { lateSince: sync.lateSince } : {}) } } : {}),
     });
   }
   if (pathname === '/api/git/webhook' && method === 'POST') return webhook(deps, request, response);
   if (pathname === '/api/sync' && method === 'GET') {
-    requireAdministrator(deps, request);
+    await requireAdministrator(deps, request);
     return sendJson(response, 200, { ...(deps.mirror ? { remote: deps.mirror.status() } : {}), ...(deps.upstream ? { upstream: deps.upstream.status() } : {}) });
   }
   if (pathname === '/api/sync' && method === 'POST') {
-    requireAdministrator(deps, request);
+    await requireAdministrator(deps, request);
     if (!deps.mirror) throw new HttpError(409, 'aucun dépôt distant : définissez COMMONS_REMOTE');
     await deps.mirror.sync();
     return sendJson(response, 200, { remote: deps.mirror.status() });
   }
   if (pathname === '/api/sync/pull-upstream' && method === 'POST') {
-    requireAdministrator(deps, request);
+    await requireAdministrator(deps, request);
     if (!deps.upstream) throw new HttpError(409, 'aucun commun amont : définissez COMMONS_UPSTREAM');
     try {
       const { outcome } = await deps.upstream.pull();
@@ -166,30 +175,30 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
   if (pathname === '/api/login' && method === 'POST') return login(deps, request, response);
   if (pathname === '/api/logout' && method === 'POST') {
     const sessionId = readCookie(request, sessionCookie);
-    if (sessionId) deps.accounts.closeSession(sessionId);
+    if (sessionId) await deps.accounts.closeSession(sessionId);
     response.writeHead(204, { 'Set-Cookie': formatCookie(sessionCookie, '', { maxAgeSeconds: 0, secure: deps.auth.secureCookies }) });
     return void response.end();
   }
   if (pathname === '/api/session' && method === 'GET') {
     const sessionId = readCookie(request, sessionCookie);
-    const session = sessionId ? deps.accounts.resumeSession(sessionId) : undefined;
+    const session = sessionId ? await deps.accounts.resumeSession(sessionId) : undefined;
     if (session) return sendJson(response, 200, { user: toPublicUser(session.user), token: session.token });
-    const bearer = bearerUser(deps, request);
+    const bearer = await bearerUser(deps, request);
     return sendJson(response, 200, bearer ? { user: toPublicUser(bearer), token: null } : { user: null, token: null });
   }
   if (pathname === '/api/tokens' && method === 'GET') {
-    const user = requireUser(deps, request, { sessionTokens: false });
-    return sendJson(response, 200, { tokens: deps.accounts.listTokens(user.id) });
+    const user = await requireUser(deps, request, { sessionTokens: false });
+    return sendJson(response, 200, { tokens: await deps.accounts.listTokens(user.id) });
   }
   if (pathname === '/api/tokens' && method === 'POST') {
-    const user = requireUser(deps, request, { sessionTokens: false });
+    const user = await requireUser(deps, request, { sessionTokens: false });
     const body = await readJsonBody(request, newTokenSchema);
-    return sendJson(response, 201, deps.accounts.createToken(user.id, body.label));
+    return sendJson(response, 201, await deps.accounts.createToken(user.id, body.label));
   }
   const tokenMatch = /^\/api\/tokens\/([a-z0-9]+)$/.exec(pathname);
   if (tokenMatch && method === 'DELETE') {
-    const user = requireUser(deps, request, { sessionTokens: false });
-    if (!deps.accounts.revokeToken(user.id, tokenMatch[1]!)) throw new HttpError(404, 'jeton introuvable');
+    const user = await requireUser(deps, request, { sessionTokens: false });
+    if (!(await deps.accounts.revokeToken(user.id, tokenMatch[1]!))) throw new HttpError(404, 'jeton introuvable');
     return void response.writeHead(204).end();
   }
   if (pathname === '/api/history' && method === 'GET') {
@@ -198,12 +207,12 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     return sendJson(response, 200, { doc: address.name, commits: await fileHistory(deps.repoDir, address.path) });
   }
   if (pathname === '/api/drafts' && method === 'GET') {
-    const user = requireUser(deps, request);
+    const user = await requireUser(deps, request);
     if (!mdxCollections.some((collection) => mayWrite(user.role, collection))) throw new HttpError(403, 'réservé aux personnes qui peuvent écrire des entrées');
     return sendJson(response, 200, { drafts: await listDrafts(deps.repoDir, deps.store) });
   }
   if (pathname === '/api/invitation' && method === 'GET') {
-    const user = deps.accounts.findInvitation(url.searchParams.get('code') ?? '');
+    const user = await deps.accounts.findInvitation(url.searchParams.get('code') ?? '');
     if (!user) throw new HttpError(404, 'lien d’invitation inconnu, déjà utilisé ou expiré : demandez-en un nouveau à un administrateur');
     return sendJson(response, 200, { user: { name: user.name, email: user.email, role: user.role } });
   }
@@ -214,24 +223,24 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
     if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
     // An entry exists once it is in the commons, or while someone writes it in the editor.
     const inCommons = (await readFileAt(deps.repoDir, await readHead(deps.repoDir), address.path)) !== undefined;
-    if (!inCommons && !deps.store.hasContent(address.name)) throw new HttpError(404, `entrée introuvable : ${address.name}`);
+    if (!inCommons && !(await storedHasContent(deps.store, address.name))) throw new HttpError(404, `entrée introuvable : ${address.name}`);
     return sendJson(response, 200, { doc: address.name, exists: true, inCommons });
   }
   const moderation = { moderation: deps.moderation, contributions: deps.contributions, requireUser: (r: IncomingMessage) => requireUser(deps, r) };
   if (await handleModerationRequest(moderation, request, response, url)) return;
   if (pathname === '/api/medias' && method === 'POST') {
     // Who may add an image to an entry is who may write it (checked once the entry is read).
-    return uploadMedia(deps, requireUser(deps, request), request, response, url);
+    return uploadMedia(deps, await requireUser(deps, request), request, response, url);
   }
   throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
 }
 
 /** The administrators' routes: list, invite, change role, disable, revoke. */
 async function routeAccounts(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse, pathname: string, method: string): Promise<void> {
-  const admin = requireUser(deps, request);
+  const admin = await requireUser(deps, request);
   if (!mayDo(admin.role, 'comptes')) throw new HttpError(403, abilityRefusal(admin.role, 'comptes'));
   try {
-    if (pathname === '/api/users' && method === 'GET') return sendJson(response, 200, { users: deps.accounts.listUsers() });
+    if (pathname === '/api/users' && method === 'GET') return sendJson(response, 200, { users: await deps.accounts.listUsers() });
     if (pathname === '/api/users' && method === 'POST') {
       const input = await readJsonBody(request, invitationSchema);
       const { user, invitation } = await deps.accounts.invite(input, admin.id);
@@ -246,15 +255,15 @@ async function routeAccounts(deps: ApiDependencies, request: IncomingMessage, re
         throw new HttpError(409, 'vous ne pouvez ni vous désactiver ni retirer votre propre rôle d’administrateur : demandez-le à un autre administrateur');
       }
       // Accounts announces what takes rights away: the live connections of the account close.
-      if (change.role) deps.accounts.changeRole(id, change.role);
-      if (change.disabled === true) deps.accounts.disableUser(id);
-      if (change.disabled === false) deps.accounts.enableUser(id);
-      const user = deps.accounts.listUsers().find((u) => u.id === id);
+      if (change.role) await deps.accounts.changeRole(id, change.role);
+      if (change.disabled === true) await deps.accounts.disableUser(id);
+      if (change.disabled === false) await deps.accounts.enableUser(id);
+      const user = (await deps.accounts.listUsers()).find((u) => u.id === id);
       if (!user) throw new HttpError(404, `compte inconnu : ${id}`);
       return sendJson(response, 200, { user });
     }
-    if (action === '/invitation' && method === 'POST') return sendJson(response, 201, { invitation: invitationLink(deps, deps.accounts.createInvitation(id, admin.id)) });
-    if (action === '/tokens' && method === 'DELETE') return sendJson(response, 200, { revoked: deps.accounts.revokeAllTokens(id) });
+    if (action === '/invitation' && method === 'POST') return sendJson(response, 201, { invitation: invitationLink(deps, await deps.accounts.createInvitation(id, admin.id)) });
+    if (action === '/tokens' && method === 'DELETE') return sendJson(response, 200, { revoked: await deps.accounts.revokeAllTokens(id) });
     throw new HttpError(404, `route inconnue : ${method} ${pathname}`);
   } catch (error) {
     if (error instanceof AccountError) throw new HttpError(409, error.message);
@@ -276,32 +285,32 @@ async function acceptInvitation(deps: ApiDependencies, request: IncomingMessage,
     if (error instanceof AccountError) throw new HttpError(410, error.message);
     throw error;
   }
-  openSession(deps, response, user);
+  await openSession(deps, response, user);
 }
 
 async function login(deps: ApiDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { email, password } = await readJsonBody(request, loginSchema);
   // A browser that logged in to this account before keeps its own allowance (login-throttle.ts).
-  const device = deps.throttle.verifyDeviceCookie(readCookie(request, deviceCookie), deps.accounts.findByEmail(email)?.id);
+  const device = deps.throttle.verifyDeviceCookie(readCookie(request, deviceCookie), (await deps.accounts.findByEmail(email))?.id);
   const attempt = { address: requestClientAddress(request, deps.trustedProxies), email, ...(device ? { device } : {}) };
-  const wait = deps.throttle.retryAfterMs(attempt);
+  const wait = await deps.throttle.retryAfterMs(attempt);
   if (wait > 0) {
     throw new HttpError(429, `trop d’essais infructueux pour ce compte : réessayez dans ${formatWait(wait)}`, { 'Retry-After': String(Math.ceil(wait / 1000)) });
   }
   const user = await deps.accounts.checkPassword(email, password);
   if (!user) {
-    deps.throttle.recordFailure(attempt);
+    await deps.throttle.recordFailure(attempt);
     throw new HttpError(401, 'e-mail ou mot de passe incorrect');
   }
   if (user.disabled) throw new HttpError(403, 'compte désactivé : contactez un administrateur');
-  deps.throttle.recordSuccess(attempt);
-  openSession(deps, response, user);
+  await deps.throttle.recordSuccess(attempt);
+  await openSession(deps, response, user);
 }
 
 /** Opens a session for a user and answers with it (session cookie, device cookie, collaboration token). */
-function openSession(deps: ApiDependencies, response: ServerResponse, user: User): void {
-  const sessionId = deps.accounts.openSession(user.id, deps.auth.sessionMaxAgeMs);
-  const session = deps.accounts.resumeSession(sessionId)!;
+async function openSession(deps: ApiDependencies, response: ServerResponse, user: User): Promise<void> {
+  const sessionId = await deps.accounts.openSession(user.id, deps.auth.sessionMaxAgeMs);
+  const session = (await deps.accounts.resumeSession(sessionId))!;
   const cookies = [
     formatCookie(sessionCookie, sessionId, { maxAgeSeconds: Math.floor(deps.auth.sessionMaxAgeMs / 1000), secure: deps.auth.secureCookies }),
     // Kept after logout: it is what lets this browser in while others are being slowed down.
@@ -314,8 +323,8 @@ function bearerToken(request: IncomingMessage): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
 }
 
-function requireAdministrator(deps: ApiDependencies, request: IncomingMessage): User {
-  const user = requireUser(deps, request);
+async function requireAdministrator(deps: ApiDependencies, request: IncomingMessage): Promise<User> {
+  const user = await requireUser(deps, request);
   if (user.role !== 'administrateur') throw new HttpError(403, 'réservé aux administrateurs');
   return user;
 }
@@ -360,9 +369,9 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-function bearerUser(deps: ApiDependencies, request: IncomingMessage): User | undefined {
+function bearerUser(deps: ApiDependencies, request: IncomingMessage): Promise<User | undefined> {
   const token = bearerToken(request);
-  return token ? deps.accounts.userForToken(token) : undefined;
+  return token ? deps.accounts.userForToken(token) : Promise.resolve(undefined);
 }
 
 /**
@@ -370,14 +379,14 @@ function bearerUser(deps: ApiDependencies, request: IncomingMessage): User | und
  * a session's collaboration token (`trs_`): page scripts can read it, so a script injected into a
  * page must not turn it into a personal token that outlives the session.
  */
-function requireUser(deps: ApiDependencies, request: IncomingMessage, options: { sessionTokens: boolean } = { sessionTokens: true }): User {
+async function requireUser(deps: ApiDependencies, request: IncomingMessage, options: { sessionTokens: boolean } = { sessionTokens: true }): Promise<User> {
   const sessionId = readCookie(request, sessionCookie);
-  const fromCookie = sessionId ? deps.accounts.resumeSession(sessionId)?.user : undefined;
+  const fromCookie = sessionId ? (await deps.accounts.resumeSession(sessionId))?.user : undefined;
   if (fromCookie) return fromCookie;
   if (!options.sessionTokens && bearerToken(request)?.startsWith('trs_')) {
     throw new HttpError(403, 'un jeton de session sert seulement à la collaboration : gérez vos jetons depuis une session connectée ou avec un jeton personnel');
   }
-  const user = bearerUser(deps, request);
+  const user = await bearerUser(deps, request);
   if (!user) throw new HttpError(401, 'connexion requise');
   return user;
 }

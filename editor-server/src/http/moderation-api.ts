@@ -22,7 +22,7 @@ export interface ModerationApiDependencies {
   moderation: ReaderModeration;
   contributions: ReaderContributionStore;
   /** The account behind the request (session cookie or token), or a 401. */
-  requireUser(request: IncomingMessage): User;
+  requireUser(request: IncomingMessage): Promise<User>;
 }
 
 const acceptSchema = z.object({
@@ -46,13 +46,13 @@ export async function handleModerationRequest(deps: ModerationApiDependencies, r
   const { pathname } = url;
   const method = request.method ?? 'GET';
   if (pathname === '/api/moderation' && method === 'GET') {
-    requireModerator(deps, request);
+    await requireModerator(deps, request);
     sendJson(response, 200, { pending: await deps.contributions.pending(), decisions: await deps.contributions.decisions(100) });
     return true;
   }
   const decision = /^\/api\/moderation\/(c[0-9a-f]{12})\/(accepter|refuser)$/.exec(pathname);
   if (decision && method === 'POST') {
-    const user = requireModerator(deps, request);
+    const user = await requireModerator(deps, request);
     const [, id, action] = decision as unknown as [string, string, 'accepter' | 'refuser'];
     const outcome =
       action === 'accepter'
@@ -63,7 +63,7 @@ export async function handleModerationRequest(deps: ModerationApiDependencies, r
   }
   if (pathname === '/api/propositions' && method === 'GET') {
     // Every role edits some entries; the proposals of one are for whoever may open its editor.
-    deps.requireUser(request);
+    await deps.requireUser(request);
     const address = parseDocumentName(url.searchParams.get('doc') ?? '');
     if ('refused' in address) throw new HttpError(400, `paramètre doc : ${address.refused}`);
     sendJson(response, 200, { doc: address.name, proposals: await deps.contributions.proposalsFor(address.name) });
@@ -71,15 +71,15 @@ export async function handleModerationRequest(deps: ModerationApiDependencies, r
   }
   const integration = /^\/api\/propositions\/(c[0-9a-f]{12})\/integree$/.exec(pathname);
   if (integration && method === 'POST') {
-    const user = deps.requireUser(request);
+    const user = await deps.requireUser(request);
     sendOutcome(response, await deps.moderation.integrate(integration[1]!, user));
     return true;
   }
   return false;
 }
 
-function requireModerator(deps: ModerationApiDependencies, request: IncomingMessage): User {
-  const user = deps.requireUser(request);
+async function requireModerator(deps: ModerationApiDependencies, request: IncomingMessage): Promise<User> {
+  const user = await deps.requireUser(request);
   if (!mayModerate(user)) throw new HttpError(403, 'la modération est réservée aux relecteurs et aux administrateurs');
   return user;
 }

@@ -20,7 +20,7 @@ import type { GitConfig } from '../config.ts';
 import type { GitSync } from '../extensions/git-sync.ts';
 import { readerIdentity } from '../git/commit-pipeline.ts';
 import { readFileAt, readHead } from '../git/commons-repo.ts';
-import type { DocumentStore } from '../storage/document-store.ts';
+import { storedHasContent, type DocumentStore } from '../storage/document-store.ts';
 import type { Contribution, ReaderContributionStore } from '../storage/reader-contributions.ts';
 import type { EntryValidator } from '../validation/entry-validator.ts';
 
@@ -163,7 +163,7 @@ export class ReaderModeration {
     for (let n = 1; ; n++) {
       const address = parseDocumentName(`retours/${n === 1 ? slug : `${slug}-${n}`}`);
       if ('refused' in address) throw new Error(address.refused);
-      if ((await readFileAt(this.config.repoDir, head, address.path)) === undefined && !this.config.documents.hasContent(address.name)) return address;
+      if ((await readFileAt(this.config.repoDir, head, address.path)) === undefined && !(await storedHasContent(this.config.documents, address.name))) return address;
     }
   }
 }

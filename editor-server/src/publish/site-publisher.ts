@@ -77,9 +77,13 @@ export class SitePublisher {
   private readonly siteDir: string;
   private readonly builder: SiteBuilder | undefined;
 
-  constructor(siteDir: string, builder: SiteBuilder | ((outDir: string) => Promise<void>) | undefined) {
+  private readonly afterSwitch: ((versionDir: string, milliseconds: number) => Promise<void>) | undefined;
+
+  /** `afterSwitch` runs once each version is served, with how long it took (several servers: it shares it with the others). */
+  constructor(siteDir: string, builder: SiteBuilder | ((outDir: string) => Promise<void>) | undefined, afterSwitch?: (versionDir: string, milliseconds: number) => Promise<void>) {
     this.siteDir = siteDir;
     this.builder = typeof builder === 'function' ? wholeSiteBuilder(builder) : builder;
+    this.afterSwitch = afterSwitch;
   }
 
   /** Whether a built site is being served. */
@@ -130,8 +134,9 @@ export class SitePublisher {
             continue;
           }
           const dir = this.nextVersion();
+          const started = performance.now();
           const { pending } = await this.builder.publish(dir, await this.currentVersion());
-          await this.switchTo(dir);
+          await this.switchTo(dir, performance.now() - started);
           for (const waiter of batch) waiter.published.resolve();
           this.waitingForIndex.push(...batch);
           if (!pending) for (const waiter of this.waitingForIndex.splice(0)) waiter.indexed.resolve();
@@ -145,8 +150,9 @@ export class SitePublisher {
         const current = await this.currentVersion();
         if (!current) throw new Error('aucune version publiée à indexer');
         const dir = this.nextVersion();
+        const started = performance.now();
         await this.builder!.finish(dir, current);
-        await this.switchTo(dir);
+        await this.switchTo(dir, performance.now() - started);
         for (const waiter of batch) waiter.indexed.resolve();
       } catch (error) {
         for (const waiter of batch) waiter.indexed.reject(error);
@@ -172,7 +178,7 @@ export class SitePublisher {
    * one. A request reads one version throughout (static-site.ts resolves the link once), and the
    * version it may still be reading, the previous one, stays until the next publication.
    */
-  private async switchTo(version: string): Promise<void> {
+  private async switchTo(version: string, milliseconds: number): Promise<void> {
     const current = await lstat(this.siteDir).catch(() => undefined);
     // A site from before versions were kept is a plain folder: it becomes a version of its own.
     if (current?.isDirectory()) await rename(this.siteDir, `${this.siteDir}.v0`);
@@ -195,6 +201,28 @@ export class SitePublisher {
         if (name.startsWith(prefix) && !keep.has(dir) && !unused.includes(dir)) await rm(dir, { recursive: true, force: true });
       }
     }
+    // Before older versions go back to the builder: the shared copy is read from this one.
+    await this.afterSwitch?.(version, milliseconds).catch((error) => console.error(`[site] partage de la version : ${(error as Error).message}`));
     for (const dir of unused) await this.builder!.release(dir);
+  }
+}
+
+/**
+ * Points `siteDir` (a symbolic link) at `version` in one step, as `SitePublisher` does, for a
+ * server that serves versions it did not build (cluster/site-mirror.ts, `site.partage-…`); its
+ * earlier copies other than this one and the one before are removed.
+ */
+export async function switchSiteVersion(siteDir: string, version: string): Promise<void> {
+  const current = await lstat(siteDir).catch(() => undefined);
+  if (current?.isDirectory()) await rename(siteDir, `${siteDir}.v0`);
+  const previous = current?.isSymbolicLink() ? await readlink(siteDir) : `${basename(siteDir)}.v0`;
+  const link = `${siteDir}.link`;
+  await rm(link, { force: true });
+  await symlink(basename(version), link);
+  await rename(link, siteDir);
+  const keep = new Set([basename(version), basename(previous)]);
+  const prefix = `${basename(siteDir)}.partage-`;
+  for (const name of await readdir(dirname(siteDir))) {
+    if (name.startsWith(prefix) && !keep.has(name)) await rm(join(dirname(siteDir), name), { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The server's SQLite database (node:sqlite): accounts, invitations, tokens, sessions, failed logins, the
- * durable journal of Yjs updates and the stored document snapshots. One file under DATA_DIR, opened once.
+ * The server's SQLite database (node:sqlite): accounts, invitations, tokens, sessions, failed logins,
+ * readers' contributions and their moderation, the durable journal of Yjs updates and the stored
+ * document snapshots. One file under DATA_DIR, opened once.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,6 +17,8 @@ CREATE TABLE IF NOT EXISTS users (
   created_at TEXT NOT NULL,
   disabled_at TEXT
 );
+-- Logins look accounts up by lower(email), the form both engines share (storage/sql.ts).
+CREATE INDEX IF NOT EXISTS users_by_lower_email ON users(lower(email));
 CREATE TABLE IF NOT EXISTS invitations (
   code_hash TEXT PRIMARY KEY,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -47,6 +50,39 @@ CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS reader_contributions (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  entry TEXT,
+  text TEXT NOT NULL,
+  name TEXT NOT NULL,
+  email TEXT,
+  title TEXT,
+  territory TEXT,
+  received_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT,
+  reason TEXT,
+  result TEXT,
+  credit_owed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS reader_contributions_by_status ON reader_contributions(status, received_at);
+CREATE TABLE IF NOT EXISTS moderation_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  contribution_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  by_user_id TEXT NOT NULL,
+  by_name TEXT NOT NULL,
+  at TEXT NOT NULL,
+  reason TEXT,
+  result TEXT
+);
+CREATE TABLE IF NOT EXISTS reader_sendings (
+  address_key TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reader_sendings_by_address ON reader_sendings(address_key, at);
 CREATE TABLE IF NOT EXISTS documents (
   name TEXT PRIMARY KEY,
   state BLOB NOT NULL,
@@ -68,9 +104,17 @@ CREATE TABLE IF NOT EXISTS pending_editors (
   updates INTEGER NOT NULL,
   last_journal_id INTEGER NOT NULL,
   first_at INTEGER NOT NULL,
+  last_at INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (document, user_id)
 );
 `;
+
+/** Columns added since the first release, for databases created before them. */
+const addedColumns = [
+  { table: 'pending_editors', column: 'last_at', definition: 'INTEGER NOT NULL DEFAULT 0' },
+  { table: 'documents', column: 'committing_text', definition: 'TEXT' },
+  { table: 'documents', column: 'committing_state', definition: 'BLOB' },
+];
 
 /**
  * Opens (and creates or migrates) the database at `file`. In WAL mode a committed transaction
@@ -84,6 +128,10 @@ export function openDatabase(file: string, sync: 'normal' | 'full' = 'normal'): 
   const db = new DatabaseSync(file);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
   db.exec(schema);
+  for (const { table, column, definition } of addedColumns) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
   migrate(db);
   return db;
 }

@@ -1,11 +1,15 @@
 /**
- * Durable storage of collaborative documents: a snapshot of each document's Yjs state, the text
- * of the Git file it was last in sync with, an append-only journal of every update received since,
- * and who made those updates (the authors of the next commit).
+ * Durable storage of collaborative documents, as one interface with two implementations:
+ * SQLite for one server (sqlite-document-store.ts, the default) and PostgreSQL for several
+ * (postgres-document-store.ts). For each document it keeps a snapshot of its Yjs state, the text
+ * of the Git file it was last in sync with, an append-only journal of every update received
+ * since, and who made those updates (the authors of the next commit).
+ *
+ * Several servers may write the same document at once (PostgreSQL): a snapshot is therefore
+ * merged into the stored one, never written over it, and a document's first snapshot is created
+ * by exactly one of them (`createSnapshot`).
  */
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import * as Y from 'yjs';
-import { inTransaction } from './database.ts';
 
 /** What is stored for one document. */
 export interface StoredDocument {
@@ -23,6 +27,7 @@ export interface StoredDocument {
 export interface PendingEditor {
   userId: string;
   updates: number;
+  /** Id of this editor's last journaled update: what `clearPendingEditors` compares. */
   lastJournalId: number;
   firstAt: number;
 }
@@ -34,136 +39,116 @@ export interface JournalAppend {
   userId: string | null;
 }
 
-/** SQLite-backed store of snapshots, journal and pending editors. */
-export class DocumentStore {
-  private readonly insertUpdate: StatementSync;
-  private readonly upsertEditor: StatementSync;
-
-  private readonly db: DatabaseSync;
-
-  constructor(db: DatabaseSync) {
-    this.db = db;
-    this.insertUpdate = db.prepare('INSERT INTO journal (document, update_data, user_id, created_at) VALUES (?, ?, ?, ?)');
-    this.upsertEditor = db.prepare(`INSERT INTO pending_editors (document, user_id, updates, last_journal_id, first_at) VALUES (?, ?, 1, ?, ?)
-      ON CONFLICT (document, user_id) DO UPDATE SET updates = updates + 1, last_journal_id = excluded.last_journal_id`);
-  }
-
-  /** Appends client updates (in their order) and their authors in one committed transaction. */
-  appendUpdates(appends: readonly JournalAppend[]): void {
-    inTransaction(this.db, () => {
-      const now = Date.now();
-      for (const { document, update, userId } of appends) {
-        const id = Number(this.insertUpdate.run(document, update, userId, now).lastInsertRowid);
-        if (userId) this.upsertEditor.run(document, userId, id, now);
-      }
-    });
-  }
-
-  /** Reads a document's snapshot and the journal written after it. */
-  load(document: string): StoredDocument {
-    const row = this.db.prepare('SELECT state, base_text, base_state FROM documents WHERE name = ?').get(document) as
-      | { state: Uint8Array; base_text: string | null; base_state: Uint8Array | null }
-      | undefined;
-    const updates = (this.db.prepare('SELECT update_data FROM journal WHERE document = ? ORDER BY id').all(document) as { update_data: Uint8Array }[]).map(
-      (r) => r.update_data,
-    );
-    return { state: row?.state, baseText: row ? row.base_text : undefined, baseState: row?.base_state ?? undefined, updates };
-  }
-
-  /**
-   * Stores a snapshot of the document and drops the journal rows it contains. Rows the snapshot
-   * does not contain yet (an update being applied right now) are kept for the next one.
-   */
-  saveSnapshot(document: string, doc: Y.Doc, inSyncWith?: { text: string | null }): void {
-    const state = Y.encodeStateAsUpdate(doc);
-    const snapshot = Y.snapshot(doc);
-    inTransaction(this.db, () => {
-      const exists = this.db.prepare('SELECT 1 FROM documents WHERE name = ?').get(document);
-      if (!exists) {
-        this.db.prepare('INSERT INTO documents (name, state, stored_at) VALUES (?, ?, ?)').run(document, state, Date.now());
-      } else {
-        this.db.prepare('UPDATE documents SET state = ?, stored_at = ? WHERE name = ?').run(state, Date.now(), document);
-      }
-      if (inSyncWith) this.db.prepare('UPDATE documents SET base_text = ?, base_state = ? WHERE name = ?').run(inSyncWith.text, state, document);
-      const rows = this.db.prepare('SELECT id, update_data FROM journal WHERE document = ?').all(document) as { id: number; update_data: Uint8Array }[];
-      const remove = this.db.prepare('DELETE FROM journal WHERE id = ?');
-      for (const row of rows) {
-        if (containsUpdate(snapshot, row.update_data)) remove.run(row.id);
-      }
-    });
-  }
-
-  /** Records the Git text a document is now in sync with, and the document state that gave it. */
-  setBase(document: string, text: string | null, state: Uint8Array): void {
-    this.db.prepare('UPDATE documents SET base_text = ?, base_state = ? WHERE name = ?').run(text, state, document);
-  }
-
-  /** The Git text a document was last in sync with (null: no file yet; undefined: never loaded). */
-  baseTextOf(document: string): string | null | undefined {
-    const row = this.db.prepare('SELECT base_text FROM documents WHERE name = ?').get(document) as { base_text: string | null } | undefined;
-    return row ? row.base_text : undefined;
-  }
-
-  /** Whether a snapshot exists (the document was loaded once from Git already). */
-  hasSnapshot(document: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM documents WHERE name = ?').get(document);
-  }
-
-  /** Whether a stored document holds anything (an entry being written that is not in Git yet). */
-  hasContent(document: string): boolean {
-    const stored = this.load(document);
-    if (!stored.state && stored.updates.length === 0) return false;
-    const doc = new Y.Doc();
-    try {
-      if (stored.state) Y.applyUpdate(doc, stored.state);
-      for (const update of stored.updates) Y.applyUpdate(doc, update);
-      return doc.getMap('frontmatter').size > 0 || doc.getXmlFragment('default').length > 0;
-    } catch {
-      return false;
-    } finally {
-      doc.destroy();
-    }
-  }
-
-  /** Editors with uncommitted updates on a document, most active first. */
-  pendingEditors(document: string): PendingEditor[] {
-    return (this.db
-      .prepare('SELECT user_id, updates, last_journal_id, first_at FROM pending_editors WHERE document = ? ORDER BY updates DESC, first_at')
-      .all(document) as { user_id: string; updates: number; last_journal_id: number; first_at: number }[]).map((r) => ({
-      userId: r.user_id,
-      updates: r.updates,
-      lastJournalId: r.last_journal_id,
-      firstAt: r.first_at,
-    }));
-  }
-
-  /** Forgets editors whose updates (up to `journalId`) are now in a commit. */
-  clearPendingEditors(document: string, journalId: number): void {
-    this.db.prepare('DELETE FROM pending_editors WHERE document = ? AND last_journal_id <= ?').run(document, journalId);
-  }
-
-  /** Highest journal id written so far (a watermark for what a commit contains). */
-  lastJournalId(): number {
-    const row = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'").get() as { seq: number } | undefined;
-    return row?.seq ?? 0;
-  }
-
-  /** Documents with edits not yet in Git (to commit after a restart). */
-  documentsWithPendingEdits(): string[] {
-    return (this.db.prepare('SELECT DISTINCT document FROM pending_editors ORDER BY document').all() as { document: string }[]).map((r) => r.document);
-  }
-
-  /** Names of every stored document. */
-  storedDocuments(): string[] {
-    return (this.db.prepare('SELECT name FROM documents ORDER BY name').all() as { name: string }[]).map((r) => r.name);
-  }
+/** The Git text a document was last in sync with, and what it was being committed as. */
+export interface DocumentBase {
+  text: string | null;
+  state: Uint8Array | undefined;
+  /** Text of a commit of this document that may have landed without `setBase` (see `setCommitting`). */
+  committingText: string | undefined;
+  committingState: Uint8Array | undefined;
 }
 
-function containsUpdate(snapshot: Y.Snapshot, update: Uint8Array): boolean {
+/** The Git text a document was last in sync with, and what it was being committed as. */
+export interface DocumentBase {
+  text: string | null;
+  state: Uint8Array | undefined;
+  /** Text of a commit of this document that may have landed without `setBase` (see `setCommitting`). */
+  committingText: string | undefined;
+  committingState: Uint8Array | undefined;
+}
+
+/** How much journaled work is not in Git yet. */
+export interface JournalBacklog {
+  /** Documents with edits not committed yet. */
+  documents: number;
+  /** When the oldest of those edits was journaled (ms since epoch), if any. */
+  oldestAt: number | undefined;
+}
+
+/** The storage of documents and their journal, whatever the database. */
+export interface DocumentStore {
+  /** Which database holds the documents. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Appends client updates (in their order) and their authors; resolves once committed. */
+  appendUpdates(appends: readonly JournalAppend[]): Promise<void>;
+  /** Reads a document's snapshot and the journal written after it. */
+  load(document: string): Promise<StoredDocument>;
+  /**
+   * Stores the first snapshot of a document (built from its Git file `text`) unless one exists;
+   * false when another server or call stored one first: load that one instead.
+   */
+  createSnapshot(document: string, state: Uint8Array, text: string | null): Promise<boolean>;
+  /**
+   * Merges a snapshot of the document into the stored one and drops the journal rows it contains.
+   * Rows it does not contain yet (an update being applied right now, or received by another
+   * server) are kept for the next one. With `inSyncWith`, the document now matches that Git text.
+   */
+  saveSnapshot(document: string, doc: Y.Doc, inSyncWith?: { text: string | null }): Promise<void>;
+  /** Records the Git text a document is now in sync with, and the document state that gave it (ends `setCommitting`). */
+  setBase(document: string, text: string | null, state: Uint8Array): Promise<void>;
+  /** Whether a snapshot exists (the document was loaded once from Git already). */
+  hasSnapshot(document: string): Promise<boolean>;
+  /** The Git text a document was last in sync with, and its state then; undefined without a snapshot. */
+  baseOf(document: string): Promise<DocumentBase | undefined>;
+  /**
+   * Records the text and state about to be committed, before the branch moves: if the server stops
+   * before `setBase`, the file at HEAD is recognised as this document's own commit, not as a
+   * change from outside to merge into it (which would duplicate it).
+   */
+  setCommitting(document: string, text: string, state: Uint8Array): Promise<void>;
+  /** Editors with uncommitted updates on a document, most active first. */
+  pendingEditors(document: string): Promise<PendingEditor[]>;
+  /**
+   * Forgets the given editors, as `pendingEditors` returned them, now that their updates are in a
+   * commit; an editor who journaled more since (another `lastJournalId`) stays pending.
+   */
+  clearPendingEditors(document: string, editors: readonly PendingEditor[]): Promise<void>;
+  /** Documents with edits not yet in Git (to commit after a restart). */
+  documentsWithPendingEdits(): Promise<string[]>;
+  /** Documents with edits not yet in Git and none journaled for `idleMs` (to commit them). */
+  idleDocuments(idleMs: number): Promise<string[]>;
+  /** How much journaled work is not in Git yet. */
+  backlog(): Promise<JournalBacklog>;
+  /** Names of every stored document. */
+  storedDocuments(): Promise<string[]>;
+  /** Whether an error means the database cannot be reached (worth waiting for), not a refusal. */
+  isUnavailable(error: unknown): boolean;
+  /** Checks that the database answers; throws otherwise. */
+  ping(): Promise<void>;
+}
+
+/** Whether a stored snapshot already contains a journaled update. */
+export function containsUpdate(snapshot: Y.Snapshot, update: Uint8Array): boolean {
   try {
     return Y.snapshotContainsUpdate(snapshot, update);
   } catch {
     // An update that cannot be decoded would fail again on every load: drop it.
     return true;
+  }
+}
+
+/**
+ * What to store as a document's snapshot: the new state, or its union with the stored one when
+ * the stored one holds something the new one lacks (saved by another server that had seen
+ * updates this one had not received yet). Yjs states only ever grow, so nothing is taken away.
+ */
+export function mergeStates(stored: Uint8Array | undefined, state: Uint8Array, snapshot: Y.Snapshot): Uint8Array {
+  if (!stored || containsUpdate(snapshot, stored)) return state;
+  return Y.mergeUpdates([stored, state]);
+}
+
+/** Whether a stored document holds anything (an entry being written that is not in Git yet). */
+export async function storedHasContent(store: DocumentStore, document: string): Promise<boolean> {
+  const stored = await store.load(document);
+  if (!stored.state && stored.updates.length === 0) return false;
+  const doc = new Y.Doc();
+  try {
+    if (stored.state) Y.applyUpdate(doc, stored.state);
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+    return doc.getMap('frontmatter').size > 0 || doc.getXmlFragment('default').length > 0;
+  } catch {
+    return false;
+  } finally {
+    doc.destroy();
   }
 }

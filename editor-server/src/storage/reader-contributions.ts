@@ -2,15 +2,15 @@
  * What readers send without an account (an error to report, an improvement to propose, their own
  * experience), the moderation decisions taken on it, and the per-address counts that limit how
  * often one address may send. The rest of the server sees only `ReaderContributionStore`, an
- * asynchronous interface, so that another database (PostgreSQL, for several instances) can take
- * SQLite's place without touching the forms or the moderation.
+ * asynchronous interface; its one implementation speaks to SQLite or to PostgreSQL (several
+ * instances) through sql.ts.
  *
  * Privacy: a reader's e-mail address is kept only until their contribution is handled (accepted
  * or refused), then erased; addresses are never stored, only a keyed hash of them, for the limits.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
-import { inTransaction } from './database.ts';
+import { sharedSetting } from './settings.ts';
+import type { SqlDatabase } from './sql.ts';
 
 /** What a reader sends. */
 export const contributionKinds = ['erreur', 'amelioration', 'experience'] as const;
@@ -114,108 +114,89 @@ interface ContributionRow {
   result: string | null;
 }
 
-const schema = `
-CREATE TABLE IF NOT EXISTS reader_contributions (
-  id TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  entry TEXT,
-  text TEXT NOT NULL,
-  name TEXT NOT NULL,
-  email TEXT,
-  title TEXT,
-  territory TEXT,
-  received_at TEXT NOT NULL,
-  status TEXT NOT NULL,
-  decided_by TEXT,
-  decided_at TEXT,
-  reason TEXT,
-  result TEXT,
-  credit_owed INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS reader_contributions_by_status ON reader_contributions(status, received_at);
-CREATE TABLE IF NOT EXISTS moderation_log (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  contribution_id TEXT NOT NULL,
-  action TEXT NOT NULL,
-  by_user_id TEXT NOT NULL,
-  by_name TEXT NOT NULL,
-  at TEXT NOT NULL,
-  reason TEXT,
-  result TEXT
-);
-CREATE TABLE IF NOT EXISTS reader_sendings (
-  address_key TEXT NOT NULL,
-  at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS reader_sendings_by_address ON reader_sendings(address_key, at);
-`;
-
 /** From which state each action starts. */
 const startsFrom: Record<DecisionInput['action'], ContributionStatus> = { acceptee: 'en-attente', refusee: 'en-attente', integree: 'acceptee' };
 
-/** The SQLite implementation (node:sqlite, in the server's one database file). */
-export class SqliteReaderContributions implements ReaderContributionStore {
-  private readonly db: DatabaseSync;
+/** The store, on either engine (sql.ts): one moderation queue for every server sharing the database. */
+export class ReaderContributions implements ReaderContributionStore {
+  private readonly sql: SqlDatabase;
   private readonly addressSecret: string;
   private readonly now: () => number;
 
-  constructor(db: DatabaseSync, now: () => number = Date.now) {
-    this.db = db;
+  private constructor(sql: SqlDatabase, addressSecret: string, now: () => number) {
+    this.sql = sql;
+    this.addressSecret = addressSecret;
     this.now = now;
-    db.exec(schema);
-    db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('reader_address_secret', randomBytes(32).toString('hex'));
-    this.addressSecret = (db.prepare('SELECT value FROM settings WHERE key = ?').get('reader_address_secret') as { value: string }).value;
+  }
+
+  /** Opens the store (its tables are made with the database's schema). */
+  static async open(sql: SqlDatabase, now: () => number = Date.now): Promise<ReaderContributions> {
+    return new ReaderContributions(sql, await sharedSetting(sql, 'reader_address_secret', () => randomBytes(32).toString('hex')), now);
   }
 
   async add(contribution: NewContribution): Promise<Contribution> {
     const id = `c${randomBytes(6).toString('hex')}`;
     const receivedAt = new Date(this.now()).toISOString();
     const c = contribution;
-    this.db
-      .prepare('INSERT INTO reader_contributions (id, kind, entry, text, name, email, title, territory, received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, c.kind, c.entry, c.text, c.name, c.email, c.title, c.territory, receivedAt, 'en-attente');
+    await this.sql.run('INSERT INTO reader_contributions (id, kind, entry, text, name, email, title, territory, received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      c.kind,
+      c.entry,
+      c.text,
+      c.name,
+      c.email,
+      c.title,
+      c.territory,
+      receivedAt,
+      'en-attente',
+    ]);
     return (await this.get(id))!;
   }
 
   async get(id: string): Promise<Contribution | undefined> {
-    const row = this.db.prepare('SELECT * FROM reader_contributions WHERE id = ?').get(id) as ContributionRow | undefined;
+    const row = await this.sql.get<ContributionRow>('SELECT * FROM reader_contributions WHERE id = ?', [id]);
     return row && toContribution(row);
   }
 
   async pending(): Promise<Contribution[]> {
-    return (this.db.prepare("SELECT * FROM reader_contributions WHERE status = 'en-attente' ORDER BY received_at, id").all() as unknown as ContributionRow[]).map(toContribution);
+    return (await this.sql.all<ContributionRow>("SELECT * FROM reader_contributions WHERE status = 'en-attente' ORDER BY received_at, id")).map(toContribution);
   }
 
   async pendingCount(): Promise<number> {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM reader_contributions WHERE status = 'en-attente'").get() as { n: number }).n;
+    return (await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM reader_contributions WHERE status = 'en-attente'"))!.n;
   }
 
   async proposalsFor(entry: string): Promise<Contribution[]> {
-    return (this.db
-      .prepare("SELECT * FROM reader_contributions WHERE status = 'acceptee' AND entry = ? AND kind != 'experience' ORDER BY received_at, id")
-      .all(entry) as unknown as ContributionRow[]).map(toContribution);
+    return (
+      await this.sql.all<ContributionRow>("SELECT * FROM reader_contributions WHERE status = 'acceptee' AND entry = ? AND kind != 'experience' ORDER BY received_at, id", [entry])
+    ).map(toContribution);
   }
 
   async decide(id: string, decision: DecisionInput): Promise<Contribution | undefined> {
     const at = new Date(this.now()).toISOString();
-    const changed = inTransaction(this.db, () => {
-      const done = this.db
-        .prepare(
-          `UPDATE reader_contributions SET status = ?, email = NULL, decided_by = ?, decided_at = ?, reason = COALESCE(?, reason), result = COALESCE(?, result),
-           credit_owed = ? WHERE id = ? AND status = ?`,
-        )
-        .run(decision.action, decision.by.name, at, decision.reason ?? null, decision.result ?? null, decision.action === 'integree' ? 1 : 0, id, startsFrom[decision.action]);
-      if (Number(done.changes) === 0) return false;
-      this.db
-        .prepare('INSERT INTO moderation_log (contribution_id, action, by_user_id, by_name, at, reason, result) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(id, decision.action, decision.by.id, decision.by.name, at, decision.reason ?? null, decision.result ?? null);
+    const changed = await this.sql.transaction(async (tx) => {
+      const done = await tx.run(
+        `UPDATE reader_contributions SET status = ?, email = NULL, decided_by = ?, decided_at = ?, reason = COALESCE(?, reason), result = COALESCE(?, result),
+         credit_owed = ? WHERE id = ? AND status = ?`,
+        [decision.action, decision.by.name, at, decision.reason ?? null, decision.result ?? null, decision.action === 'integree' ? 1 : 0, id, startsFrom[decision.action]],
+      );
+      if (done.changes === 0) return false;
+      await tx.run('INSERT INTO moderation_log (contribution_id, action, by_user_id, by_name, at, reason, result) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        id,
+        decision.action,
+        decision.by.id,
+        decision.by.name,
+        at,
+        decision.reason ?? null,
+        decision.result ?? null,
+      ]);
       return true;
     });
     return changed ? this.get(id) : undefined;
   }
 
   async decisions(limit = 100): Promise<ModerationDecision[]> {
-    return (this.db.prepare('SELECT * FROM moderation_log ORDER BY id DESC LIMIT ?').all(limit) as {
+    const rows = await this.sql.all<{
       id: number;
       contribution_id: string;
       action: ModerationDecision['action'];
@@ -224,27 +205,30 @@ export class SqliteReaderContributions implements ReaderContributionStore {
       at: string;
       reason: string | null;
       result: string | null;
-    }[]).map((r) => ({ id: r.id, contributionId: r.contribution_id, action: r.action, by: r.by_name, byUserId: r.by_user_id, at: r.at, reason: r.reason, result: r.result }));
+    }>('SELECT * FROM moderation_log ORDER BY id DESC LIMIT ?', [limit]);
+    return rows.map((r) => ({ id: r.id, contributionId: r.contribution_id, action: r.action, by: r.by_name, byUserId: r.by_user_id, at: r.at, reason: r.reason, result: r.result }));
   }
 
   async countSending(address: string, windowsMs: readonly number[]): Promise<number[]> {
     const key = createHmac('sha256', this.addressSecret).update(address).digest('base64url');
     const now = this.now();
-    return inTransaction(this.db, () => {
-      this.db.prepare('DELETE FROM reader_sendings WHERE at <= ?').run(now - Math.max(...windowsMs));
-      this.db.prepare('INSERT INTO reader_sendings (address_key, at) VALUES (?, ?)').run(key, now);
-      const count = this.db.prepare('SELECT COUNT(*) AS n FROM reader_sendings WHERE address_key = ? AND at > ?');
-      return windowsMs.map((window) => (count.get(key, now - window) as { n: number }).n);
+    return this.sql.transaction(async (tx) => {
+      await tx.run('DELETE FROM reader_sendings WHERE at <= ?', [now - Math.max(...windowsMs)]);
+      await tx.run('INSERT INTO reader_sendings (address_key, at) VALUES (?, ?)', [key, now]);
+      const counts: number[] = [];
+      for (const window of windowsMs) counts.push((await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM reader_sendings WHERE address_key = ? AND at > ?', [key, now - window]))!.n);
+      return counts;
     });
   }
 
   async creditsOwed(entry: string): Promise<{ id: string; name: string }[]> {
-    return this.db.prepare('SELECT id, name FROM reader_contributions WHERE entry = ? AND credit_owed = 1 ORDER BY decided_at, id').all(entry) as { id: string; name: string }[];
+    return this.sql.all<{ id: string; name: string }>('SELECT id, name FROM reader_contributions WHERE entry = ? AND credit_owed = 1 ORDER BY decided_at, id', [entry]);
   }
 
   async creditsGiven(ids: readonly string[]): Promise<void> {
-    const clear = this.db.prepare('UPDATE reader_contributions SET credit_owed = 0 WHERE id = ?');
-    inTransaction(this.db, () => ids.forEach((id) => clear.run(id)));
+    await this.sql.transaction(async (tx) => {
+      for (const id of ids) await tx.run('UPDATE reader_contributions SET credit_owed = 0 WHERE id = ?', [id]);
+    });
   }
 }
 

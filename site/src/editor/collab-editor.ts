@@ -107,6 +107,8 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
     if (closedReason) [text, state] = [closedReason, 'erreur'];
     else if (offline) [text, state] = ['hors ligne : vos modifications seront envoyées à la reconnexion', 'hors-ligne'];
     else if (!provider.isSynced) [text, state] = ['connexion au serveur…', 'attente'];
+    // Edits are held unsent while the server's database is away: say so rather than « en cours d’envoi ».
+    else if (serverStatus?.state === 'unavailable') [text, state] = [serverStatus.label, 'erreur'];
     else if (unsynced && Date.now() - unsyncedSince >= SLOW_SEND_MS) [text, state] = ['modifications en cours d’envoi… (connexion lente)', 'envoi'];
     // Typing shows the state the server will confirm, so the line holds still while one types.
     else if ((unsynced || awaitingServer) && serverStatus?.state !== 'invalid') [text, state] = [saveStateLabels.modified, 'modified'];
@@ -134,6 +136,7 @@ export function openEntry(elements: EditorElements, options: OpenOptions): { des
 
     if (closedReason) announce(`fermé:${closedReason}`, closedReason);
     else if (offline) announce('hors-ligne', 'Hors ligne : vos modifications seront envoyées à la reconnexion.');
+    else if (serverStatus?.state === 'unavailable') announce(`unavailable:${serverStatus.at}`, `${capitalize(serverStatus.label)}.`);
     else if (provider.isSynced && serverStatus && ['saved', 'published', 'error'].includes(serverStatus.state) && !unsynced) announce(`${serverStatus.state}:${serverStatus.commit ?? serverStatus.at}`, `${capitalize(serverStatus.label)}.`);
     else if (provider.isSynced && serverStatus?.state === 'invalid') {
       const count = (serverStatus.problems ?? []).length;
