@@ -20,7 +20,7 @@ interface Deflated {
 const deflatedByContent = new Map<string, Deflated>();
 
 /** A ZIP archive of `files` (path → text), every file deflated and dated `date` (UTC). */
-export function zipArchive(files: ReadonlyMap<string, string>, date: Date): Buffer {
+export function zipArchive(files: ReadonlyMap<string, string>, date: Date): Uint8Array<ArrayBuffer> {
   const generation = contentGeneration();
   const { time, day } = dosDateTime(date);
   const locals: Buffer[] = [];
@@ -66,7 +66,14 @@ export function zipArchive(files: ReadonlyMap<string, string>, date: Date): Buff
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
   forgetOlderThan(generation - 1);
-  return Buffer.concat([...locals, ...central, end]);
+  const parts = [...locals, ...central, end];
+  const archive = new Uint8Array(offset + centralSize + end.length);
+  let at = 0;
+  for (const part of parts) {
+    archive.set(part, at);
+    at += part.length;
+  }
+  return archive;
 }
 
 function deflate(text: string, generation: number): Deflated {
