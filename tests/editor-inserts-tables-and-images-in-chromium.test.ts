@@ -136,7 +136,10 @@ describeInChromium('a contributor inserts a table and images in Chromium', () =>
     await describeImage(page, 'La vitrine du repair café', 'CC0-1.0');
     await expect.poll(() => prose.locator('img[alt="La vitrine du repair café"]').count(), { timeout: 15_000 }).toBe(1);
     // The image just sent is already served to the editor, before any build.
-    expect(await prose.locator('img[alt="La vitrine du repair café"]').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(900);
+    // (Its width is known once the browser has loaded it, which takes a moment on a busy machine.)
+    await expect
+      .poll(() => prose.locator('img[alt="La vitrine du repair café"]').evaluate((img) => ((img as HTMLImageElement).complete ? (img as HTMLImageElement).naturalWidth : 0)), { timeout: 15_000 })
+      .toBe(900);
 
     await expect.poll(() => page.locator('#editeur-etat').textContent(), { timeout: 400_000, interval: 1000 }).toMatch(/^(publié|indexé pour la recherche)$/);
     const publicPage = await (await fetch(`${baseUrl}/${FICHE}/`)).text();
