@@ -5,8 +5,8 @@
  * in the one queue, and revoking a token on one server closes its live connection on the other.
  */
 import type { HocuspocusProvider } from '@hocuspocus/provider';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startCluster, type ClusterInstance, type TestCluster } from './helpers/cluster.ts';
+import { expect, it } from 'vitest';
+import { useCluster, type ClusterInstance, type TestCluster } from './helpers/cluster.ts';
 import { acknowledged, appendParagraph, connect } from './helpers/editor-server.ts';
 import { describeWithServices } from './helpers/services.ts';
 
@@ -19,21 +19,13 @@ describeWithServices('accounts shared by two servers', () => {
   let cluster: TestCluster;
   let alpha: ClusterInstance;
   let beta: ClusterInstance;
-  const providers: HocuspocusProvider[] = [];
   const post = (on: ClusterInstance, path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${on.httpUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
-  beforeAll(async () => {
-    cluster = await startCluster(['alpha', 'beta']);
+  const providers = useCluster(['alpha', 'beta'], (started) => {
+    cluster = started;
     [alpha, beta] = cluster.instances as [ClusterInstance, ClusterInstance];
-  }, 400_000);
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') for (const instance of cluster.instances) console.log(`----- ${instance.name}\n${instance.output()}`);
   });
-  afterAll(async () => {
-    for (const provider of providers) provider.destroy();
-    await cluster?.close();
-  }, 60_000);
 
   it('let a login session opened on one server work on the other, and its collaboration token too', async () => {
     const person = await cluster.addUser('Alice Martin', 'contributeur', 'une phrase assez longue');

@@ -4,25 +4,14 @@
  * writes, the lease's age, Redis and PostgreSQL reachability and the journal backlog; /metrics
  * answers in Prometheus text format, behind the token of docs/exemples/terreau.env.
  */
-import type { HocuspocusProvider } from '@hocuspocus/provider';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { exampleEnvironment, startCluster, type TestCluster } from './helpers/cluster.ts';
+import { expect, it } from 'vitest';
+import { exampleEnvironment, useCluster, type TestCluster } from './helpers/cluster.ts';
 import { acknowledged, appendParagraph, connect, waitFor } from './helpers/editor-server.ts';
 import { describeWithServices } from './helpers/services.ts';
 
 describeWithServices('the published site and the health of two servers', () => {
   let cluster: TestCluster;
-  const providers: HocuspocusProvider[] = [];
-  beforeAll(async () => {
-    cluster = await startCluster(['alpha', 'beta'], { stubSite: true });
-  }, 400_000);
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') for (const instance of cluster.instances) console.log(`----- ${instance.name}\n${instance.output()}`);
-  });
-  afterAll(async () => {
-    for (const provider of providers) provider.destroy();
-    await cluster?.close();
-  }, 60_000);
+  const providers = useCluster(['alpha', 'beta'], (started) => (cluster = started), { stubSite: true });
 
   const page = async (url: string) => {
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);

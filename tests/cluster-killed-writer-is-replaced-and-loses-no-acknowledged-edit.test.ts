@@ -6,24 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { remoteFile, remoteLog, startCluster, type ClusterInstance, type TestCluster } from './helpers/cluster.ts';
+import { expect, it } from 'vitest';
+import { remoteFile, remoteLog, useCluster, type ClusterInstance, type TestCluster } from './helpers/cluster.ts';
 import { acknowledged, appendParagraph, connect, waitFor } from './helpers/editor-server.ts';
 import { describeWithServices } from './helpers/services.ts';
 
 describeWithServices('a Git writer killed with -9 during edits on every server', () => {
   let cluster: TestCluster;
-  const providers: HocuspocusProvider[] = [];
-  beforeAll(async () => {
-    cluster = await startCluster(['alpha', 'beta', 'gamma']);
-  }, 400_000);
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') for (const instance of cluster.instances) console.log(`----- ${instance.name}\n${instance.output()}`);
-  });
-  afterAll(async () => {
-    for (const provider of providers) provider.destroy();
-    await cluster?.close();
-  }, 60_000);
+  const providers = useCluster(['alpha', 'beta', 'gamma'], (started) => (cluster = started));
 
   it('is replaced within 10 s, and every acknowledged update reaches Git once, credited', async () => {
     const writer = await cluster.writer(60_000);

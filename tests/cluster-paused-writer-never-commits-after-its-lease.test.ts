@@ -4,25 +4,14 @@
  * moves nothing. The shared history stays linear, each edit once.
  */
 import { execFileSync } from 'node:child_process';
-import type { HocuspocusProvider } from '@hocuspocus/provider';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { exampleEnvironment, remoteFile, startCluster, type TestCluster } from './helpers/cluster.ts';
+import { expect, it } from 'vitest';
+import { exampleEnvironment, remoteFile, useCluster, type TestCluster } from './helpers/cluster.ts';
 import { acknowledged, appendParagraph, connect, waitFor } from './helpers/editor-server.ts';
 import { describeWithServices } from './helpers/services.ts';
 
 describeWithServices('a Git writer paused past its lease', () => {
   let cluster: TestCluster;
-  const providers: HocuspocusProvider[] = [];
-  beforeAll(async () => {
-    cluster = await startCluster(['alpha', 'beta']);
-  }, 400_000);
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') for (const instance of cluster.instances) console.log(`----- ${instance.name}\n${instance.output()}`);
-  });
-  afterAll(async () => {
-    for (const provider of providers) provider.destroy();
-    await cluster?.close();
-  }, 60_000);
+  const providers = useCluster(['alpha', 'beta'], (started) => (cluster = started));
 
   it('is replaced, and once resumed commits nothing', async () => {
     const writer = await cluster.writer(60_000);

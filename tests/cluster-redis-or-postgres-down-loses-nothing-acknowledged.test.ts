@@ -7,25 +7,14 @@
  *   momentanément indisponible » and keep their text, which goes through once it is back; a login
  *   or a token check answers « base de données momentanément indisponible ».
  */
-import type { HocuspocusProvider } from '@hocuspocus/provider';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { remoteFile, startCluster, type TestCluster } from './helpers/cluster.ts';
+import { expect, it } from 'vitest';
+import { remoteFile, useCluster, type TestCluster } from './helpers/cluster.ts';
 import { acknowledged, appendParagraph, bodyText, collectStatuses, connect, waitFor } from './helpers/editor-server.ts';
 import { describeWithServices } from './helpers/services.ts';
 
 describeWithServices('two servers when Redis or PostgreSQL goes away', () => {
   let cluster: TestCluster;
-  const providers: HocuspocusProvider[] = [];
-  beforeAll(async () => {
-    cluster = await startCluster(['alpha', 'beta']);
-  }, 400_000);
-  afterEach(({ task }) => {
-    if (task.result?.state === 'fail') for (const instance of cluster.instances) console.log(`----- ${instance.name}\n${instance.output()}`);
-  });
-  afterAll(async () => {
-    for (const provider of providers) provider.destroy();
-    await cluster?.close();
-  }, 60_000);
+  const providers = useCluster(['alpha', 'beta'], (started) => (cluster = started));
 
   it('Redis down: documents stay served, Git pauses, and all resumes when it is back', async () => {
     const writer = await cluster.writer(60_000);

@@ -4,26 +4,14 @@
  * edits to the shared repository, credited to their authors, each once.
  */
 import { execFileSync } from 'node:child_process';
-import type { HocuspocusProvider } from '@hocuspocus/provider';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startCluster, remoteFile, remoteLog, type TestCluster } from './helpers/cluster.ts';
+import { expect, it } from 'vitest';
+import { useCluster, remoteFile, remoteLog, type TestCluster } from './helpers/cluster.ts';
 import { acknowledged, appendParagraph, bodyText, connect, waitFor } from './helpers/editor-server.ts';
 import { describeWithServices } from './helpers/services.ts';
 
 describeWithServices('three servers sharing a commons', () => {
   let cluster: TestCluster;
-  const providers: HocuspocusProvider[] = [];
-  beforeAll(async () => {
-    cluster = await startCluster(['alpha', 'beta', 'gamma']);
-  }, 400_000);
-  afterEach(({ task }) => {
-    // What each server said, to see why a test failed.
-    if (task.result?.state === 'fail') for (const instance of cluster.instances) console.log(`----- ${instance.name}\n${instance.output()}`);
-  });
-  afterAll(async () => {
-    for (const provider of providers) provider.destroy();
-    await cluster?.close();
-  }, 60_000);
+  const providers = useCluster(['alpha', 'beta', 'gamma'], (started) => (cluster = started));
 
   it('elect one writer, and say so in /api/health', async () => {
     const writer = await cluster.writer(30_000);

@@ -13,6 +13,8 @@ import { Accounts } from '../../editor-server/src/accounts/accounts.ts';
 import { openSqlDatabase } from '../../editor-server/src/storage/open-sql.ts';
 import { startPostgres, type PostgresServer } from '../../scripts/lib/postgres-server.ts';
 import { startRedis, type RedisServer } from '../../scripts/lib/redis-server.ts';
+import type { HocuspocusProvider } from '@hocuspocus/provider';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { waitFor } from './editor-server.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -80,6 +82,28 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Build the site with the stub builder (tests/helpers/stub-site-build.ts). */
   stubSite?: boolean;
+}
+
+/**
+ * Registers the hooks of a describe block that runs against one cluster: starts it before the
+ * tests (handing it to `started`), prints what each server said when a test fails, and closes the
+ * editors the tests opened (the returned list) and the cluster after them.
+ */
+export function useCluster(names: string[], started: (cluster: TestCluster) => void, options: ClusterOptions = {}): HocuspocusProvider[] {
+  let cluster: TestCluster | undefined;
+  const providers: HocuspocusProvider[] = [];
+  beforeAll(async () => {
+    cluster = await startCluster(names, options);
+    started(cluster);
+  }, 400_000);
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail') for (const instance of cluster?.instances ?? []) console.log(`----- ${instance.name}\n${instance.output()}`);
+  });
+  afterAll(async () => {
+    for (const provider of providers) provider.destroy();
+    await cluster?.close();
+  }, 60_000);
+  return providers;
 }
 
 /** Starts Redis, PostgreSQL, an empty shared repository and `count` servers. */
