@@ -29,30 +29,13 @@ export function zipArchive(files: ReadonlyMap<string, string>, date: Date): Uint
   for (const [path, text] of files) {
     const file = deflate(text, generation);
     const name = Buffer.from(path, 'utf8');
-    // Version 2.0, bit 11 (names in UTF-8), method 8 (deflate).
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(day, 12);
-    local.writeUInt32LE(file.crc, 14);
-    local.writeUInt32LE(file.data.length, 18);
-    local.writeUInt32LE(file.size, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeSharedFields(local, 4, file, name.length, time, day);
     const entry = Buffer.alloc(46);
     entry.writeUInt32LE(0x02014b50, 0);
     entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(0x0800, 8);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt16LE(time, 12);
-    entry.writeUInt16LE(day, 14);
-    entry.writeUInt32LE(file.crc, 16);
-    entry.writeUInt32LE(file.data.length, 20);
-    entry.writeUInt32LE(file.size, 24);
-    entry.writeUInt16LE(name.length, 28);
+    writeSharedFields(entry, 6, file, name.length, time, day);
     entry.writeUInt32LE(offset, 42);
     locals.push(local, name, file.data);
     central.push(entry, name);
@@ -74,6 +57,19 @@ export function zipArchive(files: ReadonlyMap<string, string>, date: Date): Uint
     at += part.length;
   }
   return archive;
+}
+
+/** The fields a file's local and central headers share: version 2.0, UTF-8 names, deflate, date, CRC, sizes, name length. */
+function writeSharedFields(header: Buffer, at: number, file: Deflated, nameLength: number, time: number, day: number): void {
+  header.writeUInt16LE(20, at);
+  header.writeUInt16LE(0x0800, at + 2);
+  header.writeUInt16LE(8, at + 4);
+  header.writeUInt16LE(time, at + 6);
+  header.writeUInt16LE(day, at + 8);
+  header.writeUInt32LE(file.crc, at + 10);
+  header.writeUInt32LE(file.data.length, at + 14);
+  header.writeUInt32LE(file.size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
 }
 
 function deflate(text: string, generation: number): Deflated {
