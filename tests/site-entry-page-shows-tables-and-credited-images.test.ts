@@ -130,9 +130,13 @@ describeInChromium('a fiche with tables and a credited image', () => {
     const wide = page.getByRole('region', { name: /^Tableau : Tâche/ });
     expect(await wide.evaluate((region) => region.scrollWidth > region.clientWidth)).toBe(true);
     // Keyboard: the region takes focus, and the arrow keys scroll it.
+    // A loaded machine may drop a key press that lands before the page settles: press until it scrolls.
     await wide.focus();
-    await page.keyboard.press('ArrowRight');
-    await expect.poll(() => wide.evaluate((region) => region.scrollLeft), { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect.poll(() => wide.evaluate((region) => region === document.activeElement)).toBe(true);
+    await expect.poll(async () => {
+      await page.keyboard.press('ArrowRight');
+      return wide.evaluate((region) => region.scrollLeft);
+    }, { timeout: 10_000 }).toBeGreaterThan(0);
 
     const image = page.locator('figure.media img');
     await image.scrollIntoViewIfNeeded();
