@@ -128,7 +128,7 @@ export interface ClusterConfig {
   leaseMs: number;
   /** How often the writer renews its lease and the others try to take it. */
   leaseRenewMs: number;
-  /** How often every server looks for a newer published site and for new commits of the commons remote. */
+  /** How often every server looks for a newer published site. */
   followMs: number;
 }
 

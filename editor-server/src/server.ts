@@ -180,7 +180,7 @@ export async function createEditorServer(config: EditorServerConfig): Promise<Ed
       ? {
           shared: true,
           beforeRefUpdate: (commit: string, parent: string) => cluster.beforeRefUpdate(commit, parent),
-          fetchRemote: () => cluster.remote.fetch(),
+          fetchRemote: (when: 'now' | 'if-due') => cluster.fetchRemote(when),
           isOpenElsewhere: (document: string) => cluster.isOpenElsewhere(document),
         }
       : {}),

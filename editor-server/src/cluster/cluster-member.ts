@@ -2,17 +2,17 @@
  * One server among several sharing a commons (REDIS_URL + DATABASE_URL + COMMONS_REMOTE). Wires
  * what sharing needs, each part in its own module:
  *
- * - documents: `@hocuspocus/extension-redis` relays every update and caret between the servers
- *   holding a document; after Redis comes back, every open document asks the others again for
- *   what it missed, so they converge without waiting for the next edit;
+ * - documents: `@hocuspocus/extension-redis` relays every update (as itself: redis-documents.ts)
+ *   and caret between the servers holding a document; after Redis comes back, every open document
+ *   asks the others again for what it missed, so they converge without waiting for the next edit;
  * - save statuses (« enregistré », « publié ») go to every server through a Redis channel;
  * - Git: one writer, chosen by a lease in Redis (writer-lease.ts), pushing every commit to the
- *   shared remote under its fencing token (commons-remote.ts); the others follow the remote;
+ *   shared remote under its fencing token (commons-remote.ts); the others fetch from the remote
+ *   when the writer announces a push (and every `remoteCheckMs`, for pushes made from elsewhere);
  * - the published site: stored by the writer in PostgreSQL, served by every server (site-mirror.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { Document, Hocuspocus, onChangePayload } from '@hocuspocus/server';
-import { Redis as RedisExtension } from '@hocuspocus/extension-redis';
+import type { Hocuspocus } from '@hocuspocus/server';
 import { Redis as RedisClient, type RedisOptions } from 'ioredis';
 import type pg from 'pg';
 import type { StatusMessage } from '../../../core/collab-protocol.ts';
@@ -24,12 +24,21 @@ import { readHead } from '../git/commons-repo.ts';
 import { FencedError } from '../git/fenced-error.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import { CommonsRemote } from './commons-remote.ts';
+import { RedisDocuments } from './redis-documents.ts';
 import { SiteMirror } from './site-mirror.ts';
 import { WriterLease, type LeaseState } from './writer-lease.ts';
 
 /** Namespace of every Redis key and channel of Terreau. */
 const prefix = 'terreau';
 const statusChannel = `${prefix}#status`;
+/** The writer announces each push here, so the others fetch it at once rather than poll the remote. */
+const pushedChannel = `${prefix}#pushed`;
+/**
+ * How often a server looks at the remote unannounced: pushes made there by someone else, an
+ * announcement missed while Redis was away. Fetching costs a few Git processes; every second on
+ * every server, it took the CPU the editors need (fan-out p99 ×3 on two cores).
+ */
+const remoteCheckMs = 10_000;
 
 /** What a `ClusterMember` is made from. */
 export interface ClusterMemberConfig {
@@ -57,7 +66,7 @@ export interface ClusterHealth {
 
 /** This server's part in a cluster. */
 export class ClusterMember {
-  readonly redisExtension: RedisExtension;
+  readonly redisExtension: RedisDocuments;
   readonly lease: WriterLease;
   readonly remote: CommonsRemote;
   readonly site: SiteMirror;
@@ -69,6 +78,7 @@ export class ClusterMember {
   private publisher: SitePublisher | undefined;
   private instance: Hocuspocus | undefined;
   private redisDownSince: number | undefined;
+  private lastFetch = 0;
   private stopped = false;
 
   private readonly config: ClusterMemberConfig;
@@ -80,7 +90,7 @@ export class ClusterMember {
     // Commands that must fail at once while Redis is away (the lease), rather than wait in a queue.
     this.commands = new RedisClient(cluster.redisUrl, { ...redisOptions, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: Math.max(1_000, cluster.leaseMs / 2) });
     this.statusSubscriber = new RedisClient(cluster.redisUrl, redisOptions);
-    this.redisExtension = new RedisExtension({
+    this.redisExtension = new RedisDocuments({
       prefix,
       identifier: `${cluster.instanceName}-${this.identifier}`,
       createClient: () => {
@@ -112,6 +122,10 @@ export class ClusterMember {
     const status = parts.status;
     status.share = (message) => void this.commands.publish(statusChannel, JSON.stringify({ from: this.identifier, message })).catch(() => undefined);
     this.statusSubscriber.on('message', (channel, text) => {
+      if (channel === pushedChannel) {
+        if (text !== this.identifier) void this.followRemote();
+        return;
+      }
       if (channel !== statusChannel) return;
       try {
         const { from, message } = JSON.parse(text) as { from: string; message: StatusMessage };
@@ -124,17 +138,27 @@ export class ClusterMember {
 
   /** Serves the last published site, then waits for the lease and follows the remote meanwhile. */
   async start(): Promise<void> {
-    await this.statusSubscriber.subscribe(statusChannel).catch((error) => this.log(`statuts partagés indisponibles : ${error.message}`));
+    await this.statusSubscriber.subscribe(statusChannel, pushedChannel).catch((error) => this.log(`statuts partagés indisponibles : ${error.message}`));
     await this.site.start();
     this.lease.start();
-    const follow = () => {
+    const check = () => {
       this.followTimer = setTimeout(async () => {
-        await this.gitSync?.followRemote().catch((error) => this.log(`suivi du dépôt partagé : ${error.message ?? error}`));
-        if (!this.stopped) follow();
-      }, this.config.cluster.followMs);
+        if (Date.now() - this.lastFetch >= remoteCheckMs) await this.followRemote();
+        if (!this.stopped) check();
+      }, 1_000);
       this.followTimer.unref();
     };
-    follow();
+    check();
+  }
+
+  /**
+   * Fetches the remote's new commits: `now`, or `if-due` when nothing announced a push (at most
+   * every `remoteCheckMs`).
+   */
+  async fetchRemote(when: 'now' | 'if-due'): Promise<void> {
+    if (when === 'if-due' && Date.now() - this.lastFetch < remoteCheckMs) return;
+    this.lastFetch = Date.now();
+    await this.remote.fetch();
   }
 
   /** Gives the lease up (another server takes over at once) and stops following. */
@@ -151,6 +175,7 @@ export class ClusterMember {
   async beforeRefUpdate(commit: string, parent: string): Promise<boolean> {
     const token = await this.lease.check();
     const pushed = await this.remote.push(commit, parent, token);
+    if (pushed) void this.commands.publish(pushedChannel, this.identifier).catch(() => undefined);
     return pushed;
   }
 
@@ -220,15 +245,14 @@ export class ClusterMember {
       // The extension's subscriptions come back by themselves; what was published meanwhile did
       // not: each open document sends its state vector again, and the others answer with what it lacks.
       setTimeout(() => {
-        for (const document of documents) this.resync(document);
+        for (const document of documents) void this.redisExtension.announce(document).catch(() => undefined);
       }, 500).unref();
     });
   }
 
-  private resync(document: Document): void {
-    void this.redisExtension
-      .onChange({ documentName: document.name, document, transactionOrigin: { source: 'local' } } as unknown as onChangePayload)
-      .catch(() => undefined);
+  /** A follower brings the remote's new commits in (the writer has them). */
+  private async followRemote(): Promise<void> {
+    await this.gitSync?.followRemote().catch((error) => this.log(`suivi du dépôt partagé : ${error.message ?? error}`));
   }
 
   private log(message: string): void {

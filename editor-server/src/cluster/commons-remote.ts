@@ -13,12 +13,15 @@
  * Forgejo, GitLab, GitHub).
  *
  * Git is run as a program (`git`), asynchronously: isomorphic-git has neither atomic pushes nor
- * leases, and a synchronous call would stop the server while the remote answers.
+ * leases, and a synchronous call would stop the server while the remote answers. What needs no
+ * remote (the fence commit) is written in-process: each program started costs the writer's event
+ * loop several milliseconds, and the writer pushes once per commit.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import fs, { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import git from 'isomorphic-git';
 import { FencedError } from '../git/fenced-error.ts';
 import { ensureCommonsRepo, type GitIdentity } from '../git/commons-repo.ts';
 
@@ -48,7 +51,7 @@ export function runGit(cwd: string, args: string[], env: Record<string, string> 
   });
 }
 
-async function git(cwd: string, args: string[], env?: Record<string, string>): Promise<string> {
+async function gitOutput(cwd: string, args: string[], env?: Record<string, string>): Promise<string> {
   const result = await runGit(cwd, args, env);
   if (result.code !== 0) throw new Error(`git ${args[0]} : ${result.stderr.trim() || result.stdout.trim()}`);
   return result.stdout;
@@ -70,6 +73,8 @@ export class CommonsRemote {
   /** The fence this writer last pushed (or found at takeover), and its token. */
   private fence: { oid: string | undefined; token: number } | undefined;
   private pushes = 0;
+  /** The local branch, read once: this server's own clone never switches. */
+  private localBranch: string | undefined;
   private warnedDiverged = false;
 
   private readonly config: CommonsRemoteConfig;
@@ -87,22 +92,23 @@ export class CommonsRemote {
     await mkdir(dirname(repoDir), { recursive: true });
     const staging = `${repoDir}.cloning-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
-    const heads = await git(dirname(repoDir), ['ls-remote', '--heads', '--', remote]);
+    const heads = await gitOutput(dirname(repoDir), ['ls-remote', '--heads', '--', remote]);
     if (!heads.trim()) {
       await ensureCommonsRepo(staging, seedDir, { branch: 'main', timeoutMs: 60_000 }, committer);
       const pushed = await runGit(staging, ['push', '--quiet', '--force-with-lease=refs/heads/main:', '--', remote, 'main:refs/heads/main']);
       await rm(staging, { recursive: true, force: true });
-      if (pushed.code !== 0 && !(await git(dirname(repoDir), ['ls-remote', '--heads', '--', remote])).trim()) {
+      if (pushed.code !== 0 && !(await gitOutput(dirname(repoDir), ['ls-remote', '--heads', '--', remote])).trim()) {
         throw new Error(`impossible d’amorcer le dépôt du commun ${remote} : ${pushed.stderr.trim()}`);
       }
     }
-    await git(dirname(repoDir), ['clone', '--quiet', '--no-tags', '--', remote, staging]);
+    await gitOutput(dirname(repoDir), ['clone', '--quiet', '--no-tags', '--', remote, staging]);
     await rename(staging, repoDir);
   }
 
   /** The local branch (refs/heads/…), which the remote's branch of the same name mirrors. */
   private async branch(): Promise<string> {
-    return (await git(this.config.repoDir, ['symbolic-ref', 'HEAD'])).trim();
+    this.localBranch ??= (await gitOutput(this.config.repoDir, ['symbolic-ref', 'HEAD'])).trim();
+    return this.localBranch;
   }
 
   /**
@@ -113,8 +119,8 @@ export class CommonsRemote {
   async fetch(): Promise<void> {
     const { repoDir, remote } = this.config;
     const branch = await this.branch();
-    await git(repoDir, ['fetch', '--quiet', '--no-tags', '--', remote, `+${branch}:${trackingRef}`]);
-    const [local, fetched] = (await git(repoDir, ['rev-parse', branch, trackingRef])).trim().split('\n');
+    await gitOutput(repoDir, ['fetch', '--quiet', '--no-tags', '--', remote, `+${branch}:${trackingRef}`]);
+    const [local, fetched] = (await gitOutput(repoDir, ['rev-parse', branch, trackingRef])).trim().split('\n');
     if (!fetched || local === fetched) return;
     const behind = await runGit(repoDir, ['merge-base', '--is-ancestor', local!, fetched]);
     if (behind.code !== 0) {
@@ -124,7 +130,7 @@ export class CommonsRemote {
       if (!this.warnedDiverged) this.config.log(`l’historique du dépôt distant a été réécrit : ${local!.slice(0, 8)} abandonné pour ${fetched.slice(0, 8)}`);
       this.warnedDiverged = true;
     }
-    await git(repoDir, ['update-ref', '-m', 'terreau: suivre le dépôt partagé', branch, fetched, local!]);
+    await gitOutput(repoDir, ['update-ref', '-m', 'terreau: suivre le dépôt partagé', branch, fetched, local!]);
   }
 
   /**
@@ -188,7 +194,7 @@ export class CommonsRemote {
   /** The remote's branch and fence, as it advertises them now. */
   private async remoteRefs(): Promise<{ branch: string | undefined; fence: string | undefined }> {
     const branch = await this.branch();
-    const out = await git(this.config.repoDir, ['ls-remote', '--', this.config.remote, branch, fenceRef]);
+    const out = await gitOutput(this.config.repoDir, ['ls-remote', '--', this.config.remote, branch, fenceRef]);
     const refs = new Map(out.trim().split('\n').filter(Boolean).map((line) => line.split('\t').reverse() as [string, string]));
     return { branch: refs.get(branch), fence: refs.get(fenceRef) };
   }
@@ -197,9 +203,9 @@ export class CommonsRemote {
   private async fenceToken(oid: string): Promise<number | undefined> {
     const { repoDir, remote } = this.config;
     if ((await runGit(repoDir, ['cat-file', '-e', `${oid}^{commit}`])).code !== 0) {
-      await git(repoDir, ['fetch', '--quiet', '--no-tags', '--', remote, `+${fenceRef}:refs/terreau/remote-writer`]);
+      await gitOutput(repoDir, ['fetch', '--quiet', '--no-tags', '--', remote, `+${fenceRef}:refs/terreau/remote-writer`]);
     }
-    const message = await git(repoDir, ['log', '-1', '--format=%B', oid]);
+    const message = await gitOutput(repoDir, ['log', '-1', '--format=%B', oid]);
     const match = /jeton (\d+)/.exec(message);
     return match ? Number(match[1]) : undefined;
   }
@@ -207,9 +213,10 @@ export class CommonsRemote {
   /** A new fence commit for `token`: an empty tree, and a message unique to this push. */
   private async makeFence(token: number): Promise<string> {
     const { repoDir, instanceName, committer } = this.config;
-    const emptyTree = (await git(repoDir, ['hash-object', '-t', 'tree', '-w', '--stdin'])).trim();
-    const identity = { GIT_AUTHOR_NAME: committer.name, GIT_AUTHOR_EMAIL: committer.email, GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email };
-    const message = `Écrivain Git de Terreau : ${instanceName}, jeton ${token}, poussée ${++this.pushes} (${new Date().toISOString()})`;
-    return (await git(repoDir, ['commit-tree', emptyTree, '-m', message], identity)).trim();
+    const emptyTree = await git.writeTree({ fs, dir: repoDir, tree: [] });
+    const now = new Date();
+    const identity = { ...committer, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 };
+    const message = `Écrivain Git de Terreau : ${instanceName}, jeton ${token}, poussée ${++this.pushes} (${now.toISOString()})\n`;
+    return git.commit({ fs, dir: repoDir, message, tree: emptyTree, parent: [], author: identity, committer: identity, noUpdateBranch: true });
   }
 }

@@ -61,8 +61,11 @@ export interface GitSyncConfig {
   shared?: boolean;
   /** Called with each commit before the branch moves (several servers: pushes it, fenced). */
   beforeRefUpdate?: CommitPipelineConfig['beforeRefUpdate'];
-  /** Brings the shared remote's new commits into the local branch before they are absorbed. */
-  fetchRemote?: () => Promise<void>;
+  /**
+   * Brings the shared remote's new commits into the local branch before they are absorbed:
+   * `now`, or `if-due` for the writer's routine look (the remote rarely moves under it).
+   */
+  fetchRemote?: (when: 'now' | 'if-due') => Promise<void>;
   /** Whether another server holds a document open (to merge a commit from outside into it). */
   isOpenElsewhere?: (document: string) => Promise<boolean>;
   /** Told of every commit attempt, with its outcome and duration (metrics). */
@@ -119,7 +122,7 @@ export class GitSync implements Extension {
   async startWriting(): Promise<void> {
     if (this.writing || this.stopped) return;
     await this.queue.run(async () => {
-      await this.config.fetchRemote?.();
+      await this.config.fetchRemote?.('now');
       await this.outside.start();
     });
     if (this.stopped) return;
@@ -374,7 +377,7 @@ export class GitSync implements Extension {
     if (this.writing || this.stopped) return;
     await this.queue.run(async () => {
       if (this.writing) return;
-      await this.config.fetchRemote?.();
+      await this.config.fetchRemote?.('now');
       await this.outside.absorb(false);
     });
   }
@@ -384,7 +387,7 @@ export class GitSync implements Extension {
     if (!this.writing) return;
     const changed = await this.queue.run(async () => {
       if (!this.writing) return [];
-      await this.config.fetchRemote?.();
+      await this.config.fetchRemote?.('if-due');
       return this.outside.absorb();
     });
     if (!this.config.isOpenElsewhere || !this.instance) return;
