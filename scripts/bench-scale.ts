@@ -46,6 +46,8 @@ interface Result {
   /** Mean time of one journal transaction (ms), and updates it held, over the scenario. */
   batchMs: number;
   updatesPerBatch: number;
+  /** CPU the servers used together while the fan-out was measured, in cores (1 = one core busy). */
+  serverCores: number;
 }
 
 const documentsPerScenario = 100;
@@ -126,17 +128,23 @@ async function runScenario(setup: Setup, servers: ServerHandle[], clients: numbe
     });
     opened.push(...(await Promise.all(batch)));
   }
+  // Measured on a settled deployment: the documents' loading and first snapshots done.
+  await new Promise((r) => setTimeout(r, settleMs));
   const sent = new Map<string, string[]>();
   const before = await Promise.all(servers.map(journalFigures));
   await measureLatency(opened, 100, 5, sent); // warm-up (JIT, first journal rows), not reported
+  const cpuBefore = await Promise.all(servers.map(journalFigures));
+  const measureStart = performance.now();
   const latency = await measureLatency(opened, 400, 5, sent);
+  const cpuAfter = await Promise.all(servers.map(journalFigures));
+  const serverCores = cpuAfter.reduce((sum, f, i) => sum + f.cpuSeconds - cpuBefore[i]!.cpuSeconds, 0) / ((performance.now() - measureStart) / 1000);
   const names = opened.map((_, index) => documentOf(index, clients, documents));
   const acknowledgedPerSecond = await acknowledgedBurst(opened, names, Math.max(2000, clients * 4), sent);
   const after = await Promise.all(servers.map(journalFigures));
   const lost = await countMissingUpdates(opened, sent);
   for (const client of opened) client.close();
-  // Let the servers store and unload the documents (and the writer commit) before the next scenario.
-  await new Promise((r) => setTimeout(r, 3_000));
+  // The next scenario starts once this one's edits are in Git, out of its way.
+  await untilCommitted(servers);
   const sum = (pick: (f: JournalFigures) => number) => after.reduce((s, f, i) => s + pick(f) - pick(before[i]!), 0);
   const batches = sum((f) => f.batches);
   return {
@@ -147,6 +155,7 @@ async function runScenario(setup: Setup, servers: ServerHandle[], clients: numbe
     lost,
     batchMs: batches ? (sum((f) => f.seconds) * 1000) / batches : Number.NaN,
     updatesPerBatch: batches ? sum((f) => f.updates) / batches : Number.NaN,
+    serverCores,
   };
 }
 
@@ -186,23 +195,42 @@ async function acknowledgedBurst(clients: BenchClient[], names: string[], total:
   return (perClient * clients.length) / ((performance.now() - start) / 1000);
 }
 
-/** The journal counters a server's /metrics gives. */
+/** Wait after the clients connect, before measuring: longer than the servers' store debounce (2 s). */
+const settleMs = 4_000;
+
+/** Until no server reports journaled edits waiting for Git (at most a minute). */
+async function untilCommitted(servers: ServerHandle[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  const waiting = async (server: ServerHandle) => {
+    const health = (await (await fetch(`http://127.0.0.1:${server.port}/api/health`)).json()) as { journal?: { backlogDocuments?: number | null } };
+    return health.journal?.backlogDocuments ?? 0;
+  };
+  while (Date.now() < deadline && (await Promise.all(servers.map(waiting))).some((n) => n > 0)) await new Promise((r) => setTimeout(r, 500));
+}
+
+/** The journal and CPU counters a server's /metrics gives. */
 interface JournalFigures {
   batches: number;
   seconds: number;
   updates: number;
+  cpuSeconds: number;
 }
 
 async function journalFigures(server: ServerHandle): Promise<JournalFigures> {
   const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { batches: value('terreau_journal_batch_seconds_count'), seconds: value('terreau_journal_batch_seconds_sum'), updates: value('terreau_journal_updates_total') };
+  return {
+    batches: value('terreau_journal_batch_seconds_count'),
+    seconds: value('terreau_journal_batch_seconds_sum'),
+    updates: value('terreau_journal_updates_total'),
+    cpuSeconds: value('terreau_process_process_cpu_seconds_total'),
+  };
 }
 
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 function formatLine(r: Result): string {
-  return `${setupLabels[r.setup].padEnd(32)} ${String(r.clients).padStart(3)} clients  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  ${fmt(r.acknowledgedPerSecond, 0)} màj acquittées/s  perdues ${r.lost}  journal ${fmt(r.batchMs, 2)} ms/lot, ${fmt(r.updatesPerBatch)} màj/lot`;
+  return `${setupLabels[r.setup].padEnd(32)} ${String(r.clients).padStart(3)} clients  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  ${fmt(r.acknowledgedPerSecond, 0)} màj acquittées/s  perdues ${r.lost}  journal ${fmt(r.batchMs, 2)} ms/lot, ${fmt(r.updatesPerBatch)} màj/lot  CPU serveurs ${fmt(r.serverCores, 2)} cœur`;
 }
 
 function formatReport(results: Result[], clientCounts: number[], seconds: number): string {
@@ -211,7 +239,7 @@ function formatReport(results: Result[], clientCounts: number[], seconds: number
     setups.map((setup) => {
       const r = find(setup, clients)!;
       const base = find('sqlite', clients)!;
-      return `| ${clients} | ${setupLabels[setup]} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.acknowledgedPerSecond, 0)} | ${fmt(r.acknowledgedPerSecond / base.acknowledgedPerSecond, 2)} | ${r.lost} | ${fmt(r.batchMs, 2)} | ${fmt(r.updatesPerBatch)} |`;
+      return `| ${clients} | ${setupLabels[setup]} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.acknowledgedPerSecond, 0)} | ${fmt(r.acknowledgedPerSecond / base.acknowledgedPerSecond, 2)} | ${r.lost} | ${fmt(r.batchMs, 2)} | ${fmt(r.updatesPerBatch)} | ${fmt(r.serverCores, 2)} |`;
     }),
   );
   const floor = find('cluster', 500);
@@ -227,8 +255,8 @@ Redis et PostgreSQL de Debian sur la même machine, démarrés par le banc. Clie
 document (50 clients : 25 documents) ; avec trois serveurs, les clients d’un même document sont sur des serveurs différents
 (chaque mise à jour passe par Redis).
 
-| Clients | Déploiement | Diffusion p50 (ms) | Diffusion p99 (ms) | Màj acquittées/s | Rapport à SQLite | Perdues | Journal : ms par lot | Màj par lot |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| Clients | Déploiement | Diffusion p50 (ms) | Diffusion p99 (ms) | Màj acquittées/s | Rapport à SQLite | Perdues | Journal : ms par lot | Màj par lot | CPU des serveurs pendant la diffusion (cœurs) |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 
 **Plancher** : 3 serveurs, 500 clients, p99 ≤ ${p99FloorMs} ms : ${floor ? `${fmt(floor.p99)} ms, ${floor.p99 <= p99FloorMs ? 'tenu' : '**non tenu**'}` : 'non mesuré (--quick)'}.
@@ -247,22 +275,22 @@ si bien que le coût par mise à jour reste faible et que le débit tient ; c’
 acquittement qui augmente de la durée d’un lot. La diffusion aux autres clients attend elle aussi
 l’écriture (une mise à jour n’est appliquée qu’une fois journalisée).
 
-## Trois serveurs : pourquoi c’est plus lent ici
+## Trois serveurs : ce qui coûte
 
-\`@hocuspocus/extension-redis\` (4.x) ne relaie pas les mises à jour elles-mêmes : à chaque
-changement d’un document (regroupés par tour de boucle d’événements), un serveur publie le
-*vecteur d’état* du document (SyncStep1) ; chaque autre serveur qui l’a ouvert répond, sur le canal
-du demandeur, par ce qui lui manque (SyncStep2) et par son propre vecteur, auquel le premier répond
-avec la mise à jour. Une mise à jour traverse donc Redis trois fois, et chaque serveur calcule des
-différences sur le document entier (\`encodeStateAsUpdate\` avec tout l’ensemble des suppressions).
-Avec les clients d’un même document répartis sur les trois serveurs, chaque serveur applique chaque
-mise à jour de chaque document. Sur cette machine, les trois serveurs, PostgreSQL, Redis et les 500
-clients se partagent 2 cœurs (et d’autres tâches) : le temps d’un lot du journal y passe de quelques
-millisecondes à plus de 100 ms faute de processeur, pas à cause de PostgreSQL (voir la ligne « 1
-serveur, PostgreSQL »). Le plancher de 100 ms au p99 n’est pas tenu ici ; la voie pour le tenir
-est de relayer les mises à jour telles quelles entre serveurs plutôt que des vecteurs d’état (une
-extension à écrire, ou une version de l’extension qui le fasse), et de donner ses cœurs à chaque
-serveur.
+Chaque changement passe une seule fois par Redis, sous la forme de la mise à jour Yjs qui l’a fait
+(\`editor-server/src/cluster/redis-documents.ts\`) : \`@hocuspocus/extension-redis\` 4.x, seule,
+publiait à chaque changement le *vecteur d’état* du document, auquel chaque autre serveur répondait
+par une différence calculée sur le document entier, puis le premier par la mise à jour : trois
+passages par Redis par frappe. L’échange des vecteurs d’état reste pour ce qu’un serveur peut
+manquer (un document qui s’ouvre, Redis qui revient). Les serveurs qui n’écrivent pas Git
+récupèrent le dépôt partagé quand l’écrivain annonce une poussée, plutôt que chaque seconde.
+
+Avec les clients d’un même document répartis sur les trois serveurs (à partir de 500 clients,
+chaque document a des clients sur chacun), chaque serveur applique et journalise ou relaie chaque
+mise à jour de chaque document. La colonne « CPU des serveurs » dit ce que les trois serveurs
+consomment ensemble pendant la mesure de diffusion ; avec PostgreSQL, Redis et les clients sur les
+mêmes 2 cœurs, la machine sature et les files d’attente allongent la latence, pas PostgreSQL ni
+Redis eux-mêmes (voir « 1 serveur, PostgreSQL »).
 
 ## Lecture
 
