@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     writer: {
       async write(task) {
         const before = await readHead(repoDir);
-        const result = await task();
+        const result = await task(undefined);
         const after = await readHead(repoDir);
         if (after !== before) await checkoutPaths(repoDir, await changedFiles(repoDir, before, after));
         return result;

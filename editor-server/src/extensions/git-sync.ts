@@ -36,7 +36,7 @@ import type { Accounts } from '../accounts/accounts.ts';
 import type { GitConfig } from '../config.ts';
 import type { StatusBoard } from '../documents/status.ts';
 import { authorIdentity, CommitPipeline, type CommitOutcome, type CommitPipelineConfig } from '../git/commit-pipeline.ts';
-import { commitFiles, readBlobOid, readFileAt, readHead, type FileToCommit, type GitIdentity } from '../git/commons-repo.ts';
+import { commitFiles, readBlobOid, readFileAt, readHead, type BeforeRefUpdate, type FileToCommit, type GitIdentity } from '../git/commons-repo.ts';
 import { FencedError } from '../git/fenced-error.ts';
 import { OutsideCommits, unabsorbedBase } from '../git/outside-commits.ts';
 import { SerialQueue } from '../git/serial-queue.ts';
@@ -158,12 +158,12 @@ export class GitSync implements Extension {
   }
 
   /**
-   * Runs a task that writes the commons in the single writer's queue; whatever it changed at HEAD
-   * is merged into live documents before it resolves.
+   * Runs a task that writes the commons in the single writer's queue, with what must run before
+   * the branch moves; whatever it changed at HEAD is merged into live documents before it resolves.
    */
-  write<T>(task: () => Promise<T>): Promise<T> {
+  write<T>(task: (beforeRefUpdate: BeforeRefUpdate | undefined) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
-      const result = await task();
+      const result = await task(this.config.beforeRefUpdate);
       await this.outside.absorb();
       return result;
     });

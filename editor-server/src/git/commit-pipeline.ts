@@ -29,7 +29,7 @@ import { decideStatut } from '../documents/statut-rules.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
 import type { DocumentStore, PendingEditor, StoredDocument } from '../storage/document-store.ts';
 import type { EntryValidator } from '../validation/entry-validator.ts';
-import { commitEntry, readFileAt, readHead, type GitIdentity } from './commons-repo.ts';
+import { commitEntry, readFileAt, readHead, type BeforeRefUpdate, type GitIdentity } from './commons-repo.ts';
 import { serverOrigin, unabsorbedBase, type OutsideCommits } from './outside-commits.ts';
 
 /** What a commit is made of, captured from a document at one instant. */
@@ -67,7 +67,7 @@ export interface CommitPipelineConfig {
    * (try again), throws `FencedError` when this server may no longer move it (several servers: it
    * pushes the commit, fenced, to the remote).
    */
-  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>;
+  beforeRefUpdate?: BeforeRefUpdate;
   log: (message: string) => void;
   /** Called once a commit has moved HEAD. */
   headMoved: () => void;

@@ -13,6 +13,12 @@ import { commonsCollective, commonsMailmap, importIdentity, isCommonsCollective 
 import { parsePersonTrailers } from '../../../core/git-history.ts';
 import { remoteFailure, runGit, type RemoteEndpoint } from './remote-git.ts';
 
+/**
+ * Runs just before the branch moves from `parent` to `commit`; false leaves it, and it may refuse
+ * by throwing (several servers: pushes the commit to the shared remote under the writer's fence).
+ */
+export type BeforeRefUpdate = (commit: string, parent: string) => Promise<boolean>;
+
 /** Who a commit is attributed to. */
 export interface GitIdentity {
   name: string;
@@ -142,7 +148,7 @@ export async function commitEntry(
   message: string,
   author: GitIdentity,
   committer: GitIdentity,
-  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>,
+  beforeRefUpdate?: BeforeRefUpdate,
 ): Promise<string | undefined> {
   return commitFiles(dir, parent, [{ path, content: text }], message, author, committer, beforeRefUpdate);
 }
@@ -161,7 +167,7 @@ export async function commitFiles(
   message: string,
   author: GitIdentity,
   committer: GitIdentity,
-  beforeRefUpdate?: (commit: string, parent: string) => Promise<boolean>,
+  beforeRefUpdate?: BeforeRefUpdate,
 ): Promise<string | undefined> {
   if ((await readHead(dir)) !== parent) return undefined;
   const blobs: [string, string][] = [];
@@ -169,12 +175,7 @@ export async function commitFiles(
   const oid = await writeCommit(dir, [parent], blobs, message, author, committer);
   // Several servers: the commit is pushed to the shared remote first, under the writer's fence;
   // false when the remote's branch moved meanwhile (the caller merges that first, as above).
-  if (beforeRefUpdate) {
-    const branch = await git.currentBranch({ fs, dir, fullname: true });
-    if (!branch || (await readHead(dir)) !== parent) return undefined;
-    if (!(await beforeRefUpdate(oid, parent))) return undefined;
-  }
-  if (!(await moveBranch(dir, parent, oid))) return undefined;
+  if (!(await moveBranch(dir, parent, oid, beforeRefUpdate))) return undefined;
   // The site is built from the work tree: write it atomically, then refresh the index entry.
   for (const { path, content } of files) {
     const file = join(dir, ...path.split('/'));
@@ -193,10 +194,12 @@ function toBytes(content: string | Uint8Array): Uint8Array {
 /**
  * Moves the current branch from `from` to `to`, only if HEAD is still `from` (the window left is
  * the two calls below, and every writer goes through one queue); false if it moved meanwhile.
+ * `beforeRefUpdate` runs first, as for a commit (several servers: pushes `to`, fenced).
  */
-export async function moveBranch(dir: string, from: string, to: string): Promise<boolean> {
+export async function moveBranch(dir: string, from: string, to: string, beforeRefUpdate?: BeforeRefUpdate): Promise<boolean> {
   const branch = await git.currentBranch({ fs, dir, fullname: true });
   if (!branch || (await readHead(dir)) !== from) return false;
+  if (beforeRefUpdate && !(await beforeRefUpdate(to, from))) return false;
   await git.writeRef({ fs, dir, ref: branch, value: to, force: true });
   return true;
 }
@@ -240,13 +243,14 @@ export async function commitMerge(
   changes: Map<string, { text: string } | { oid: string } | null>,
   message: string,
   committer: GitIdentity,
+  beforeRefUpdate?: BeforeRefUpdate,
 ): Promise<string | undefined> {
   const blobs: [string, string | null][] = [];
   for (const [path, change] of changes) {
     blobs.push([path, change === null ? null : 'oid' in change ? change.oid : await git.writeBlob({ fs, dir, blob: Buffer.from(change.text, 'utf8') })]);
   }
   const oid = await writeCommit(dir, [ours, theirs], blobs, message, committer, committer);
-  return (await moveBranch(dir, ours, oid)) ? oid : undefined;
+  return (await moveBranch(dir, ours, oid, beforeRefUpdate)) ? oid : undefined;
 }
 
 /**

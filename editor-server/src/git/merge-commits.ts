@@ -9,7 +9,7 @@
 import { mergeEntryTexts } from '../../../core/bridge/merge-entries.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { ProblemError } from '../../../core/problem.ts';
-import { changedFiles, commitMerge, findMergeBase, isAncestor, listFilesAt, moveBranch, readBlobOid, readFileAt, readHead, type GitIdentity } from './commons-repo.ts';
+import { changedFiles, commitMerge, findMergeBase, isAncestor, listFilesAt, moveBranch, readBlobOid, readFileAt, readHead, type BeforeRefUpdate, type GitIdentity } from './commons-repo.ts';
 
 /** An entry (or file) a merge could not reconcile, kept in both versions for a reviewer. */
 export interface MergeConflict {
@@ -32,6 +32,8 @@ export interface MergeOptions {
   /** First line of the merge commit message. */
   subject: string;
   committer: GitIdentity;
+  /** Before the branch moves (several servers: the writer pushes, fenced, as for its commits). */
+  beforeRefUpdate?: BeforeRefUpdate;
 }
 
 /** How many times a merge is tried again when HEAD moves during the attempt. */
@@ -43,7 +45,7 @@ export async function integrateCommit(repoDir: string, theirs: string, options: 
     const ours = await readHead(repoDir);
     if (await isAncestor(repoDir, theirs, ours)) return { kind: 'up-to-date', head: ours };
     if (await isAncestor(repoDir, ours, theirs)) {
-      if (await moveBranch(repoDir, ours, theirs)) return { kind: 'fast-forward', head: theirs };
+      if (await moveBranch(repoDir, ours, theirs, options.beforeRefUpdate)) return { kind: 'fast-forward', head: theirs };
       continue;
     }
     const outcome = await mergeDiverged(repoDir, ours, theirs, options);
@@ -107,6 +109,6 @@ async function mergeDiverged(repoDir: string, ours: string, theirs: string, opti
     ...(conflicts.length ? ['', 'À relire (les deux versions sont gardées) :', ...conflicts.map((c) => `- ${c.file} : ${c.fields.join(', ')}`)] : []),
     '',
   ].join('\n');
-  const head = await commitMerge(repoDir, ours, theirs, changes, message, options.committer);
+  const head = await commitMerge(repoDir, ours, theirs, changes, message, options.committer, options.beforeRefUpdate);
   return head ? { kind: 'merged', head, merged, conflicts } : undefined;
 }

@@ -13,7 +13,7 @@
  * remote answers again.
  */
 import { readHead, isAncestor, changedFiles } from './commons-repo.ts';
-import type { GitIdentity } from './commons-repo.ts';
+import type { BeforeRefUpdate, GitIdentity } from './commons-repo.ts';
 import { integrateCommit, type MergeConflict, type MergeOutcome } from './merge-commits.ts';
 import { RemoteError, remoteFailure, runGit, type RemoteEndpoint, type RemoteFailureKind } from './remote-git.ts';
 
@@ -29,8 +29,11 @@ const failureReasons: Record<RemoteFailureKind | 'internal', string> = {
 
 /** The single Git writer, as remote sync uses it (implemented by `GitSync`). */
 export interface CommonsWriter {
-  /** Runs a task in the writer's queue; HEAD moves it makes reach live documents before it resolves. */
-  write<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a task in the writer's queue, given what must run before the branch moves (several
+   * servers: the fenced push); HEAD moves it makes reach live documents before it resolves.
+   */
+  write<T>(task: (beforeRefUpdate: BeforeRefUpdate | undefined) => Promise<T>): Promise<T>;
   /** Commits now the uncommitted edits of live documents among these files. */
   commitPendingFiles(files: readonly string[]): Promise<void>;
 }
@@ -271,8 +274,9 @@ export class RemoteSync {
     // them, and keeps both versions where they conflict.
     await writer.commitPendingFiles(await changedFiles(repoDir, head, theirs));
     const label = mode === 'mirror' ? 'du dépôt distant' : 'du commun amont';
-    const outcome = await writer.write(() =>
+    const outcome = await writer.write((beforeRefUpdate) =>
       integrateCommit(repoDir, theirs, {
+        beforeRefUpdate,
         theirsLabel: label,
         subject: mode === 'mirror' ? `Fusionner les modifications du dépôt distant ${endpoint.label}` : `Reprendre les modifications du commun amont ${endpoint.label}`,
         committer,

@@ -44,6 +44,7 @@ import { mdxCollections } from '../../../schemas/common.ts';
 import { abilityRefusal, mayDo, mayWrite, roleSchema } from '../../../schemas/roles.ts';
 import { parseDocumentName } from '../../../core/document-name.ts';
 import { fileHistory, readFileAt, readHead } from '../git/commons-repo.ts';
+import { FencedError } from '../git/fenced-error.ts';
 import { RemoteError } from '../git/remote-git.ts';
 import type { RemoteSync } from '../git/remote-sync.ts';
 import type { SitePublisher } from '../publish/site-publisher.ts';
@@ -164,11 +165,15 @@ async function route(deps: ApiDependencies, request: IncomingMessage, response: 
   if (pathname === '/api/sync/pull-upstream' && method === 'POST') {
     await requireAdministrator(deps, request);
     if (!deps.upstream) throw new HttpError(409, 'aucun commun amont : définissez COMMONS_UPSTREAM');
+    // Several servers: only the Git writer moves the branch (and pushes the merge, fenced).
+    const notWriter = 'ce serveur n’écrit pas Git en ce moment : lancez la reprise sur le serveur écrivain (celui dont /api/health dit « writer »: true)';
+    if (!deps.gitSync.isWriting) throw new HttpError(409, notWriter);
     try {
       const { outcome } = await deps.upstream.pull();
       return sendJson(response, 200, { outcome, upstream: deps.upstream.status() });
     } catch (error) {
       if (error instanceof RemoteError) throw new HttpError(502, error.message);
+      if (error instanceof FencedError) throw new HttpError(409, `${notWriter} (${error.message})`);
       throw error;
     }
   }
