@@ -129,7 +129,7 @@ async function runScenario(setup: Setup, servers: ServerHandle[], clients: numbe
     opened.push(...(await Promise.all(batch)));
   }
   // Measured on a settled deployment: the documents' loading and first snapshots done.
-  await new Promise((r) => setTimeout(r, settleMs));
+  await untilQuiet(servers);
   const sent = new Map<string, string[]>();
   const before = await Promise.all(servers.map(journalFigures));
   await measureLatency(opened, 100, 5, sent); // warm-up (JIT, first journal rows), not reported
@@ -195,8 +195,20 @@ async function acknowledgedBurst(clients: BenchClient[], names: string[], total:
   return (perClient * clients.length) / ((performance.now() - start) / 1000);
 }
 
-/** Wait after the clients connect, before measuring: longer than the servers' store debounce (2 s). */
-const settleMs = 4_000;
+/**
+ * Until the servers, together, use less than a fifth of a core over a second (clients connected
+ * but idle use under a tenth), after at least the store debounce (2 s); at most 30 s.
+ */
+async function untilQuiet(servers: ServerHandle[]): Promise<void> {
+  const cpu = async () => (await Promise.all(servers.map(journalFigures))).reduce((sum, f) => sum + f.cpuSeconds, 0);
+  await new Promise((r) => setTimeout(r, 2_000));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const [before, start] = [await cpu(), performance.now()];
+    await new Promise((r) => setTimeout(r, 1_000));
+    if ((await cpu()) - before < 0.2 * ((performance.now() - start) / 1000)) return;
+  }
+}
 
 /** Until no server reports journaled edits waiting for Git (at most a minute). */
 async function untilCommitted(servers: ServerHandle[]): Promise<void> {
