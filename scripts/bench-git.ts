@@ -275,14 +275,12 @@ export async function run(argv: string[]): Promise<void> {
       lines.push(
         '## D’un commit sur le dépôt distant à la page publique',
         '',
-        'Un serveur Terreau suit un dépôt distant (un second `git http-backend`) et construit le vrai site. À chaque tour : un commit poussé sur le distant ajoute une phrase à une fiche, puis son webhook (`POST /api/git/webhook`, signé) est appelé ; on mesure jusqu’à ce que HEAD du commun soit ce commit (récupération et avance rapide par l’écrivain Git unique), puis jusqu’à ce que la page publique de la fiche montre la phrase (reconstruction complète du site et publication).',
+        'Un serveur Terreau suit un dépôt distant (un second `git http-backend`) et construit le vrai site. À chaque tour : un commit poussé sur le distant ajoute une phrase à une fiche, puis son webhook (`POST /api/git/webhook`, signé) est appelé ; on mesure jusqu’à ce que HEAD du commun soit ce commit (récupération et avance rapide par l’écrivain Git unique), puis jusqu’à ce que la page publique de la fiche montre la phrase (publication incrémentale : seules les pages que le commit touche sont reconstruites, la recherche ensuite).',
         '',
         '| tour | HEAD à jour (s) | page publique à jour (s) |',
         '|---:|---:|---:|',
         ...webhook.map((w, i) => `| ${i + 1} | ${w.head.toFixed(2)} | ${w.page.toFixed(1)} |`),
         `| médiane | ${median(webhook.map((w) => w.head)).toFixed(2)} | ${median(webhook.map((w) => w.page)).toFixed(1)} |`,
-        '',
-        'Presque tout ce délai est la reconstruction du site entier ; la publication incrémentale le réduira d’autant.',
         '',
       );
     }
