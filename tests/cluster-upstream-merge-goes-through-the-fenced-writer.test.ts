@@ -47,12 +47,16 @@ describeWithServices('an upstream commons taken in by several servers', () => {
     const remoteHead = () => git(['-C', cluster.remote, 'rev-parse', 'main']);
     const fence = () => git(['-C', cluster.remote, 'rev-parse', 'refs/terreau/writer']);
 
-    const before = { head: remoteHead(), fence: fence(), otherHead: git(['-C', join(other.dataDir, 'commons'), 'rev-parse', 'HEAD']) };
+    const otherHead = () => git(['-C', join(other.dataDir, 'commons'), 'rev-parse', 'HEAD']);
+    // The other server has followed the writer's commit before anything is asked of it.
+    await waitFor(() => otherHead() === remoteHead(), 30_000, 'l’autre serveur a suivi le commit');
+
+    const before = { head: remoteHead(), fence: fence(), otherHead: otherHead() };
     const refused = await pull(other.httpUrl);
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: string }).error).toMatch(/ce serveur n’écrit pas Git en ce moment/);
     expect(remoteHead()).toBe(before.head);
-    expect(git(['-C', join(other.dataDir, 'commons'), 'rev-parse', 'HEAD'])).toBe(before.otherHead);
+    expect(otherHead()).toBe(before.otherHead);
 
     const merged = await pull(writer.httpUrl);
     expect(merged.status).toBe(200);
@@ -64,7 +68,7 @@ describeWithServices('an upstream commons taken in by several servers', () => {
     expect(remoteFile(cluster.remote, 'fiches/jardin-partage.mdx')).toContain('Une adaptation propre à ce commun.');
     expect(fence()).not.toBe(before.fence);
     // The other server follows at the writer's announcement.
-    await waitFor(() => git(['-C', join(other.dataDir, 'commons'), 'rev-parse', 'HEAD']) === remoteHead(), 15_000, 'l’autre serveur suit');
+    await waitFor(() => otherHead() === remoteHead(), 15_000, 'l’autre serveur suit');
     execFileSync('git', ['-C', cluster.remote, 'fsck', '--strict', '--no-progress']);
   }, 400_000);
 });
