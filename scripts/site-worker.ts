@@ -15,9 +15,11 @@ import { SiteVersions } from './lib/site-versions.ts';
 const contentDir = resolve(process.env.CONTENT_DIR ?? 'content');
 const versions = new SiteVersions();
 let site: IncrementalSite | undefined;
+/** Stops the step 2 under way (an `interrupt` request). */
+let indexing: AbortController | undefined;
 
 /** Answers one request. */
-async function handle(request: SiteWorkerRequest): Promise<SiteWorkerReply> {
+async function handle(request: Exclude<SiteWorkerRequest, { type: 'interrupt' }>): Promise<SiteWorkerReply> {
   const { id } = request;
   if (request.type === 'release') {
     await versions.release(request.dir);
@@ -34,14 +36,18 @@ async function handle(request: SiteWorkerRequest): Promise<SiteWorkerReply> {
   }
   const started = performance.now();
   if (!request.current) throw new FullBuildNeeded('aucune version en ligne à compléter');
+  const interruptible = (indexing = request.type === 'finish' ? new AbortController() : undefined);
   await versions.prepare(request.dir, request.current);
   const copied = Math.round(performance.now() - started);
   let result: StepResult;
   try {
-    result = request.type === 'publish' ? await site.update(request.dir) : await site.finish(request.dir);
+    result = request.type === 'publish' ? await site.update(request.dir) : await site.finish(request.dir, interruptible?.signal);
   } catch (error) {
     await versions.release(request.dir).catch(() => undefined);
+    if (interruptible?.signal.aborted) return { id, ok: true, interrupted: true, pending: true };
     throw error;
+  } finally {
+    indexing = undefined;
   }
   versions.stepped(request.dir, { files: [...result.written, ...result.removed], folders: result.replaced });
   versions.prepareAhead(request.dir);
@@ -64,6 +70,8 @@ function describe(error: unknown): string {
 
 let queue = Promise.resolve();
 process.on('message', (request: SiteWorkerRequest) => {
+  // Not queued: it stops the step being answered now.
+  if (request.type === 'interrupt') return void indexing?.abort();
   queue = queue.then(async () => {
     const reply = await handle(request).catch(
       (error: unknown): SiteWorkerReply => ({ id: request.id, ok: false, error: describe(error), restart: error instanceof FullBuildNeeded ? 'now' : 'later' }),

@@ -1,7 +1,8 @@
 /**
  * After each commit of a sequence (create, rename a title others cite, change facets, rename a
  * file, delete), the site the publisher serves is, file for file and byte for byte, what a full
- * build of the same commit makes — and it got there incrementally, not by building it all again.
+ * build of the same commit makes — and it got there incrementally, not by building it all again;
+ * also when a commit arrives during the previous one's index step, which gives way to it.
  * The publisher runs as the editor server runs it: SitePublisher with the site worker process.
  */
 import { execFileSync } from 'node:child_process';
@@ -157,5 +158,30 @@ describe('publishing commit after commit', () => {
       await expect(page('fiches/four-a-pain-communal/index.html')).rejects.toThrow();
       expect(await page('fiches/index.html')).not.toContain('four à pain');
     });
+  }, 900_000);
+
+  it('a commit during the index step: its pages go out first, then the index has both', async () => {
+    const edit = async (file: string, sentence: string) => {
+      const path = join(contentDir, file);
+      await writeFile(path, (await readFile(path, 'utf8')).replace(/\n## Pourquoi agir\n/, `\n## Pourquoi agir\n\n${sentence}\n`));
+    };
+    await edit('fiches/repair-cafe.mdx', 'Un atelier par mois suffit pour commencer.');
+    commitAs('Préciser le rythme du repair café');
+    const before = steps.length;
+    const first = publisher.publish();
+    let firstIndexed = false;
+    void first.indexed.then(() => (firstIndexed = true));
+    await first.published;
+    // The first commit's index step has started; the second commit arrives now.
+    await edit('fiches/jardin-partage.mdx', 'Une parcelle peut être prêtée à l’école.');
+    commitAs('Ajouter une parcelle pour l’école');
+    const second = publisher.publish();
+    await second.published;
+    expect(await readFile(join(siteDir(), 'fiches/jardin-partage/index.html'), 'utf8')).toContain('Une parcelle peut être prêtée à l’école.');
+    // Published before the first commit's index step ended: that step gave way.
+    expect(firstIndexed).toBe(false);
+    await Promise.all([first.indexed, second.indexed]);
+    expect(steps.slice(before).map(({ step }) => step)).toEqual(['publish', 'publish', 'finish']);
+    expect(await differencesWithFullBuild('interruption')).toEqual([]);
   }, 900_000);
 });

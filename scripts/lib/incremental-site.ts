@@ -322,29 +322,40 @@ export class IncrementalSite {
     return { commit: head, rendered: urgent.size, written, removed, replaced: [], pending: this.pending, timings, slowest, reasons: top };
   }
 
-  /** Step 2: the pages left for later, then the search index, into `dir` (a copy of the last output). */
-  async finish(dir: string): Promise<StepResult> {
+  /**
+   * Step 2 into `dir`: the deferred pages, then the search index. Aborted by `signal` (a new
+   * commit's pages go first), it throws and leaves all of it to do again; `dir` is then discarded.
+   */
+  async finish(dir: string, signal?: AbortSignal): Promise<StepResult> {
     if (this.broken) throw new FullBuildNeeded(this.broken);
     const timings: Record<string, number> = {};
     let mark = performance.now();
     const pages = new Set(this.deferred);
     this.deferred.clear();
-    const { written, slowest } = await this.renderPages(dir, pages);
-    timings.rendu = Math.round(performance.now() - mark);
-    mark = performance.now();
-    const replaced: string[] = [];
-    if (this.indexPending) {
-      this.indexPending = false;
-      const index = [...this.paths.keys()].map((key) => this.searchable.get(key)).filter((page): page is SearchPage => page !== undefined);
-      const next = join(dir, 'pagefind.next');
-      await rm(next, { recursive: true, force: true });
-      await writeSearchIndex(await import('pagefind'), index, next);
-      await rm(join(dir, 'pagefind'), { recursive: true, force: true });
-      await rename(next, join(dir, 'pagefind'));
-      replaced.push('pagefind');
-      timings.pagefind = Math.round(performance.now() - mark);
+    try {
+      const { written, slowest } = await this.renderPages(dir, pages, signal);
+      timings.rendu = Math.round(performance.now() - mark);
+      mark = performance.now();
+      const replaced: string[] = [];
+      if (this.indexPending) {
+        this.indexPending = false;
+        const index = [...this.paths.keys()].map((key) => this.searchable.get(key)).filter((page): page is SearchPage => page !== undefined);
+        const next = join(dir, 'pagefind.next');
+        await rm(next, { recursive: true, force: true });
+        await writeSearchIndex(await import('pagefind'), index, next, signal);
+        await rm(join(dir, 'pagefind'), { recursive: true, force: true });
+        await rename(next, join(dir, 'pagefind'));
+        replaced.push('pagefind');
+        timings.pagefind = Math.round(performance.now() - mark);
+      }
+      return { commit: this.commit, rendered: pages.size, written, removed: [], replaced, pending: this.pending, timings, slowest, reasons: [] };
+    } catch (error) {
+      if (signal?.aborted) {
+        for (const page of pages) this.deferred.add(page);
+        this.indexPending = true;
+      }
+      throw error;
     }
-    return { commit: this.commit, rendered: pages.size, written, removed: [], replaced, pending: this.pending, timings, slowest, reasons: [] };
   }
 
   /** The indexed pages in path order (the order Pagefind takes them in). */
@@ -353,7 +364,7 @@ export class IncrementalSite {
   }
 
   /** Renders pages into `dir`, writing only files whose bytes changed; returns the files written. */
-  private async renderPages(dir: string, keys: Set<string>): Promise<{ written: string[]; slowest: string[] }> {
+  private async renderPages(dir: string, keys: Set<string>, signal?: AbortSignal): Promise<{ written: string[]; slowest: string[] }> {
     const written: string[] = [];
     const durations: [string, number][] = [];
     const queue = [...keys].map((key) => this.paths.get(key)).filter((path): path is ListedPath => path !== undefined);
@@ -361,6 +372,7 @@ export class IncrementalSite {
     try {
       const worker = async () => {
         for (let path = queue.shift(); path; path = queue.shift()) {
+          signal?.throwIfAborted();
           const key = normalizePathname(path.pathname);
           const started = performance.now();
           const file = await this.renderer.render(path);

@@ -74,14 +74,23 @@ export class OrderedPages {
 
 type Pagefind = typeof import('pagefind');
 
+/** Pages given to Pagefind at once (its order is kept: each slice after the other). */
+const indexSlice = 250;
+
 /** Writes a Pagefind index of `pages` (in this order) to `outputPath`. */
-export async function writeSearchIndex(pagefind: Pagefind, pages: Iterable<SearchPage>, outputPath: string): Promise<void> {
+export async function writeSearchIndex(pagefind: Pagefind, pages: Iterable<SearchPage>, outputPath: string, signal?: AbortSignal): Promise<void> {
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
   if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
   try {
-    const added = await Promise.all([...pages].map((page) => index.addHTMLFile({ url: page.url, content: page.html })));
-    const failures = added.flatMap((result) => result.errors);
-    if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
+    // In slices, so that `signal` can stop it between two.
+    const all = [...pages];
+    for (let start = 0; start < all.length; start += indexSlice) {
+      signal?.throwIfAborted();
+      const added = await Promise.all(all.slice(start, start + indexSlice).map((page) => index.addHTMLFile({ url: page.url, content: page.html })));
+      const failures = added.flatMap((result) => result.errors);
+      if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
+    }
+    signal?.throwIfAborted();
     const written = await index.writeFiles({ outputPath });
     if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
   } finally {

@@ -24,6 +24,7 @@ async function build(out: string): Promise<void> {
 }
 
 process.on('message', async (request: SiteWorkerRequest) => {
+  if (request.type === 'interrupt') return; // one step only: nothing to interrupt
   let reply: SiteWorkerReply;
   try {
     if (request.type === 'release') await rm(request.dir, { recursive: true, force: true });

@@ -2,7 +2,8 @@
  * Publishes the public site after commits, in two steps: « publié » once the pages a commit
  * affects are out, « indexé pour la recherche » once the search index has them too (the builder,
  * site-worker-builder.ts, does both). Steps never overlap: commits that arrive during a step are
- * published together by the next one, and a pending index step waits for them.
+ * published together by the next one, and a pending index step waits for them; an index step
+ * under way is interrupted by a new commit (its pages go first), then started again.
  *
  * Each step writes a new version beside the others (DATA_DIR/site.v…), and DATA_DIR/site, a
  * symbolic link, moves to it only once it is complete: readers never see a half-built site, nor
@@ -17,8 +18,10 @@ import { basename, dirname, join } from 'node:path';
 export interface SiteBuilder {
   /** Step 1 into `dir` (which does not exist yet), from `current`, the version being served if any. */
   publish(dir: string, current: string | undefined): Promise<{ pending: boolean }>;
-  /** Step 2 into `dir`, from `current`. */
-  finish(dir: string, current: string): Promise<void>;
+  /** Step 2 into `dir`, from `current`; `interrupted` when `interrupt()` stopped it (nothing written). */
+  finish(dir: string, current: string): Promise<{ interrupted?: boolean } | void>;
+  /** Stops the step 2 under way, if any, so that a new commit's pages go out first. */
+  interrupt?(): void;
   /** A version no reader uses any more. */
   release(dir: string): Promise<void>;
   /** Stops the builder. */
@@ -70,6 +73,8 @@ export class SitePublisher {
   private waitingForPages: Waiter[] = [];
   private waitingForIndex: Waiter[] = [];
   private running: Promise<void> | undefined;
+  /** Whether a step 2 (the search index) is under way. */
+  private indexing = false;
   private readonly ours: string[] = [];
   private cleaned = false;
   private closed = false;
@@ -101,6 +106,8 @@ export class SitePublisher {
       return { published: waiter.published.promise, indexed: waiter.indexed.promise };
     }
     this.waitingForPages.push(waiter);
+    // Pages first: an index step under way gives way, and starts again after them.
+    if (this.indexing) this.builder?.interrupt?.();
     this.start();
     return { published: waiter.published.promise, indexed: waiter.indexed.promise };
   }
@@ -151,7 +158,12 @@ export class SitePublisher {
         if (!current) throw new Error('aucune version publiée à indexer');
         const dir = this.nextVersion();
         const started = performance.now();
-        await this.builder!.finish(dir, current);
+        this.indexing = true;
+        const outcome = await this.builder!.finish(dir, current).finally(() => (this.indexing = false));
+        if (outcome?.interrupted) {
+          this.waitingForIndex.unshift(...batch);
+          continue;
+        }
         await this.switchTo(dir, performance.now() - started);
         for (const waiter of batch) waiter.indexed.resolve();
       } catch (error) {

@@ -51,14 +51,20 @@ export class SiteWorkerBuilder implements SiteBuilder {
     return { pending: this.check('publish', reply).pending ?? false };
   }
 
-  async finish(dir: string, current: string): Promise<void> {
+  async finish(dir: string, current: string): Promise<{ interrupted?: boolean }> {
     if (this.restartNext) await this.stop();
     let reply = await this.request({ type: 'finish', dir, current });
     if (!reply.ok && reply.restart === 'now') {
       await this.stop();
       reply = await this.request({ type: 'publish', dir, current });
     }
+    if (reply.ok && reply.interrupted) return { interrupted: true };
     this.check('finish', reply);
+    return {};
+  }
+
+  interrupt(): void {
+    this.child?.send({ id: this.nextId++, type: 'interrupt' } satisfies SiteWorkerRequest);
   }
 
   async release(dir: string): Promise<void> {

@@ -11,7 +11,9 @@ export type SiteWorkerRequest =
   /** Step 2: what step 1 left (the search index, pages that only show counts) into `dir`, a copy of `current`. */
   | { id: number; type: 'finish'; dir: string; current: string }
   /** `dir`, a version the worker made, is read by no one any more. */
-  | { id: number; type: 'release'; dir: string };
+  | { id: number; type: 'release'; dir: string }
+  /** Stop the step 2 under way, if any: it answers `interrupted` (and leaves nothing). Not answered itself. */
+  | { id: number; type: 'interrupt' };
 
 /** What the worker answers. */
 export type SiteWorkerReply =
@@ -22,6 +24,8 @@ export type SiteWorkerReply =
       commit?: string;
       /** Whether a second step is left. */
       pending?: boolean;
+      /** A step 2 stopped by `interrupt`: nothing written, still to do. */
+      interrupted?: boolean;
       /** Whether the step was a full build. */
       full?: boolean;
       /** Pages rendered, files written. */
