@@ -6,8 +6,8 @@
  *
  * Linking every file of a large site still takes seconds (43,000 files at 10,000 entries). So a
  * version no reader uses any more is kept as a spare and brought up to date with the files the
- * versions after it changed; a spare is also prepared ahead, after each step, while the server is
- * idle.
+ * versions after it changed — ahead, after each step, while the server is idle, so that the next
+ * step starts from a ready copy.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -61,16 +61,20 @@ export class SiteVersions {
     }
   }
 
-  /** Prepares a spare from `current` in the background, if none is ready (call when idle). */
+  /**
+   * Makes a spare hold `current` in the background, so that the next step starts at once (call
+   * when idle): the most recent spare is brought up to date, or, if there is none, one is made.
+   */
   prepareAhead(current: string): void {
-    if (this.spares.length > 0 || this.preparing || this.holds.get(current) !== this.latest) return;
-    const spare = this.spareName(current);
-    this.preparing = linkCopy(current, spare)
-      .then(() => {
-        this.holds.set(spare, this.latest);
-        this.spares.push(spare);
-      })
-      .catch(() => rm(spare, { recursive: true, force: true }))
+    if (this.preparing || this.holds.get(current) !== this.latest) return;
+    const version = this.latest;
+    const spare = this.pickSpare();
+    if (spare?.version === version) return void this.keepSpare(spare.dir, version);
+    const dir = spare?.dir ?? this.spareName(current);
+    const made = spare ? this.refresh(spare.dir, spare.version, current) : linkCopy(current, dir);
+    this.preparing = made
+      .then(() => this.keepSpare(dir, version))
+      .catch(() => rm(dir, { recursive: true, force: true }))
       .finally(() => (this.preparing = undefined));
   }
 
@@ -99,6 +103,24 @@ export class SiteVersions {
     return join(dirname(version), `${basename(version).replace(/\.v[^.]+$/, '')}.spare-${process.pid}-${++this.serial}`);
   }
 
+  /** Files changed by the versions after `version`; `undefined` if one of them is a full build. */
+  private filesChangedSince(version: number): number | undefined {
+    let count = 0;
+    for (let v = version + 1; v <= this.latest; v++) {
+      const changes = this.changes.get(v);
+      if (!changes) return undefined;
+      count += changes.files.length;
+    }
+    return count;
+  }
+
+  /** `dir` holds `version` and is free for the next step (unless a full build made it useless). */
+  private keepSpare(dir: string, version: number): void {
+    if (this.filesChangedSince(version) === undefined) return void rm(dir, { recursive: true, force: true });
+    this.holds.set(dir, version);
+    this.spares.push(dir);
+  }
+
   private record(dir: string, changes: VersionChanges | undefined): void {
     this.latest++;
     this.holds.set(dir, this.latest);
@@ -113,13 +135,8 @@ export class SiteVersions {
     const dir = this.spares[0];
     if (!dir) return undefined;
     const version = this.holds.get(dir)!;
-    let count = 0;
-    for (let v = version + 1; v <= this.latest; v++) {
-      const changes = this.changes.get(v);
-      if (!changes) return undefined;
-      count += changes.files.length;
-    }
-    if (count > MAX_REFRESH) return undefined;
+    const count = this.filesChangedSince(version);
+    if (count === undefined || count > MAX_REFRESH) return undefined;
     this.spares.shift();
     this.holds.delete(dir);
     return { dir, version };
