@@ -8,6 +8,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { typesetHtmlText } from '../../core/typography.ts';
 import { incrementalHooks } from './lib/incremental-hooks.ts';
 import { registeredPageIndexer } from './lib/page-indexer.ts';
+import { textResponse } from './lib/text-response.ts';
 
 // The attribute on the page's own <main> (BaseLayout), not the words inside some contributed text.
 const INDEXED_MAIN = /<main\b[^>]*\sdata-pagefind-body[\s=>]/;
@@ -22,7 +23,7 @@ export const onRequest = defineMiddleware((context, next) => {
     }
     const html = typesetHtmlText(await response.text());
     indexer?.rendered(context.url.pathname, INDEXED_MAIN.test(html) ? html : undefined);
-    return new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return textResponse(html, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
   const hooks = incrementalHooks();
   return hooks?.tracking ? hooks.renderPage(context.url.pathname, render) : render();

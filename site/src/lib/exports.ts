@@ -59,25 +59,33 @@ function exportEntry(entry: Entry, authors: Authors, site: URL): ExportedEntry {
  * publisher, which writes the exports after every commit, serializes again only the entries that
  * changed (at 10,000 entries, `entrees.json` is 40 MB).
  */
-const serializedByFile = new WeakMap<object, Map<string, { derived: string; text: string }>>();
-function serializedOnce(entry: Entry, format: string, derived: unknown, serialize: () => string): string {
+const serializedByFile = new WeakMap<object, Map<string, { derived: string; bytes: Buffer<ArrayBuffer> }>>();
+
+/** `serialize()` of `entry` as UTF-8 bytes, made again only when the file or `derived` changed. */
+function serializedOnce(entry: Entry, format: string, derived: unknown, serialize: () => string): Buffer<ArrayBuffer> {
   const key = JSON.stringify(derived);
   let byFormat = serializedByFile.get(entry.source);
   if (!byFormat) serializedByFile.set(entry.source, (byFormat = new Map()));
   const kept = byFormat.get(format);
-  if (kept?.derived === key) return kept.text;
-  const text = serialize();
-  byFormat.set(format, { derived: key, text });
-  return text;
+  if (kept?.derived === key) return kept.bytes;
+  const bytes = Buffer.from(serialize());
+  byFormat.set(format, { derived: key, bytes });
+  return bytes;
 }
 
-/** Every MDX entry (`exportEntry`), as the JSON text `JSON.stringify` makes of the list. */
-export function entriesJson(commons: Commons, history: ContentHistory, site: URL): string {
+/** `parts` between `start` and `end`, separated by `separator`, in one buffer (no 40 MB string). */
+function joinBytes(start: string, parts: Buffer[], separator: string, end: string): Buffer<ArrayBuffer> {
+  const between = Buffer.from(separator);
+  return Buffer.concat([Buffer.from(start), ...parts.flatMap((part, i) => (i ? [between, part] : [part])), Buffer.from(end)]);
+}
+
+/** Every MDX entry (`exportEntry`), as the UTF-8 bytes of the JSON `JSON.stringify` makes of the list. */
+export function entriesJson(commons: Commons, history: ContentHistory, site: URL): Buffer<ArrayBuffer> {
   const texts = commons.entries.map((entry) => {
     const authors = authorsOf(entry, history.byFile.get(entry.file), commons, site);
     return serializedOnce(entry, 'json', [entry.url, entry.axes, entry.territory ?? null, authors], () => JSON.stringify(exportEntry(entry, authors, site)));
   });
-  return `[${texts.join(',')}]`;
+  return joinBytes('[', texts, ',', ']');
 }
 
 /** A column of the CSV export: its Table Schema field and how to read it from an entry. */
@@ -135,15 +143,15 @@ function csvCell(value: string | number | undefined): string {
   return /[",\r\n;']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** All entries as CSV, one row each, columns as in `csvColumns`. */
-export function entriesCsv(commons: Commons, history: ContentHistory, site: URL): string {
-  const rows = [csvColumns.map((c) => c.name).join(',')];
+/** All entries as CSV (UTF-8 bytes), one row each, columns as in `csvColumns`. */
+export function entriesCsv(commons: Commons, history: ContentHistory, site: URL): Buffer<ArrayBuffer> {
+  const rows = [Buffer.from(csvColumns.map((c) => c.name).join(','))];
   for (const entry of commons.entries) {
     const authors = authorsOf(entry, history.byFile.get(entry.file), commons, site);
     const row = () => csvColumns.map((c) => csvCell(c.name === 'url' ? new URL(entry.url, site).href : c.value(entry, authors))).join(',');
     rows.push(serializedOnce(entry, 'csv', [entry.url, entry.axes, entry.territory ?? null, authors], row));
   }
-  return `${rows.join('\r\n')}\r\n`;
+  return joinBytes('', rows, '\r\n', '\r\n');
 }
 
 /** The Table Schema (Frictionless) describing `entrees.csv`. */

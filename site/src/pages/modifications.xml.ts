@@ -4,6 +4,7 @@ import { getCommons } from '../lib/commons.ts';
 import { renderAtomFeed } from '../lib/feeds.ts';
 import { getHistory } from '../lib/history.ts';
 import { recentChanges } from '../lib/recent-changes.ts';
+import { textResponse } from '../lib/text-response.ts';
 
 export const GET: APIRoute = async ({ site }) => {
   const changes = recentChanges(await getHistory(), await getCommons(), 50);
@@ -19,5 +20,5 @@ export const GET: APIRoute = async ({ site }) => {
       url: new URL(entry ? `${entry.url}historique/#c-${change.commit.slice(0, 12)}` : (target?.url ?? '/modifications/'), site).href,
     })),
   });
-  return new Response(body, { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
+  return textResponse(body, { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
 };

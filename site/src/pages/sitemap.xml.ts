@@ -3,6 +3,7 @@ import type { APIRoute } from 'astro';
 import { getCommons } from '../lib/commons.ts';
 import { getHistory } from '../lib/history.ts';
 import { listingPages, listingUrl } from '../lib/listings.ts';
+import { textResponse } from '../lib/text-response.ts';
 
 const STATIC_PAGES = ['/', '/parcours/', '/autodiagnostic/', '/carte/', '/recherche/', '/referentiel/', '/reutiliser/', '/modifications/'];
 
@@ -20,5 +21,5 @@ export const GET: APIRoute = async ({ site }) => {
 ${urls.map((u) => `  <url><loc>${u.loc}</loc>${u.lastmod ? `<lastmod>${u.lastmod}</lastmod>` : ''}</url>`).join('\n')}
 </urlset>
 `;
-  return new Response(body, { headers: { 'content-type': 'application/xml; charset=utf-8' } });
+  return textResponse(body, { headers: { 'content-type': 'application/xml; charset=utf-8' } });
 };

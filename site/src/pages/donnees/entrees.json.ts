@@ -3,6 +3,7 @@ import type { APIRoute } from 'astro';
 import { getCommons } from '../../lib/commons.ts';
 import { entriesJson } from '../../lib/exports.ts';
 import { getHistory } from '../../lib/history.ts';
+import { textResponse } from '../../lib/text-response.ts';
 
 export const GET: APIRoute = async ({ site }) =>
-  new Response(entriesJson(await getCommons(), await getHistory(), site!), { headers: { 'Content-Type': 'application/json' } });
+  textResponse(entriesJson(await getCommons(), await getHistory(), site!), { headers: { 'Content-Type': 'application/json' } });

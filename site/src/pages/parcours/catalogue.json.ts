@@ -2,7 +2,8 @@
 import { packCatalogue } from '../../lib/catalogue-codec.ts';
 import { getCommons } from '../../lib/commons.ts';
 import { buildCatalogue } from '../../lib/recommend-catalogue.ts';
+import { textResponse } from '../../lib/text-response.ts';
 
 export async function GET() {
-  return new Response(JSON.stringify(packCatalogue(buildCatalogue(await getCommons()))), { headers: { 'content-type': 'application/json' } });
+  return textResponse(JSON.stringify(packCatalogue(buildCatalogue(await getCommons()))), { headers: { 'content-type': 'application/json' } });
 }

@@ -3,6 +3,7 @@ import type { APIRoute } from 'astro';
 import { getCommons, type Entry } from '../../../lib/commons.ts';
 import { renderAtomFeed } from '../../../lib/feeds.ts';
 import { getHistory } from '../../../lib/history.ts';
+import { textResponse } from '../../../lib/text-response.ts';
 
 export async function getStaticPaths() {
   const commons = await getCommons();
@@ -22,5 +23,5 @@ export const GET: APIRoute = async ({ props, site }) => {
     pageUrl,
     items: changes.map((change) => ({ change, title: entry.data.titre, url: `${historyUrl}#c-${change.commit.slice(0, 12)}` })),
   });
-  return new Response(body, { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
+  return textResponse(body, { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
 };
