@@ -155,7 +155,10 @@ async function loadCommons(): Promise<Commons> {
     if (out.some((l) => l.to === link.to && l.field === link.field)) return;
     out.push(link);
     outgoing.set(link.from, out);
-    incoming.set(link.to, [...(incoming.get(link.to) ?? []), link]);
+    // Pushed, not copied: a structure cited by thousands of fiches would cost a copy per citation.
+    const into = incoming.get(link.to);
+    if (into) into.push(link);
+    else incoming.set(link.to, [link]);
   };
   for (const entry of entries) {
     const data = entry.data as unknown as Record<string, unknown>;
