@@ -43,8 +43,10 @@ async function handle(request: Exclude<SiteWorkerRequest, { type: 'interrupt' }>
   try {
     result = request.type === 'publish' ? await site.update(request.dir) : await site.finish(request.dir, interruptible?.signal);
   } catch (error) {
-    await versions.release(request.dir).catch(() => undefined);
+    const discarded = versions.release(request.dir).catch(() => undefined);
+    // Interrupted: the next commit's pages wait for nothing; the unfinished version goes meanwhile.
     if (interruptible?.signal.aborted) return { id, ok: true, interrupted: true, pending: true };
+    await discarded;
     throw error;
   } finally {
     indexing = undefined;
