@@ -229,8 +229,19 @@ Hocuspocus nu ÷ Terreau à 50 clients a valu 1,28, 1,87, 1,38 et 1,42 ; des raf
 les deux serveurs dans un même processus donnent 1,2. Sans le journal il reste environ 1,1 (crochets
 des extensions, statut, minuterie d’inactivité). L’arbre de contenu et les données INSEE
 (environ 80 Mo) vivent dans un thread de validation : dans le tas du thread de collaboration, ils
-allongeaient les pauses du GC (80 à 140 ms) à l’ouverture de nombreux documents. Le p99 sur
-100 documents reste environ deux fois celui de Hocuspocus nu (cause non mesurée ; à profiler).
+allongeaient les pauses du GC (80 à 140 ms) à l’ouverture de nombreux documents.
+Le p99 de Terreau sur 100 documents valait deux à trois fois celui de Hocuspocus nu. Profilé (et
+observé avec strace) : après chaque point de contrôle du WAL, soit environ une fois par seconde
+sous charge, la transaction suivante du journal recommençait le WAL et SQLite synchronisait d’abord
+son nouvel en-tête (un fsync de 0,5 à 15 ms, même en synchronous=NORMAL), pendant lequel les mises à
+jour arrivées attendaient d’être diffusées. Le thread des points de contrôle attend désormais que
+la base soit calme (300 ms, au plus 10 s) et recommence lui-même le WAL : le journal n’appelle plus
+fsync. Avec 400 mesures par exécution, le p99 sur 100 documents est la quatrième pire : une seule
+pause du GC ou un fil préempté par une autre tâche de la machine suffit à le doubler, pour les deux
+serveurs. Sur trois exécutions complètes du 2026-12-01 après ce changement, machine partagée et
+chargée (p99 absolus deux à quatre fois ceux d’une machine calme), ce rapport p99 Terreau ÷
+Hocuspocus nu a valu 1,86, 1,09 et 0,61 (2,45 avant) ; à 10 clients sur un document, 1,52, 1,11
+et 1,07 (3,64 avant), le même fsync y tombant aussi dans la diffusion.
 `;
 
 function formatReport(results: ScenarioResult[], scenarios: Scenario[], serverKinds: ServerKind[], seconds: number): string {
