@@ -5,8 +5,13 @@
  * 200 clients on one document, and 200 clients spread over 100 documents, each played 3 times on
  * each server in turn. Figures (medians of the runs): update fan-out latency p50/p99, updates per
  * second in a burst, server memory per open document (RSS and heap after GC), updates missing from
- * a client's final state. `--quick`: one run, smaller scenarios, no report; `--profile`: CPU
- * profiles of the servers in bench-reports/tmp/profiles/. Report: bench-reports/collab.md.
+ * a client's final state. Report: bench-reports/collab.md.
+ *
+ * `--quick`: one run, smaller scenarios, no report. `--profile`: CPU profiles of the servers, one
+ * per thread, in bench-reports/tmp/profiles/<server>/. To look into one figure (no report):
+ * `--only <id>[,<id>…]` plays only these scenarios (ids `<clients>x<documents>`: `10x1`, `50x1`,
+ * `200x1`, `200x100`; `100x50` with `--quick`), `--servers <kind>[,<kind>…]` only these servers
+ * (`terreau`, `hocuspocus`, `y-websocket`), `--runs <n>` repeats each scenario n times.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +27,8 @@ const root = resolve(import.meta.dirname, '..');
 
 /** What one scenario asks of a server. */
 interface Scenario {
+  /** `<clients>x<documents>`, for `--only`. */
+  id: string;
   label: string;
   clients: number;
   documents: number;
@@ -50,17 +57,37 @@ interface ScenarioResult extends RunResult {
 const repetitions = 3;
 /** Bursts per run at up to 50 clients (at 200, one burst on y-websocket already takes ~15 s). */
 const burstsPerRun = 3;
-const serverKinds: ServerKind[] = ['terreau', 'hocuspocus', 'y-websocket'];
+const allServerKinds: ServerKind[] = ['terreau', 'hocuspocus', 'y-websocket'];
+
+/** The values of `--<flag> a,b`, if given. */
+function listArgument(args: string[], flag: string): string[] | undefined {
+  const index = args.indexOf(flag);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (!value || value.startsWith('--')) throw new Error(`${flag} : valeur manquante (par exemple ${flag} a,b)`);
+  return value.split(',');
+}
 
 /** Entry point of `npm run bench -- collab`. */
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const profile = args.includes('--profile');
-  const reps = quick ? 1 : repetitions;
-  const scenarios: Scenario[] = [
-    ...(quick ? [10, 50] : [10, 50, 200]).map((n) => ({ label: `${n} clients, 1 document`, clients: n, documents: 1 })),
-    { label: `${quick ? 100 : 200} clients sur ${quick ? 50 : 100} documents`, clients: quick ? 100 : 200, documents: quick ? 50 : 100 },
+  const only = listArgument(args, '--only');
+  const onlyServers = listArgument(args, '--servers');
+  const runsArgument = listArgument(args, '--runs');
+  const reps = runsArgument ? Number(runsArgument[0]) : quick ? 1 : repetitions;
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--runs : un nombre entier d’exécutions est attendu, pas ${runsArgument}`);
+  const spread = quick ? { clients: 100, documents: 50 } : { clients: 200, documents: 100 };
+  const allScenarios: Scenario[] = [
+    ...(quick ? [10, 50] : [10, 50, 200]).map((n) => ({ id: `${n}x1`, label: `${n} clients, 1 document`, clients: n, documents: 1 })),
+    { id: `${spread.clients}x${spread.documents}`, label: `${spread.clients} clients sur ${spread.documents} documents`, ...spread },
   ];
+  const unknown = [...(only ?? []).filter((id) => !allScenarios.some((s) => s.id === id)), ...(onlyServers ?? []).filter((k) => !allServerKinds.includes(k as ServerKind))];
+  if (unknown.length) throw new Error(`inconnu : ${unknown.join(', ')} ; scénarios : ${allScenarios.map((s) => s.id).join(', ')} ; serveurs : ${allServerKinds.join(', ')}`);
+  const scenarios = only ? allScenarios.filter((s) => only.includes(s.id)) : allScenarios;
+  const serverKinds = onlyServers ? allServerKinds.filter((k) => onlyServers.includes(k)) : allServerKinds;
+  // A partial run is for looking into something: it never replaces the report.
+  const writesReport = !quick && !only && !onlyServers;
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'terreau-bench-collab-'));
   const servers: ServerHandle[] = [];
@@ -71,7 +98,7 @@ export async function run(args: string[]): Promise<void> {
     const pool = readdirSync(join(seed, 'fiches')).map((f) => `fiches/${f.replace(/\.mdx$/, '')}`);
     const needed = reps * scenarios.reduce((sum, s) => sum + s.documents, 0);
     if (pool.length < needed) throw new Error(`arbre synthétique trop petit : ${pool.length} fiches pour ${needed} documents`);
-    installYWebsocketServer();
+    if (serverKinds.includes('y-websocket')) installYWebsocketServer();
     for (const kind of serverKinds) servers.push(await startServer(kind, work, seed, profile));
 
     const runs = new Map<string, RunResult[]>();
@@ -92,9 +119,9 @@ export async function run(args: string[]): Promise<void> {
     const results = scenarios.flatMap((scenario) =>
       serverKinds.map((kind) => ({ server: kind, scenario: scenario.label, clients: scenario.clients, documents: scenario.documents, ...medianOf(runs.get(`${kind}|${scenario.label}`)!) })),
     );
-    const report = formatReport(results, scenarios, (performance.now() - started) / 1000);
+    const report = formatReport(results, scenarios, serverKinds, (performance.now() - started) / 1000);
     mkdirSync(join(root, 'bench-reports'), { recursive: true });
-    if (!quick) writeFileSync(join(root, 'bench-reports', 'collab.md'), report);
+    if (writesReport) writeFileSync(join(root, 'bench-reports', 'collab.md'), report);
     console.log(`\n${report}`);
   } finally {
     for (const server of servers) await server.stop();
@@ -202,11 +229,22 @@ Hocuspocus nu ÷ Terreau à 50 clients a valu 1,28, 1,87, 1,38 et 1,42 ; des raf
 les deux serveurs dans un même processus donnent 1,2. Sans le journal il reste environ 1,1 (crochets
 des extensions, statut, minuterie d’inactivité). L’arbre de contenu et les données INSEE
 (environ 80 Mo) vivent dans un thread de validation : dans le tas du thread de collaboration, ils
-allongeaient les pauses du GC (80 à 140 ms) à l’ouverture de nombreux documents. Le p99 sur
-100 documents reste environ deux fois celui de Hocuspocus nu (cause non mesurée ; à profiler).
+allongeaient les pauses du GC (80 à 140 ms) à l’ouverture de nombreux documents.
+Le p99 de Terreau sur 100 documents valait deux à trois fois celui de Hocuspocus nu. Profilé (et
+observé avec strace) : après chaque point de contrôle du WAL, soit environ une fois par seconde
+sous charge, la transaction suivante du journal recommençait le WAL et SQLite synchronisait d’abord
+son nouvel en-tête (un fsync de 0,5 à 15 ms, même en synchronous=NORMAL), pendant lequel les mises à
+jour arrivées attendaient d’être diffusées. Le thread des points de contrôle attend désormais que
+la base soit calme (300 ms, au plus 10 s) et recommence lui-même le WAL : le journal n’appelle plus
+fsync. Avec 400 mesures par exécution, le p99 sur 100 documents est la quatrième pire : une seule
+pause du GC ou un fil préempté par une autre tâche de la machine suffit à le doubler, pour les deux
+serveurs. Sur trois exécutions complètes du 2026-12-01 après ce changement, machine partagée et
+chargée (p99 absolus deux à quatre fois ceux d’une machine calme), ce rapport p99 Terreau ÷
+Hocuspocus nu a valu 1,86, 1,09 et 0,61 (2,45 avant) ; à 10 clients sur un document, 1,52, 1,11
+et 1,07 (3,64 avant), le même fsync y tombant aussi dans la diffusion.
 `;
 
-function formatReport(results: ScenarioResult[], scenarios: Scenario[], seconds: number): string {
+function formatReport(results: ScenarioResult[], scenarios: Scenario[], serverKinds: ServerKind[], seconds: number): string {
   const find = (server: ServerKind, scenario: string) => results.find((r) => r.server === server && r.scenario === scenario);
   const runs = results[0]?.runs ?? 0;
   const lines = [

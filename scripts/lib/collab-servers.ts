@@ -64,10 +64,11 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
-/** Starts one server under test in a process of its own; `profile` writes a CPU profile on stop. */
+/** Starts one server under test in a process of its own; `profile` writes CPU profiles (one per thread) on stop. */
 export async function startServer(kind: ServerKind, work: string, seed: string, profile: boolean, options: StartOptions = {}): Promise<ServerHandle> {
   let child: ChildProcess;
-  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+  // One folder per server, one file per thread (Terreau's worker threads would overwrite a fixed name).
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, options.name ?? kind)}`] : [];
   if (kind === 'y-websocket') {
     writeFileSync(join(isolatedDir, 'server.mjs'), yWebsocketServerSource);
     child = fork(join(isolatedDir, 'server.mjs'), [], { cwd: isolatedDir, execArgv: ['--expose-gc', ...profiling], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });

@@ -98,6 +98,11 @@ CREATE TABLE IF NOT EXISTS journal (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS journal_by_document ON journal(document, id);
+-- One row the checkpoint thread rewrites to start the WAL over itself (storage/wal-checkpoints.ts).
+CREATE TABLE IF NOT EXISTS wal_restarts (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pending_editors (
   document TEXT NOT NULL,
   user_id TEXT NOT NULL,
