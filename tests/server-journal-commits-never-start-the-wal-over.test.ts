@@ -54,10 +54,18 @@ describe('WAL checkpoints of the journal', () => {
     const first = lastRestart();
     for (let n = 0; n < 20; n++) await append(n);
     await waitFor(() => lastRestart() !== first, 'le WAL recommencé après les écritures du journal');
-    const salts = walSalts(file);
-    for (let n = 20; n < 40; n++) await append(n);
-    expect(walSalts(file)).toBe(salts);
-    expect((db!.prepare('SELECT count(*) AS n FROM journal').get() as { n: number }).n).toBe(40);
+    // The journal's commits append to the WAL. Only the thread may start it over, and then it says
+    // so: if this process stalled 50 ms between two appends (a loaded machine), try again.
+    let checked = 0;
+    for (let round = 1; round <= 5 && !checked; round++) {
+      const salts = walSalts(file);
+      const restarted = lastRestart();
+      for (let n = 0; n < 20; n++) await append(round * 20 + n);
+      if (lastRestart() !== restarted) continue;
+      expect(walSalts(file)).toBe(salts);
+      checked = round;
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('leave a database nobody writes to alone', async () => {
