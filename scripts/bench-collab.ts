@@ -18,8 +18,11 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
+import { z } from 'zod';
 import { loadEntryIntoDoc } from '../core/bridge/mdx-yjs.ts';
+import { parseWithFriendlyErrors } from '../core/parse-input.ts';
 import { connectHocuspocus, connectYWebsocket, countMissingUpdates, measureBurst, measureLatency, type BenchClient } from './lib/collab-load.ts';
 import { installYWebsocketServer, serverLabels, startServer, type ServerHandle, type ServerKind } from './lib/collab-servers.ts';
 
@@ -57,32 +60,36 @@ interface ScenarioResult extends RunResult {
 const repetitions = 3;
 /** Bursts per run at up to 50 clients (at 200, one burst on y-websocket already takes ~15 s). */
 const burstsPerRun = 3;
-const allServerKinds: ServerKind[] = ['terreau', 'hocuspocus', 'y-websocket'];
+const allServerKinds = ['terreau', 'hocuspocus', 'y-websocket'] as const satisfies readonly ServerKind[];
 
-/** The values of `--<flag> a,b`, if given. */
-function listArgument(args: string[], flag: string): string[] | undefined {
-  const index = args.indexOf(flag);
-  if (index < 0) return undefined;
-  const value = args[index + 1];
-  if (!value || value.startsWith('--')) throw new Error(`${flag} : valeur manquante (par exemple ${flag} a,b)`);
-  return value.split(',');
-}
+/** `--only a,b` / `--servers a,b`: a comma-separated list, if given. */
+const listOption = z
+  .string()
+  .transform((s) => s.split(','))
+  .optional();
+
+const argsSchema = z.object({
+  quick: z.boolean().default(false),
+  profile: z.boolean().default(false),
+  only: listOption,
+  servers: listOption,
+  runs: z.coerce.number().int().min(1).optional(),
+});
 
 /** Entry point of `npm run bench -- collab`. */
-export async function run(args: string[]): Promise<void> {
-  const quick = args.includes('--quick');
-  const profile = args.includes('--profile');
-  const only = listArgument(args, '--only');
-  const onlyServers = listArgument(args, '--servers');
-  const runsArgument = listArgument(args, '--runs');
-  const reps = runsArgument ? Number(runsArgument[0]) : quick ? 1 : repetitions;
-  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--runs : un nombre entier d’exécutions est attendu, pas ${runsArgument}`);
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { quick: { type: 'boolean' }, profile: { type: 'boolean' }, only: { type: 'string' }, servers: { type: 'string' }, runs: { type: 'string' } },
+  });
+  const { quick, profile, only, servers: onlyServers, runs: runsOption } = parseWithFriendlyErrors(argsSchema, values, 'npm run bench -- collab');
+  const reps = runsOption ?? (quick ? 1 : repetitions);
   const spread = quick ? { clients: 100, documents: 50 } : { clients: 200, documents: 100 };
   const allScenarios: Scenario[] = [
     ...(quick ? [10, 50] : [10, 50, 200]).map((n) => ({ id: `${n}x1`, label: `${n} clients, 1 document`, clients: n, documents: 1 })),
     { id: `${spread.clients}x${spread.documents}`, label: `${spread.clients} clients sur ${spread.documents} documents`, ...spread },
   ];
-  const unknown = [...(only ?? []).filter((id) => !allScenarios.some((s) => s.id === id)), ...(onlyServers ?? []).filter((k) => !allServerKinds.includes(k as ServerKind))];
+  const unknown = [...(only ?? []).filter((id) => !allScenarios.some((s) => s.id === id)), ...(onlyServers ?? []).filter((k) => !allServerKinds.some((kind) => kind === k))];
   if (unknown.length) throw new Error(`inconnu : ${unknown.join(', ')} ; scénarios : ${allScenarios.map((s) => s.id).join(', ')} ; serveurs : ${allServerKinds.join(', ')}`);
   const scenarios = only ? allScenarios.filter((s) => only.includes(s.id)) : allScenarios;
   const serverKinds = onlyServers ? allServerKinds.filter((k) => onlyServers.includes(k)) : allServerKinds;
@@ -244,7 +251,7 @@ Hocuspocus nu a valu 1,86, 1,09 et 0,61 (2,45 avant) ; à 10 clients sur un docu
 et 1,07 (3,64 avant), le même fsync y tombant aussi dans la diffusion.
 `;
 
-function formatReport(results: ScenarioResult[], scenarios: Scenario[], serverKinds: ServerKind[], seconds: number): string {
+function formatReport(results: ScenarioResult[], scenarios: Scenario[], serverKinds: readonly ServerKind[], seconds: number): string {
   const find = (server: ServerKind, scenario: string) => results.find((r) => r.server === server && r.scenario === scenario);
   const runs = results[0]?.runs ?? 0;
   const lines = [

@@ -11,9 +11,10 @@
  * synchronous = NORMAL), in whichever connection writes next. When that was a journal commit, the
  * collaboration thread stopped for the fsync (0.5 to 15 ms, after every checkpoint, so about once
  * a second under load, seen with strace) and every update arriving meanwhile waited: a spike in
- * the fan-out latency that bare Hocuspocus does not have. So the thread checkpoints when the database has been quiet for `quietMs` (or once
- * `maxDelayMs` after a write, to bound the WAL under constant load), and then makes that first
- * write itself, one row of `wal_restarts`, so the journal's next commit appends without an fsync.
+ * the fan-out latency that bare Hocuspocus does not have. So the thread checkpoints when the
+ * database has been quiet for `quietMs` (or once `maxDelayMs` after a write, to bound the WAL
+ * under constant load), and then makes that first write itself, one row of `wal_restarts`, so the
+ * journal's next commit appends without an fsync.
  *
  * Durability is unchanged: a transaction is committed, and acknowledged, once it is in the WAL, as
  * before; the checkpoints and the WAL's restart still sync what they must.
