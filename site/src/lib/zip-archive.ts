@@ -1,12 +1,15 @@
 /**
  * The ZIP files of the site build (the reuse bundles), written with node:zlib. Each file's
  * deflated bytes are kept by content for one more generation, so that the incremental publisher,
- * which makes the bundles again after every commit, deflates only the files that changed.
+ * which makes the bundles again after every commit, deflates only the files that changed. A large
+ * file (the booklet of every entry, the descriptions) is deflated in pieces cut where its content
+ * says (`pieces`), each on its own and kept the same way: after a commit only the pieces that hold
+ * what changed are deflated again, not tens of megabytes.
  * Deterministic: the same files and date give the same bytes, whichever process makes them.
  * (The browser assembles its own selections with fflate: reuse-bundle.ts.)
  */
 import { createHash } from 'node:crypto';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { contentGeneration } from './incremental-hooks.ts';
 
 interface Deflated {
@@ -73,15 +76,61 @@ function writeSharedFields(header: Buffer, at: number, file: Deflated, nameLengt
 }
 
 function deflate(text: string, generation: number): Deflated {
-  const bytes = Buffer.from(text, 'utf8');
-  const key = createHash('sha1').update(bytes).digest('base64');
+  const parts = pieces(text);
+  if (parts.length === 1) return deflatePiece(Buffer.from(text, 'utf8'), generation, true);
+  // Pieces deflated apart, each ending on a byte boundary (sync flush), then the final empty block.
+  const bytes = parts.map((part) => Buffer.from(part, 'utf8'));
+  const deflated = bytes.map((part) => deflatePiece(part, generation, false));
+  let crc = 0;
+  for (const part of bytes) crc = crc32(part, crc);
+  return {
+    crc,
+    size: deflated.reduce((sum, piece) => sum + piece.size, 0),
+    data: Buffer.concat([...deflated.map((piece) => piece.data), finalBlock]),
+    generation,
+  };
+}
+
+/** An empty last block: what ends a stream of pieces. */
+const finalBlock = deflateRawSync(Buffer.alloc(0));
+
+/** Deflated bytes of `bytes`, from the cache when the same bytes were deflated the same way. */
+function deflatePiece(bytes: Buffer, generation: number, last: boolean): Deflated {
+  const key = `${last ? 'f' : 'p'}${createHash('sha1').update(bytes).digest('base64')}`;
   let file = deflatedByContent.get(key);
   if (!file) {
-    file = { crc: crc32(bytes), size: bytes.length, data: deflateRawSync(bytes, { level: 6 }), generation };
+    const data = deflateRawSync(bytes, { level: 6, ...(last ? {} : { finishFlush: constants.Z_SYNC_FLUSH }) });
+    file = { crc: crc32(bytes), size: bytes.length, data, generation };
     deflatedByContent.set(key, file);
   }
   file.generation = generation;
   return file;
+}
+
+/** Characters of a piece at least: below twice this, a file is one piece. */
+const PIECE = 32 * 1024;
+
+/**
+ * A large text cut into pieces of at least PIECE characters, each ending with a line whose next
+ * line begins a certain way (1 line in 8, by a hash of its first characters): where the cuts fall
+ * depends on the text around them, not on their position, so a change leaves the other pieces
+ * as they were.
+ */
+export function pieces(text: string): string[] {
+  if (text.length < 2 * PIECE) return [text];
+  const parts: string[] = [];
+  let start = 0;
+  for (let end = text.indexOf('\n', start + PIECE); end !== -1 && end + 1 < text.length; end = text.indexOf('\n', end + 1)) {
+    let hash = 0x811c9dc5;
+    for (let i = end + 1; i < Math.min(end + 17, text.length); i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    if ((hash >>> 0) % 8 !== 0) continue;
+    parts.push(text.slice(start, end + 1));
+    start = end + 1;
+    end = text.indexOf('\n', start + PIECE) - 1;
+    if (end < 0) break;
+  }
+  parts.push(text.slice(start));
+  return parts;
 }
 
 function forgetOlderThan(generation: number): void {
