@@ -18,7 +18,7 @@ import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
 import { mediaCacheDir, publishMedias } from './lib/publish-medias.ts';
 import { ProblemError } from '../core/problem.ts';
 import { prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
-import { OrderedPages, type SearchPage } from './lib/search-index.ts';
+import { OrderedPages, ShardedSearchIndex, type SearchPage } from './lib/search-index.ts';
 import { startTreeChecker, type TreeChecker } from './lib/tree-checker.ts';
 import { explainSiteAddress, siteAddress } from '../core/site-address.ts';
 
@@ -71,15 +71,14 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
   if (siteUrl) process.env.SITE_URL = siteUrl;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const [{ build }, pagefind] = await Promise.all([import('astro'), import('pagefind')]);
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
-  if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
   lap('démarrage');
   try {
     // Astro's middleware (site/src/middleware.ts) reports each page as soon as it is rendered,
-    // with its HTML when it carries `data-pagefind-body`; they go to Pagefind in path order.
-    const indexing: Promise<{ errors: string[] }>[] = [];
+    // with its HTML when it carries `data-pagefind-body`; they go to Pagefind in path order, each
+    // to its shard, whose number depends on the number of paths (known before any page renders).
+    let index: ShardedSearchIndex | undefined;
     const ordered = new OrderedPages((page) => {
-      indexing.push(index.addHTMLFile({ url: page.url, content: page.html }));
+      index!.add(page);
       onSearchPage?.(page);
     });
     let paths: SitePath[] = [];
@@ -87,6 +86,7 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
     const prerenderer = prerendererIntegration({
       onPaths(listed) {
         paths = listed;
+        index = new ShardedSearchIndex(pagefind, listed.length);
         ordered.setOrder(listed.map((path) => path.pathname));
       },
       ...(keepRenderer ? { keep: (renderer: SiteRenderer) => keepRenderer(renderer, paths) } : {}),
@@ -113,12 +113,10 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
     await publishMedias(contentDir, staging, mediaCacheDir());
     lap('images');
 
-    const failures = (await Promise.all(indexing)).flatMap((added) => added.errors);
-    if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
-    const written = await index.writeFiles({ outputPath: resolve(staging, 'pagefind') });
-    if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
+    if (!index) throw new Error('Astro n’a listé aucune page du site');
+    await index.write(staging);
     lap('pagefind');
-    indexedPages = indexing.length;
+    indexedPages = index.pages;
   } finally {
     await pagefind.close();
   }

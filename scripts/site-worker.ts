@@ -61,6 +61,7 @@ async function handle(request: Exclude<SiteWorkerRequest, { type: 'interrupt' }>
     full: false,
     rendered: result.rendered,
     written: result.written.length,
+    shards: result.replaced.length,
     timings: { copie: copied, ...result.timings, total: Math.round(performance.now() - started) },
   };
 }

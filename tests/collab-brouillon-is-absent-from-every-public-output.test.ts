@@ -65,9 +65,10 @@ describe('a brouillon', () => {
     const found = [...texts].flatMap(([file, text]) => DRAFT_WORDS.filter((word) => text.toLowerCase().includes(word)).map((word) => `${file} : ${word}`));
     expect(found).toEqual([]);
     // The search index: every page fragment Pagefind wrote (gzipped), none of them the draft's.
-    const fragments = await readdir(join(published.siteDir, 'pagefind', 'fragment'));
+    const { shards } = JSON.parse(await readFile(join(published.siteDir, 'pagefind', 'shards.json'), 'utf8')) as { shards: string[] };
+    const fragments = (await Promise.all(shards.map(async (shard) => (await readdir(join(published.siteDir, shard, 'fragment'))).map((name) => join(published.siteDir, shard, 'fragment', name))))).flat();
     expect(fragments.length).toBeGreaterThan(50);
-    const indexed = await Promise.all(fragments.map(async (name) => gunzipSync(await readFile(join(published.siteDir, 'pagefind', 'fragment', name))).toString('utf8')));
+    const indexed = await Promise.all(fragments.map(async (file) => gunzipSync(await readFile(file)).toString('utf8')));
     expect(indexed.some((fragment) => fragment.includes('"url":"/fiches/jardin-partage/"'))).toBe(true);
     expect(indexed.filter((fragment) => DRAFT_WORDS.some((word) => fragment.toLowerCase().includes(word)))).toEqual([]);
   });

@@ -61,7 +61,12 @@ describe('npm start on an empty data directory', () => {
     const home = await fetch(`${baseUrl}/`);
     expect(home.status).toBe(200);
     const before = await (await fetch(`${baseUrl}/fiches/jardin-partage/`)).text();
-    const searchIndexHash = async () => ((await (await fetch(`${baseUrl}/pagefind/pagefind-entry.json`)).json()) as { languages: Record<string, { hash: string }> }).languages.fr!.hash;
+    // The search index: the hash of each of its shards.
+    const searchIndexHash = async () => {
+      const { shards } = (await (await fetch(`${baseUrl}/pagefind/shards.json`)).json()) as { shards: string[] };
+      const entries = await Promise.all(shards.map(async (shard) => (await (await fetch(`${baseUrl}${shard}pagefind-entry.json`)).json()) as { languages: Record<string, { hash: string }> }));
+      return entries.map((entry) => entry.languages.fr!.hash).join(' ');
+    };
     const indexBefore = await searchIndexHash();
     expect(before).toContain('Créer un jardin partagé');
 

@@ -46,7 +46,8 @@ describe('building the site', () => {
     const page = await readFile(join(outDir, 'fiches/jardin-partage/index.html'), 'utf8');
     expect(page).toContain('Citer et réutiliser');
     expect(await readFile(join(outDir, 'fiches/jardin-partage/historique/index.html'), 'utf8')).toContain('Aucun historique');
-    expect(existsSync(join(outDir, 'pagefind/pagefind.js'))).toBe(true);
+    expect(JSON.parse(await readFile(join(outDir, 'pagefind/shards.json'), 'utf8'))).toEqual({ shards: ['/pagefind/0/'] });
+    expect(existsSync(join(outDir, 'pagefind/0/pagefind.js'))).toBe(true);
   }, BUILD_TIMEOUT_MS);
 
   it('indexes for search the pages whose <main> says so, whatever an entry’s text mentions', async () => {

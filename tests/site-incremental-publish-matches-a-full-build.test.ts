@@ -4,6 +4,8 @@
  * build of the same commit makes — and it got there incrementally, not by building it all again;
  * also when a commit arrives during the previous one's index step, which gives way to it.
  * The publisher runs as the editor server runs it: SitePublisher with the site worker process.
+ * The search index is cut into several shards here (a large site's case), so that a commit makes
+ * only the shards of the pages it changed again.
  */
 import { execFileSync } from 'node:child_process';
 import { readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +18,8 @@ import type { SiteWorkerReply } from '../editor-server/src/publish/site-worker-p
 import { buildSite, makeFixtureContent } from './helpers/site-fixture.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// About 1,400 paths: 24 shards, read by the site worker and the full builds this file starts.
+process.env.SEARCH_PATHS_PER_SHARD = '60';
 let root: string;
 let contentDir: string;
 let publisher: SitePublisher;
@@ -136,6 +140,10 @@ describe('publishing commit after commit', () => {
       expect(await page('fiches/filtre/difficulte/3/index.html')).toContain('Ouvrir un Repair Café');
       expect(await page('fiches/filtre/theme/energie/index.html')).toContain('Ouvrir un Repair Café');
     });
+    // One page's filters changed: one shard of the search index was made again, of several.
+    const { shards } = JSON.parse(await readFile(join(siteDir(), 'pagefind/shards.json'), 'utf8')) as { shards: string[] };
+    expect(shards.length).toBeGreaterThanOrEqual(5);
+    expect(steps.at(-1)!.reply.shards).toBe(1);
   }, 900_000);
 
   it('renames a file: the old pages lead to the new ones', async () => {

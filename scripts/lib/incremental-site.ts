@@ -39,7 +39,7 @@ import { registerIncrementalHooks, SECOND_STEP, type IncrementalHooks } from '..
 import { registerPageIndexer } from '../../site/src/lib/page-indexer.ts';
 import { buildSite } from '../build-site.ts';
 import { normalizePathname, type ListedPath, type SitePath, type SiteRenderer } from './astro-renderer.ts';
-import { searchableHtml, writeSearchIndex, type SearchPage } from './search-index.ts';
+import { searchableHtml, searchIndexFolder, searchShardCount, searchShardOf, shardFolder, shardsFile, shardsManifest, writeSearchIndex, type SearchPage } from './search-index.ts';
 import type { ChangedFile, TreeChecker } from './tree-checker.ts';
 
 const run = promisify(execFile);
@@ -171,7 +171,9 @@ export class IncrementalSite {
   private checker!: TreeChecker;
   private commit = '';
   private readonly deferred = new Set<string>();
-  private indexPending = false;
+  /** The number of shards of the search index, and those to make again (lib/search-index.ts). */
+  private shardCount = 1;
+  private readonly staleShards = new Set<number>();
   private broken: string | undefined;
   /** Pages being rendered report here (the site's page indexer): URL and searchable HTML. */
   private readonly renderedNow = new Map<string, { url: string; html: string | undefined }>();
@@ -194,7 +196,7 @@ export class IncrementalSite {
 
   /** Whether `finish` has work left. */
   get pending(): boolean {
-    return this.deferred.size > 0 || this.indexPending;
+    return this.deferred.size > 0 || this.staleShards.size > 0;
   }
 
   private async fullBuild(outDir: string): Promise<Record<string, number>> {
@@ -214,6 +216,7 @@ export class IncrementalSite {
     this.renderer = kept.renderer;
     // The props of each path, as the next commit will compare them.
     for (const path of await this.renderer.listPaths()) this.paths.set(normalizePathname(path.pathname), path);
+    this.shardCount = searchShardCount(this.paths.size);
     return seconds;
   }
 
@@ -252,10 +255,16 @@ export class IncrementalSite {
     }
     const previous = { fingerprints: hooks.fingerprints, paths: this.paths, memos: new Map(hooks.memos) };
 
-    const indexedBefore = this.indexedOrder();
+    const orderBefore = this.shardOrders();
     const listed = await this.renderer.listPaths();
     this.paths = new Map(listed.map((path) => [normalizePathname(path.pathname), path]));
-    if (this.indexedOrder() !== indexedBefore) this.indexPending = true;
+    const shardCount = searchShardCount(this.paths.size);
+    if (shardCount !== this.shardCount) {
+      // Pages move between shards: all of them are made again.
+      this.shardCount = shardCount;
+      for (let shard = 0; shard < shardCount; shard++) this.staleShards.add(shard);
+    }
+    for (const [shard, order] of this.shardOrders()) if (orderBefore.get(shard) !== order) this.staleShards.add(shard);
     lap('chemins');
 
     // What changed: entries and collections (fingerprints), files' history, shared computations.
@@ -312,7 +321,7 @@ export class IncrementalSite {
       removed.push(file);
       hooks.reads.delete(key);
       this.deferred.delete(key);
-      if (this.searchable.delete(key)) this.indexPending = true;
+      if (this.searchable.delete(key)) this.staleShards.add(searchShardOf(key, this.shardCount));
     }
     lap('suppressions');
     const { written, slowest } = await this.renderPages(dir, urgent);
@@ -337,30 +346,67 @@ export class IncrementalSite {
       timings.rendu = Math.round(performance.now() - mark);
       mark = performance.now();
       const replaced: string[] = [];
-      if (this.indexPending) {
-        this.indexPending = false;
-        const index = [...this.paths.keys()].map((key) => this.searchable.get(key)).filter((page): page is SearchPage => page !== undefined);
-        const next = join(dir, 'pagefind.next');
-        await rm(next, { recursive: true, force: true });
-        await writeSearchIndex(await import('pagefind'), index, next, signal);
-        await rm(join(dir, 'pagefind'), { recursive: true, force: true });
-        await rename(next, join(dir, 'pagefind'));
-        replaced.push('pagefind');
-        timings.pagefind = Math.round(performance.now() - mark);
+      const stale = [...this.staleShards].sort((a, b) => a - b);
+      this.staleShards.clear();
+      try {
+        if (stale.length) {
+          await this.writeShards(dir, stale, signal);
+          replaced.push(...stale.map(shardFolder));
+          if (await writeIfChanged(dir, shardsFile, Buffer.from(shardsManifest(this.shardsWithPages())))) written.push(shardsFile);
+          timings.pagefind = Math.round(performance.now() - mark);
+        }
+      } catch (error) {
+        for (const shard of stale) this.staleShards.add(shard);
+        throw error;
       }
       return { commit: this.commit, rendered: pages.size, written, removed: [], replaced, pending: this.pending, timings, slowest, reasons: [] };
     } catch (error) {
-      if (signal?.aborted) {
-        for (const page of pages) this.deferred.add(page);
-        this.indexPending = true;
-      }
+      if (signal?.aborted) for (const page of pages) this.deferred.add(page);
       throw error;
     }
   }
 
-  /** The indexed pages in path order (the order Pagefind takes them in). */
-  private indexedOrder(): string {
-    return [...this.paths.keys()].filter((key) => this.searchable.has(key)).join('\n');
+  /** Makes the search index's shards `stale` again in `dir` (each replaced whole; an emptied one removed). */
+  private async writeShards(dir: string, stale: number[], signal?: AbortSignal): Promise<void> {
+    const pagefind = await import('pagefind');
+    const byShard = new Map<number, SearchPage[]>(stale.map((shard) => [shard, []]));
+    for (const key of this.paths.keys()) {
+      const page = this.searchable.get(key);
+      if (page) byShard.get(searchShardOf(key, this.shardCount))?.push(page);
+    }
+    for (const [shard, pages] of byShard) {
+      const folder = join(dir, shardFolder(shard));
+      if (pages.length) {
+        await rm(`${folder}.next`, { recursive: true, force: true });
+        await writeSearchIndex(pagefind, pages, `${folder}.next`, signal);
+      }
+      await rm(folder, { recursive: true, force: true });
+      if (pages.length) await rename(`${folder}.next`, folder);
+    }
+    // Shards beyond a smaller count (the site shrank).
+    for (const name of await readdir(join(dir, searchIndexFolder)).catch(() => [])) {
+      if (/^\d+$/.test(name) && Number(name) >= this.shardCount) await rm(join(dir, searchIndexFolder, name), { recursive: true, force: true });
+    }
+  }
+
+  /** The shards that hold at least one page. */
+  private shardsWithPages(): number[] {
+    const shards = new Set<number>();
+    for (const key of this.paths.keys()) if (this.searchable.has(key)) shards.add(searchShardOf(key, this.shardCount));
+    return [...shards];
+  }
+
+  /** The indexed pages of each shard, in path order (the order Pagefind takes them in). */
+  private shardOrders(): Map<number, string> {
+    const orders = new Map<number, string[]>();
+    for (const key of this.paths.keys()) {
+      if (!this.searchable.has(key)) continue;
+      const shard = searchShardOf(key, this.shardCount);
+      const order = orders.get(shard) ?? [];
+      order.push(key);
+      orders.set(shard, order);
+    }
+    return new Map([...orders].map(([shard, keys]) => [shard, keys.join('\n')]));
   }
 
   /** Renders pages into `dir`, writing only files whose bytes changed; returns the files written. */
@@ -398,14 +444,14 @@ export class IncrementalSite {
     if (html === undefined) {
       if (before) {
         this.searchable.delete(key);
-        this.indexPending = true;
+        this.staleShards.add(searchShardOf(key, this.shardCount));
       }
       return;
     }
     const searchable = searchableHtml(html);
     if (before?.html === searchable) return;
     this.searchable.set(key, { url, html: searchable });
-    this.indexPending = true;
+    this.staleShards.add(searchShardOf(key, this.shardCount));
   }
 
   /** The content files among those the new commits touched, with their text now; a change only a full build can follow throws. */

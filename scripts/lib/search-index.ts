@@ -3,19 +3,76 @@
  * are added, so pages go in the order of the site's paths (the order Astro's build takes them in),
  * whether a full build streams them as it renders or the incremental publisher adds them again
  * from its cache: the same pages give the same index, byte for byte.
+ *
+ * The index is made of shards, one Pagefind index each, in `pagefind/<n>/`, listed in
+ * `pagefind/shards.json` for the search page, which searches them all and merges the results
+ * (site/src/components/recherche/search-page.ts). A page's shard comes from a hash of its path, so
+ * it never moves while the number of shards stays; that number grows with the site (one per
+ * `pathsPerShard` paths). Pagefind has no way to update an index: after a commit, only the shards
+ * of the pages whose searchable HTML changed are made again, a fraction of the whole at any size.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { normalizePathname } from './astro-renderer.ts';
 
 /**
- * The part of a page Pagefind reads: its `<main data-pagefind-body>`. Everything Pagefind indexes,
- * filters and shows is inside it; the rest (head, navigation, footer) only costs parsing, and the
- * index made from this is the same as from the whole page.
+ * The part of a page Pagefind reads: its `<main data-pagefind-body>`, without the elements it is
+ * told to ignore. Everything Pagefind indexes, filters and shows is inside `<main>`; the rest
+ * (head, navigation, footer) only costs parsing. Scripts and ignored elements go too (see
+ * `withoutIgnored`), so that what is handed to Pagefind changes only when what it indexes does:
+ * a page whose count of changes or links to other entries moved keeps its searchable HTML, and
+ * its shard of the index is not made again (lib/incremental-site.ts).
  */
 export function searchableHtml(html: string): string {
   const start = html.indexOf('<main');
   const end = html.lastIndexOf('</main>');
   if (start === -1 || end === -1) return html;
-  return `<html lang="fr"><head></head><body>${html.slice(start, end + '</main>'.length)}</body></html>`;
+  const main = html.slice(start, end + '</main>'.length).replace(scripts, ' ');
+  return `<html lang="fr"><head></head><body>${withoutIgnored(main)}</body></html>`;
+}
+
+/** Scripts and styles: Pagefind reads no text in them (the self-assessment's data lists every fiche). */
+const scripts = /<(script|style)\b[^>]*>[\s\S]*?<\/\1>/g;
+
+/** Elements without a closing tag. */
+const voidElements = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const tags = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
+const ignoreAttribute = /\sdata-pagefind-ignore(?:\s*=\s*("|')?(index|all)?\1)?(?=[\s/]|$)/;
+const keptInsideIgnored = /\sdata-pagefind-(?:filter|meta|sort)[\s=]/;
+
+/**
+ * `html` (well-formed, as the site renders it) without its `data-pagefind-ignore` elements, each
+ * replaced by a space, as Pagefind would leave them out of the text. An ignored element that holds
+ * filters, metadata or sort keys stays (Pagefind still reads those), unless it says `="all"`.
+ */
+export function withoutIgnored(html: string): string {
+  let out = '';
+  let kept = 0;
+  tags.lastIndex = 0;
+  for (let match = tags.exec(html); match; match = tags.exec(html)) {
+    const [, closing, name, attributes = ''] = match;
+    if (!name || closing || voidElements.has(name.toLowerCase()) || attributes.endsWith('/')) continue;
+    const ignore = ignoreAttribute.exec(attributes);
+    if (!ignore) continue;
+    // Its closing tag: the one that brings the depth back to zero.
+    let depth = 1;
+    let end = html.length;
+    for (let inner = tags.exec(html); inner; inner = tags.exec(html)) {
+      const [, innerClosing, innerName, innerAttributes = ''] = inner;
+      if (!innerName || voidElements.has(innerName.toLowerCase()) || (!innerClosing && innerAttributes.endsWith('/'))) continue;
+      depth += innerClosing ? -1 : 1;
+      if (depth === 0) {
+        end = inner.index + inner[0].length;
+        break;
+      }
+    }
+    // Kept whole (with what it holds) when Pagefind still reads something in it.
+    if (ignore[2] !== 'all' && keptInsideIgnored.test(html.slice(match.index, end))) continue;
+    out += `${html.slice(kept, match.index)} `;
+    kept = end;
+    tags.lastIndex = end;
+  }
+  return out + html.slice(kept);
 }
 
 /** A page for the index: its URL path and searchable HTML. */
@@ -73,6 +130,89 @@ export class OrderedPages {
 }
 
 type Pagefind = typeof import('pagefind');
+type PagefindIndex = NonNullable<Awaited<ReturnType<Pagefind['createIndex']>>['index']>;
+
+/** The search index's folder in the site, and the list of its shards the search page reads. */
+export const searchIndexFolder = 'pagefind';
+export const shardsFile = `${searchIndexFolder}/shards.json`;
+
+/**
+ * Site paths per shard (`SEARCH_PATHS_PER_SHARD` sets it, for tests of several shards on a small
+ * site). 4,000 paths hold about 900 indexed pages: a shard is made again in about 2.5 seconds,
+ * and a site of 10,000 entries has 11 of them to search.
+ */
+function pathsPerShard(): number {
+  const set = Number(process.env.SEARCH_PATHS_PER_SHARD);
+  return Number.isInteger(set) && set > 0 ? set : 4000;
+}
+
+/** How many shards a site of `pathCount` paths has. */
+export function searchShardCount(pathCount: number): number {
+  return Math.max(1, Math.ceil(pathCount / pathsPerShard()));
+}
+
+/** The shard of a page (by its path; FNV-1a, so the same everywhere). */
+export function searchShardOf(pathname: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (const char of normalizePathname(pathname)) hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193) >>> 0;
+  return hash % count;
+}
+
+/** The folder of shard `n`, relative to the site. */
+export function shardFolder(n: number): string {
+  return `${searchIndexFolder}/${n}`;
+}
+
+/** The content of `pagefind/shards.json`: the folders of the shards that hold pages. */
+export function shardsManifest(shards: number[]): string {
+  return `${JSON.stringify({ shards: [...shards].sort((a, b) => a - b).map((n) => `/${shardFolder(n)}/`) })}\n`;
+}
+
+/**
+ * The index of a whole site, filled as pages come (in path order) and written at the end: what a
+ * full build makes (scripts/build-site.ts).
+ */
+export class ShardedSearchIndex {
+  private readonly indexes = new Map<number, Promise<PagefindIndex>>();
+  private readonly adding: Promise<{ errors: string[] }>[] = [];
+  private readonly pagefind: Pagefind;
+  private readonly count: number;
+
+  constructor(pagefind: Pagefind, pathCount: number) {
+    this.pagefind = pagefind;
+    this.count = searchShardCount(pathCount);
+  }
+
+  /** Pages added so far. */
+  get pages(): number {
+    return this.adding.length;
+  }
+
+  add(page: SearchPage): void {
+    const shard = searchShardOf(page.url, this.count);
+    let index = this.indexes.get(shard);
+    if (!index) {
+      index = this.pagefind.createIndex({ forceLanguage: 'fr' }).then(({ index: created, errors }) => {
+        if (!created) throw new Error(`Pagefind : ${errors.join(', ')}`);
+        return created;
+      });
+      this.indexes.set(shard, index);
+    }
+    this.adding.push(index.then((ready) => ready.addHTMLFile({ url: page.url, content: page.html })));
+  }
+
+  /** Writes every shard and the list of them into `siteDir`. */
+  async write(siteDir: string): Promise<void> {
+    const failures = (await Promise.all(this.adding)).flatMap((added) => added.errors);
+    if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
+    for (const [shard, index] of [...this.indexes].sort((a, b) => a[0] - b[0])) {
+      const written = await (await index).writeFiles({ outputPath: join(siteDir, shardFolder(shard)) });
+      if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
+    }
+    await mkdir(join(siteDir, searchIndexFolder), { recursive: true });
+    await writeFile(join(siteDir, shardsFile), shardsManifest([...this.indexes.keys()]));
+  }
+}
 
 /** Pages given to Pagefind at once (its order is kept: each slice after the other). */
 const indexSlice = 250;

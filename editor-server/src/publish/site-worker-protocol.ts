@@ -31,6 +31,8 @@ export type SiteWorkerReply =
       /** Pages rendered, files written. */
       rendered?: number;
       written?: number;
+      /** Shards of the search index made again. */
+      shards?: number;
       /** Milliseconds per phase. */
       timings?: Record<string, number>;
     }

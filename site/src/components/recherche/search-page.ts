@@ -2,27 +2,12 @@
  * The search page in the browser. The form is the one state of a search: the words, the sort and
  * the ticked filters are read from it for every search and written to the address (as a GET submit
  * would), so a search can be shared, reloaded, or arrive from the home page's box (`?q=cantine`)
- * and be narrowed by filters without losing its words. Pagefind runs the search; results and
- * counts are drawn with DOM nodes, never from markup strings.
+ * and be narrowed by filters without losing its words. Pagefind runs the search, over every shard
+ * of the index (./sharded-search.ts); results and counts are drawn with DOM nodes, never from
+ * markup strings.
  */
 
-/** What Pagefind's JS API returns, as far as this page uses it. */
-interface PagefindResultData {
-  url: string;
-  excerpt: string;
-  meta: { title?: string; type?: string; resume?: string };
-}
-type FilterCounts = Record<string, Record<string, number>>;
-interface PagefindSearch {
-  results: { id: string; data(): Promise<PagefindResultData> }[];
-  filters?: FilterCounts;
-}
-interface Pagefind {
-  options(options: Record<string, unknown>): Promise<void>;
-  filters(): Promise<FilterCounts>;
-  preload(term: string): Promise<void>;
-  search(term: string | null, options: { filters?: Record<string, string[]>; sort?: Record<string, 'asc' | 'desc'> }): Promise<PagefindSearch>;
-}
+import { ShardedSearch, type FilterCounts, type MergedSearch, type PagefindResultData } from './sharded-search.ts';
 
 const RESULTS_PER_PAGE = 10;
 /** Sort keys of the form's select (entry pages declare `data-pagefind-sort`) and their order. */
@@ -164,15 +149,12 @@ function resultItem(result: PagefindResultData, withWords: boolean): HTMLLIEleme
   return item;
 }
 
-let pagefind: Pagefind | undefined;
+let pagefind: ShardedSearch | undefined;
 let latest = 0;
-let shown: { results: PagefindSearch['results']; next: number; withWords: boolean } | undefined;
+let shown: { search: MergedSearch; count: number; withWords: boolean } | undefined;
 
-async function loadPagefind(): Promise<Pagefind> {
-  // A path in a variable: the bundler must leave Pagefind's own module to the browser.
-  const bundle = '/pagefind/pagefind.js';
-  const loaded = (await import(/* @vite-ignore */ bundle)) as Pagefind;
-  await loaded.options({ excerptLength: 24 });
+async function loadPagefind(): Promise<ShardedSearch> {
+  const loaded = await ShardedSearch.open('/pagefind/shards.json', { excerptLength: 24 });
   // Loading every filter once makes each search return the counts beside the values.
   addIndexedValues(await loaded.filters());
   return loaded;
@@ -180,13 +162,13 @@ async function loadPagefind(): Promise<Pagefind> {
 
 async function showMore(focusFirst: boolean): Promise<void> {
   if (!shown) return;
-  const search = shown;
-  const page = await Promise.all(search.results.slice(search.next, search.next + RESULTS_PER_PAGE).map((r) => r.data()));
-  if (shown !== search) return;
-  const items = page.map((result) => resultItem(result, search.withWords));
+  const current = shown;
+  const page = await current.search.next(RESULTS_PER_PAGE);
+  if (shown !== current) return;
+  const items = page.map((result) => resultItem(result, current.withWords));
   list.append(...items);
-  search.next += page.length;
-  more.hidden = search.next >= search.results.length;
+  current.count += page.length;
+  more.hidden = current.count >= current.search.total;
   if (focusFirst) items[0]?.querySelector('a')?.focus();
 }
 
@@ -202,16 +184,16 @@ async function runSearch(): Promise<void> {
     const filters = filtersOf();
     // Without words, results come in title order; with words, by relevance unless asked otherwise.
     const sort = sorts[sortSelect.value] ?? (term ? undefined : sorts.titre);
-    const search = await pagefind.search(term || null, { filters, ...(sort ? { sort } : {}) });
+    const search = await pagefind.search(term || null, filters, sort);
     if (id !== latest) return;
-    showCounts(search.filters ?? {});
-    const n = search.results.length;
+    showCounts(search.filters);
+    const n = search.total;
     const found = n === 0 ? 'Aucun résultat' : `${numberFormat.format(n)} résultat${n > 1 ? 's' : ''}`;
     const filtered = Object.keys(filters).length ? ' avec ces filtres' : '';
     summary.textContent = term ? `${found} pour « ${term} »${filtered}.` : `${found}${filtered}.`;
     if (n === 0) summary.textContent += term || filtered ? ' Essayez d’autres mots ou retirez des filtres.' : '';
     list.replaceChildren();
-    shown = { results: search.results, next: 0, withWords: term !== '' };
+    shown = { search, count: 0, withWords: term !== '' };
     await showMore(false);
   } catch (error) {
     if (id !== latest) return;
