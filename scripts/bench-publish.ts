@@ -233,7 +233,7 @@ export async function run(args: string[]): Promise<void> {
     '',
     '## Détail',
     '',
-    'Étapes rapportées par le serveur pour chaque modification (millisecondes) : `copie` = préparation de la nouvelle version (liens physiques vers la précédente, ou version de réserve mise à jour), `git` = nouveaux commits et fichiers changés, `validation` = fichiers changés et liens de tout l’arbre, `contenu` = entrées changées rechargées, `chemins` = getStaticPaths de toutes les routes, `sélection` = pages touchées (les calculs partagés ne sont comparés que pour les pages que rien d’autre ne désigne), `suppressions` = pages disparues retirées, `rendu` = pages rendues et écrites (les téléchargements ZIP le sont à la seconde étape), `pagefind` = index refait depuis le cache des pages.',
+    'Étapes rapportées par le serveur pour chaque modification (millisecondes) : `copie` = préparation de la nouvelle version (liens physiques vers la précédente, ou version de réserve mise à jour), `git` = nouveaux commits et fichiers changés, `validation` = fichiers changés et liens de tout l’arbre, `contenu` = entrées changées rechargées, `chemins` = getStaticPaths de toutes les routes, `sélection` = pages touchées (les calculs partagés ne sont comparés que pour les pages que rien d’autre ne désigne), `suppressions` = pages disparues retirées, `rendu` = pages rendues et écrites (les téléchargements ZIP le sont à la seconde étape), `pagefind` = parts de l’index de recherche où une page a changé, refaites depuis le cache des pages.',
     '',
     ...details,
     '',
