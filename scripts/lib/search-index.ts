@@ -37,6 +37,7 @@ const scripts = /<(script|style)\b[^>]*>[\s\S]*?<\/\1>/g;
 /** Elements without a closing tag. */
 const voidElements = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 const tags = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
+const ignoreName = 'data-pagefind-ignore';
 const ignoreAttribute = /\sdata-pagefind-ignore(?:\s*=\s*("|')?(index|all)?\1)?(?=[\s/]|$)/;
 const keptInsideIgnored = /\sdata-pagefind-(?:filter|meta|sort)[\s=]/;
 
@@ -48,12 +49,16 @@ const keptInsideIgnored = /\sdata-pagefind-(?:filter|meta|sort)[\s=]/;
 export function withoutIgnored(html: string): string {
   let out = '';
   let kept = 0;
-  tags.lastIndex = 0;
-  for (let match = tags.exec(html); match; match = tags.exec(html)) {
+  // From one mention of the attribute to the next: the other tags need no look.
+  for (let at = html.indexOf(ignoreName); at !== -1; at = html.indexOf(ignoreName, Math.max(at + 1, kept))) {
+    const open = html.lastIndexOf('<', at);
+    tags.lastIndex = open;
+    const match = tags.exec(html);
+    // A mention in the text, not in a tag.
+    if (!match || match.index !== open || open + match[0].length <= at) continue;
     const [, closing, name, attributes = ''] = match;
-    if (!name || closing || voidElements.has(name.toLowerCase()) || attributes.endsWith('/')) continue;
     const ignore = ignoreAttribute.exec(attributes);
-    if (!ignore) continue;
+    if (!name || closing || !ignore || voidElements.has(name.toLowerCase()) || attributes.endsWith('/')) continue;
     // Its closing tag: the one that brings the depth back to zero.
     let depth = 1;
     let end = html.length;
@@ -67,10 +72,12 @@ export function withoutIgnored(html: string): string {
       }
     }
     // Kept whole (with what it holds) when Pagefind still reads something in it.
-    if (ignore[2] !== 'all' && keptInsideIgnored.test(html.slice(match.index, end))) continue;
-    out += `${html.slice(kept, match.index)} `;
+    if (ignore[2] !== 'all' && keptInsideIgnored.test(html.slice(open, end))) {
+      at = end;
+      continue;
+    }
+    out += `${html.slice(kept, open)} `;
     kept = end;
-    tags.lastIndex = end;
   }
   return out + html.slice(kept);
 }
