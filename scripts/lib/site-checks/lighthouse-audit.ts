@@ -45,8 +45,28 @@ interface LighthouseJson {
   audits: Record<string, { title: string; score: number | null; scoreDisplayMode: string; numericValue?: number; displayValue?: string }>;
 }
 
-/** Audits `url` with Lighthouse's default settings for `formFactor` (simulated throttling). */
+/** Runs of Lighthouse for one audit at most: its own runtime errors (« NO_NAVSTART »…) come and go. */
+const attempts = 3;
+
+/**
+ * Audits `url` with Lighthouse's default settings for `formFactor` (simulated throttling). A run
+ * Lighthouse itself could not record (a runtime error) is made again, up to 3 runs in all.
+ */
 export async function auditWithLighthouse(url: string, formFactor: FormFactor): Promise<LighthouseResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await auditOnce(url, formFactor);
+    } catch (error) {
+      if (!(error instanceof LighthouseRuntimeError) || attempt === attempts) throw error;
+      console.log(`  Lighthouse n’a pas pu mesurer (essai ${attempt}/${attempts}) : ${error.message.split('\n')[0]} ; nouvel essai.`);
+    }
+  }
+}
+
+/** Lighthouse ran but could not record the page (its « Runtime error encountered »). */
+class LighthouseRuntimeError extends Error {}
+
+async function auditOnce(url: string, formFactor: FormFactor): Promise<LighthouseResult> {
   const cli = createRequire(import.meta.url).resolve('lighthouse/cli/index.js');
   const args = [
     cli,
@@ -65,10 +85,14 @@ export async function auditWithLighthouse(url: string, formFactor: FormFactor): 
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
     child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`Lighthouse (${formFactor}) sur ${url} : code ${code}\n${err.slice(-2000)}`))));
+    child.on('close', (code) => {
+      if (code === 0) return done(out);
+      const message = `Lighthouse (${formFactor}) sur ${url} : code ${code}\n${err.slice(-2000)}`;
+      fail(/Runtime error encountered/.test(err) ? new LighthouseRuntimeError(message) : new Error(message));
+    });
   });
   const report = JSON.parse(stdout) as LighthouseJson;
-  if (report.runtimeError) throw new Error(`Lighthouse (${formFactor}) sur ${url} : ${report.runtimeError.code} ${report.runtimeError.message}`);
+  if (report.runtimeError) throw new LighthouseRuntimeError(`Lighthouse (${formFactor}) sur ${url} : ${report.runtimeError.code} ${report.runtimeError.message}`);
   const numeric = (id: string) => report.audits[id]?.numericValue ?? Number.NaN;
   const scores = {} as Record<LighthouseCategory, number>;
   const failing: LighthouseResult['failing'] = [];
