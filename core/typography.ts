@@ -81,9 +81,13 @@ export function typesetHtmlText(html: string): string {
 const typesetRuns = new Map<string, string>();
 const MAX_REMEMBERED_RUNS = 50_000;
 
+// What typesetting may change, escaped apostrophes and quotes included (see typesetFrench).
+const TYPESET_CANDIDATE = /[&'":;!?«»]|\.\.\.|--|\d[ \u00A0\u202F]/;
+
 // Escaped apostrophes and quotes are text too: read them as characters before typesetting.
 function typesetEscapedText(text: string): string {
-  if (!text.trim()) return text;
+  // Most runs between two tags have nothing to typeset: skip them before looking them up.
+  if (!TYPESET_CANDIDATE.test(text)) return text;
   let typeset = typesetRuns.get(text);
   if (typeset === undefined) {
     typeset = typesetFrench(text.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&quot;|&#34;/g, '"'));
