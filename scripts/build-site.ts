@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
 import { mediaCacheDir, publishMedias } from './lib/publish-medias.ts';
 import { ProblemError } from '../core/problem.ts';
-import { prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
+import { normalizePathname, prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
 import { OrderedPages, ShardedSearchIndex, type SearchPage } from './lib/search-index.ts';
 import { startTreeChecker, type TreeChecker } from './lib/tree-checker.ts';
 import { explainSiteAddress, siteAddress } from '../core/site-address.ts';
@@ -39,10 +39,11 @@ export interface BuildOptions {
   keepTreeChecker?: (checker: TreeChecker) => void;
 }
 
-/** Validates, builds and indexes the site; resolves with the number of pages indexed and phase durations. */
-export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onSearchPage, keepTreeChecker }: BuildOptions): Promise<{ indexedPages: number; seconds: Record<string, number> }> {
+/** Validates, builds and indexes the site; resolves with the number of pages indexed, of search shards, and phase durations. */
+export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onSearchPage, keepTreeChecker }: BuildOptions): Promise<{ indexedPages: number; searchShards: number; seconds: Record<string, number> }> {
   const seconds: Record<string, number> = {};
   let indexedPages = 0;
+  let searchShards = 0;
   const started = performance.now();
   let mark = started;
   const lap = (name: string) => {
@@ -86,7 +87,8 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
     const prerenderer = prerendererIntegration({
       onPaths(listed) {
         paths = listed;
-        index = new ShardedSearchIndex(pagefind, listed.length);
+        // Counted as the incremental publisher counts them: distinct paths.
+        index = new ShardedSearchIndex(pagefind, new Set(listed.map((path) => normalizePathname(path.pathname))).size);
         ordered.setOrder(listed.map((path) => path.pathname));
       },
       ...(keepRenderer ? { keep: (renderer: SiteRenderer) => keepRenderer(renderer, paths) } : {}),
@@ -117,12 +119,13 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
     await index.write(staging);
     lap('pagefind');
     indexedPages = index.pages;
+    searchShards = index.count;
   } finally {
     await pagefind.close();
   }
 
   await moveInto(staging, outDir);
-  return { indexedPages, seconds };
+  return { indexedPages, searchShards, seconds };
 }
 
 /** Runs `task` while holding site/.astro/build.lock; a lock left by a dead process is taken over. */

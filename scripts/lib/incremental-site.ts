@@ -205,7 +205,7 @@ export class IncrementalSite {
     hooks.currentHistory = readContentHistory(contentDir);
     registerIncrementalHooks(hooks);
     let kept: { renderer: SiteRenderer; paths: SitePath[] } | undefined;
-    const { seconds } = await buildSite({
+    const { seconds, searchShards } = await buildSite({
       contentDir,
       outDir,
       keepRenderer: (renderer, paths) => (kept = { renderer, paths }),
@@ -217,6 +217,8 @@ export class IncrementalSite {
     // The props of each path, as the next commit will compare them.
     for (const path of await this.renderer.listPaths()) this.paths.set(normalizePathname(path.pathname), path);
     this.shardCount = searchShardCount(this.paths.size);
+    // Counted from the same paths as the build's, so the same; if not, the next step makes every shard.
+    if (this.shardCount !== searchShards) for (let shard = 0; shard < this.shardCount; shard++) this.staleShards.add(shard);
     return seconds;
   }
 

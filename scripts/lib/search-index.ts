@@ -183,7 +183,8 @@ export class ShardedSearchIndex {
   private readonly indexes = new Map<number, Promise<PagefindIndex>>();
   private readonly adding: Promise<{ errors: string[] }>[] = [];
   private readonly pagefind: Pagefind;
-  private readonly count: number;
+  /** The number of shards. */
+  readonly count: number;
 
   constructor(pagefind: Pagefind, pathCount: number) {
     this.pagefind = pagefind;
