@@ -5,7 +5,8 @@ import { readField } from '../core/bridge/mdx-yjs.ts';
 describe('two providers on one document', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer();
+    // No idle commit while a test looks at the edits not yet in Git (500 ms could pass before it looks).
+    t = await startTestServer({ git: { idleCommitMs: 60_000, headPollMs: 200 } });
   });
   afterAll(() => t.close());
 
