@@ -354,7 +354,7 @@ export class IncrementalSite {
         if (stale.length) {
           await this.writeShards(dir, stale, signal);
           replaced.push(...stale.map(shardFolder));
-          if (await writeIfChanged(dir, shardsFile, Buffer.from(shardsManifest(this.shardsWithPages())))) written.push(shardsFile);
+          if (await writeIfChanged(dir, shardsFile, Buffer.from(shardsManifest([...this.indexedByShard().keys()])))) written.push(shardsFile);
           timings.pagefind = Math.round(performance.now() - mark);
         }
       } catch (error) {
@@ -371,12 +371,9 @@ export class IncrementalSite {
   /** Makes the search index's shards `stale` again in `dir` (each replaced whole; an emptied one removed). */
   private async writeShards(dir: string, stale: number[], signal?: AbortSignal): Promise<void> {
     const pagefind = await import('pagefind');
-    const byShard = new Map<number, SearchPage[]>(stale.map((shard) => [shard, []]));
-    for (const key of this.paths.keys()) {
-      const page = this.searchable.get(key);
-      if (page) byShard.get(searchShardOf(key, this.shardCount))?.push(page);
-    }
-    for (const [shard, pages] of byShard) {
+    const byShard = this.indexedByShard();
+    for (const shard of stale) {
+      const pages = (byShard.get(shard) ?? []).map((key) => this.searchable.get(key)!);
       const folder = join(dir, shardFolder(shard));
       if (pages.length) {
         await rm(`${folder}.next`, { recursive: true, force: true });
@@ -391,24 +388,22 @@ export class IncrementalSite {
     }
   }
 
-  /** The shards that hold at least one page. */
-  private shardsWithPages(): number[] {
-    const shards = new Set<number>();
-    for (const key of this.paths.keys()) if (this.searchable.has(key)) shards.add(searchShardOf(key, this.shardCount));
-    return [...shards];
-  }
-
-  /** The indexed pages of each shard, in path order (the order Pagefind takes them in). */
-  private shardOrders(): Map<number, string> {
-    const orders = new Map<number, string[]>();
+  /** The indexed pages of each shard that holds any, in path order (the order Pagefind takes them in). */
+  private indexedByShard(): Map<number, string[]> {
+    const byShard = new Map<number, string[]>();
     for (const key of this.paths.keys()) {
       if (!this.searchable.has(key)) continue;
       const shard = searchShardOf(key, this.shardCount);
-      const order = orders.get(shard) ?? [];
-      order.push(key);
-      orders.set(shard, order);
+      const keys = byShard.get(shard) ?? [];
+      keys.push(key);
+      byShard.set(shard, keys);
     }
-    return new Map([...orders].map(([shard, keys]) => [shard, keys.join('\n')]));
+    return byShard;
+  }
+
+  /** Each shard's pages as one string, to see which shards' order changed. */
+  private shardOrders(): Map<number, string> {
+    return new Map([...this.indexedByShard()].map(([shard, keys]) => [shard, keys.join('\n')]));
   }
 
   /** Renders pages into `dir`, writing only files whose bytes changed; returns the files written. */

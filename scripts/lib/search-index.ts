@@ -200,10 +200,7 @@ export class ShardedSearchIndex {
     const shard = searchShardOf(page.url, this.count);
     let index = this.indexes.get(shard);
     if (!index) {
-      index = this.pagefind.createIndex({ forceLanguage: 'fr' }).then(({ index: created, errors }) => {
-        if (!created) throw new Error(`Pagefind : ${errors.join(', ')}`);
-        return created;
-      });
+      index = openIndex(this.pagefind);
       this.indexes.set(shard, index);
     }
     this.adding.push(index.then((ready) => ready.addHTMLFile({ url: page.url, content: page.html })));
@@ -222,13 +219,19 @@ export class ShardedSearchIndex {
   }
 }
 
+/** A new, empty Pagefind index (French). */
+async function openIndex(pagefind: Pagefind): Promise<PagefindIndex> {
+  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
+  if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
+  return index;
+}
+
 /** Pages given to Pagefind at once (its order is kept: each slice after the other). */
 const indexSlice = 250;
 
 /** Writes a Pagefind index of `pages` (in this order) to `outputPath`. */
 export async function writeSearchIndex(pagefind: Pagefind, pages: Iterable<SearchPage>, outputPath: string, signal?: AbortSignal): Promise<void> {
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'fr' });
-  if (!index) throw new Error(`Pagefind : ${errors.join(', ')}`);
+  const index = await openIndex(pagefind);
   try {
     // In slices, so that `signal` can stop it between two.
     const all = [...pages];

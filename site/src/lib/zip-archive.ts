@@ -116,7 +116,7 @@ const PIECE = 32 * 1024;
  * depends on the text around them, not on their position, so a change leaves the other pieces
  * as they were.
  */
-export function pieces(text: string): string[] {
+function pieces(text: string): string[] {
   if (text.length < 2 * PIECE) return [text];
   const parts: string[] = [];
   let start = 0;
