@@ -51,6 +51,12 @@ describeInChromium('a search over an index in shards', () => {
     await expect.poll(() => shownPaths(page), { timeout: 10_000 }).toEqual(expected.slice(0, 10));
     await page.getByRole('button', { name: /Afficher plus/ }).click();
     await expect.poll(() => shownPaths(page), { timeout: 10_000 }).toEqual(expected.slice(0, 20));
+    // The sort's default choice says the order it applies: by title without words, by relevance with.
+    const chosenSort = () => page.locator('#recherche-tri option:checked').innerText();
+    expect(await chosenSort()).toBe('titre (sans mots)');
+    await page.locator('#recherche-mots').fill('jardin');
+    await expect.poll(() => page.locator('#resultats-resume').innerText(), { timeout: 15_000 }).toMatch(/^\d+ résultats pour « jardin »/);
+    expect(await chosenSort()).toBe('pertinence');
     await page.close();
   });
 

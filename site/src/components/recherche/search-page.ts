@@ -17,6 +17,7 @@ const numberFormat = new Intl.NumberFormat('fr-FR');
 const form = document.querySelector<HTMLFormElement>('#recherche')!;
 const words = form.querySelector<HTMLInputElement>('input[name=q]')!;
 const sortSelect = form.querySelector<HTMLSelectElement>('select[name=tri]')!;
+const defaultSort = sortSelect.querySelector<HTMLOptionElement>('option[value=""]')!;
 const filtersPane = form.querySelector<HTMLDetailsElement>('#filtres')!;
 const summary = document.querySelector<HTMLElement>('#resultats-resume')!;
 const list = document.querySelector<HTMLOListElement>('#resultats')!;
@@ -183,7 +184,9 @@ async function runSearch(): Promise<void> {
     const term = words.value.trim();
     const filters = filtersOf();
     // Without words, results come in title order; with words, by relevance unless asked otherwise.
+    // The default choice of the select says which of the two it is.
     const sort = sorts[sortSelect.value] ?? (term ? undefined : sorts.titre);
+    defaultSort.text = term ? 'pertinence' : 'titre (sans mots)';
     const search = await pagefind.search(term || null, filters, sort);
     if (id !== latest) return;
     showCounts(search.filters);
