@@ -31,6 +31,8 @@ interface Timed {
   seconds: number;
   /** Peak resident memory of the process tree, MiB (from /usr/bin/time), if measured. */
   peakMiB?: number;
+  /** Processor time of the process and the children it waited for (user + system, from /usr/bin/time), if measured. */
+  cpuSeconds?: number;
   ok: boolean;
   output: string;
 }
@@ -49,7 +51,15 @@ function timed(command: string, args: string[], env: Record<string, string> = {}
     child.stderr.on('data', (d) => (output += d));
     child.on('close', (code) => {
       const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(output);
-      done({ seconds: (performance.now() - started) / 1000, ...(peak ? { peakMiB: Number(peak[1]) / 1024 } : {}), ok: code === 0, output });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(output);
+      const system = /System time \(seconds\): ([\d.]+)/.exec(output);
+      done({
+        seconds: (performance.now() - started) / 1000,
+        ...(peak ? { peakMiB: Number(peak[1]) / 1024 } : {}),
+        ...(user && system ? { cpuSeconds: Number(user[1]) + Number(system[1]) } : {}),
+        ok: code === 0,
+        output,
+      });
     });
   });
 }
@@ -168,6 +178,9 @@ async function searchBytes(outDir: string): Promise<{ page: number; pagefind: nu
   }
 }
 
+/** Processor time of a build, all its threads and child processes (Pagefind's) together. */
+const cpu = (run: Timed) => (run.cpuSeconds === undefined ? '?' : `${run.cpuSeconds.toFixed(1)} s`);
+
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** Runs the benchmark and writes bench-reports/site.md. */
@@ -235,7 +248,7 @@ export async function run(args: string[]): Promise<void> {
 
     const ratio = terreau.seconds / bare.seconds;
     rows.push(
-      `| ${size} | ${built.files} | ${terreau.seconds.toFixed(1)} s | ${bare.seconds.toFixed(1)} s | **${ratio.toFixed(2)}** | ${rebuild.seconds.toFixed(1)} s | ${terreau.peakMiB?.toFixed(0) ?? '?'} Mio | ${bare.peakMiB?.toFixed(0) ?? '?'} Mio |`,
+      `| ${size} | ${built.files} | ${terreau.seconds.toFixed(1)} s | ${bare.seconds.toFixed(1)} s | **${ratio.toFixed(2)}** | ${cpu(terreau)} / ${cpu(bare)} | ${rebuild.seconds.toFixed(1)} s | ${terreau.peakMiB?.toFixed(0) ?? '?'} Mio | ${bare.peakMiB?.toFixed(0) ?? '?'} Mio |`,
     );
     if (size === sizes[0]) {
       fiche = await pageWeight(terreauOut, `fiches/${fiches[1]!.replace(/\.mdx$/, '')}`);
@@ -253,9 +266,10 @@ export async function run(args: string[]): Promise<void> {
     'Terreau = validation du contenu (dans un thread à côté d’Astro) + construction Astro (corps MDX rendus par le chargeur de contenu, pages d’entrée, listes à facettes, historiques, flux, exports) + index Pagefind (la partie cherchable de chaque page, son `<main>`, lui est donnée dès qu’elle est rendue, dans l’ordre des chemins du site).',
     'Astro nu = Astro 7 + MDX, mêmes fichiers, une page par entrée avec une mise en page minimale, sans index.',
     'Reconstruction = même arbre après l’ajout d’une phrase à une fiche, avec le cache de la construction précédente.',
+    'Temps processeur = temps utilisateur + système de la construction, tous fils et processus enfants compris (validation, Pagefind) : sur une machine à peu de cœurs, c’est lui qui borne la durée.',
     '',
-    '| entrées | fichiers écrits (Terreau) | Terreau | Astro nu | rapport | reconstruction après 1 modification | pic mémoire Terreau | pic mémoire Astro nu |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| entrées | fichiers écrits (Terreau) | Terreau | Astro nu | rapport | temps processeur Terreau / Astro nu | reconstruction après 1 modification | pic mémoire Terreau | pic mémoire Astro nu |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     `Page d’une fiche : ${fiche ? `${kib(fiche.html)} de HTML + ${kib(fiche.css)} de CSS = **${kib(ficheTotal)}**` : 'non mesurée'} (plancher : 50 Ko).`,
