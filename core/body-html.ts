@@ -89,8 +89,20 @@ function renderComponent(state: State, node: JsxElement): Element {
  * Renders a body, with its headings and the entries it refers to; throws `ProblemError` (body
  * lines) when it is outside the safe subset.
  */
-export function renderBody(body: string): { html: string; headings: BodyHeading[]; references: BodyReference[]; images: BodyImage[] } {
-  const tree: Root = parseMdxBody(body);
+export function renderBody(body: string): RenderedBody {
+  return renderBodyTree(parseMdxBody(body));
+}
+
+/** A body rendered: its HTML, headings, the entries it refers to and its images. */
+export interface RenderedBody {
+  html: string;
+  headings: BodyHeading[];
+  references: BodyReference[];
+  images: BodyImage[];
+}
+
+/** Renders a parsed body (`parseMdxBody`), as `renderBody` does; the tree is changed. */
+export function renderBodyTree(tree: Root): RenderedBody {
   const { problems, references, images } = checkMdxTree(tree);
   if (problems.length) throw new ProblemError(problems);
   typeset(tree);

@@ -53,6 +53,8 @@ export interface BodyCheck {
   problems: BodyProblem[];
   references: BodyReference[];
   images: BodyImage[];
+  /** The parsed body, when it could be parsed (renderBodyTree renders it without parsing again). */
+  tree?: Root;
 }
 
 /** Longest alternative text: a sentence or two, as screen readers read it in one go. */
@@ -67,7 +69,7 @@ export function checkMdxBody(body: string): BodyCheck {
     if (!(error instanceof ProblemError)) throw error;
     return { problems: error.problems as BodyProblem[], references: [], images: [] };
   }
-  return checkMdxTree(tree);
+  return { ...checkMdxTree(tree), tree };
 }
 
 /** Checks a parsed body against the safe subset (the site checks again what it renders). */

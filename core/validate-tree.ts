@@ -6,6 +6,7 @@
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
+import type { Root } from 'mdast';
 import { collections } from '../schemas/collections.ts';
 import { collectionNames, SLUG_PATTERN, type CollectionName } from '../schemas/common.ts';
 import { listDataLinks } from '../schemas/links.ts';
@@ -44,8 +45,11 @@ export async function validateContentTree(dir: string): Promise<Problem[]> {
   return (await inspectContentTree(dir)).problems;
 }
 
-/** Reads, checks and cross-checks a content tree; returns the problems and the valid entries. */
-export async function inspectContentTree(dir: string): Promise<{ problems: Problem[]; entries: CheckedEntry[]; medias: ShowableMedias }> {
+/**
+ * Reads, checks and cross-checks a content tree; returns the problems and the valid entries.
+ * `onFile` sees each file as soon as it is checked on its own.
+ */
+export async function inspectContentTree(dir: string, onFile?: (file: string, text: string, checked: CheckedFile) => void): Promise<{ problems: Problem[]; entries: CheckedEntry[]; medias: ShowableMedias }> {
   const { files, mediaFiles, problems } = await listContentFiles(dir);
   const media = await checkMediaFiles(dir, mediaFiles);
   problems.push(...media.problems);
@@ -53,9 +57,11 @@ export async function inspectContentTree(dir: string): Promise<{ problems: Probl
   // Reads overlap with parsing: the file system answers while the previous files are checked.
   const texts = files.map((file) => readFile(join(dir, file), 'utf8'));
   for (const [i, file] of files.entries()) {
-    const checked = checkEntryFile(file, await texts[i]!);
+    const text = await texts[i]!;
+    const checked = checkEntryFile(file, text);
     problems.push(...checked.problems);
     if (checked.entry) entries.push(checked.entry);
+    onFile?.(file, text, checked);
   }
   problems.push(...findDuplicates(entries), ...checkCrossReferences(entries, entries, media.showable));
   return { problems: sortProblems(problems), entries, medias: media.showable };
@@ -178,8 +184,16 @@ async function readHead(path: string, length: number): Promise<Uint8Array> {
   }
 }
 
+/** One file checked on its own: its problems; the entry when it passes, and its body as parsed. */
+export interface CheckedFile {
+  problems: Problem[];
+  entry?: CheckedEntry;
+  /** The parsed MDX body of a passing entry (core/body-html.ts renders it without parsing again). */
+  bodyTree?: Root;
+}
+
 /** Checks one file on its own: format, YAML, schema, slug, INSEE codes and MDX body; `entry` when it passes. */
-export function checkEntryFile(file: string, text: string): { problems: Problem[]; entry?: CheckedEntry } {
+export function checkEntryFile(file: string, text: string): CheckedFile {
   const raw = readEntry(file, text);
   const collection = raw.collection as CollectionName;
   const definition = collections[collection];
@@ -212,7 +226,8 @@ export function checkEntryFile(file: string, text: string): { problems: Problem[
   problems.push(...checkInseeCodes(file, collection, data, raw));
   const bodyReferences = body.references.map((r) => ({ ...r, line: r.line + raw.bodyStartLine - 1 }));
   const bodyImages = body.images.map((image) => ({ ...image, line: image.line + raw.bodyStartLine - 1 }));
-  return { problems, entry: { collection, slug: raw.slug, file, data, body: raw.body, bodyStartLine: raw.bodyStartLine, raw, bodyReferences, bodyImages } };
+  const entry = { collection, slug: raw.slug, file, data, body: raw.body, bodyStartLine: raw.bodyStartLine, raw, bodyReferences, bodyImages };
+  return { problems, entry, ...(body.tree ? { bodyTree: body.tree } : {}) };
 }
 
 function checkInseeCodes(file: string, collection: CollectionName, data: Record<string, unknown>, raw: RawEntry): Problem[] {

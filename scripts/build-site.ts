@@ -2,8 +2,9 @@
  * `npm run build`: builds the Astro site into a private staging directory, indexes it with
  * Pagefind while Astro renders, and publishes it to the output directory only if the content
  * tree is valid. The validator runs in a worker thread alongside Astro (Astro renders on one
- * core); invalid content stops the build with the validator's lines and leaves the previous site
- * in place, so a half-built site never replaces a good one.
+ * core) and renders the MDX bodies it parses for Astro's content loader; invalid content stops
+ * the build with the validator's lines and leaves the previous site in place, so a half-built
+ * site never replaces a good one.
  *
  * Pages reach Pagefind in the order of the site's paths (lib/search-index.ts), so that a build
  * always makes the same index, and the incremental publisher (lib/incremental-site.ts), which
@@ -15,6 +16,7 @@ import { cp, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
+import { registerPreparedEntries } from '../site/src/lib/prepared-entries.ts';
 import { mediaCacheDir, publishMedias } from './lib/publish-medias.ts';
 import { ProblemError } from '../core/problem.ts';
 import { normalizePathname, prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
@@ -84,6 +86,8 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
     });
     let paths: SitePath[] = [];
     registerPageIndexer({ rendered: (url, html) => ordered.rendered(url, html) });
+    // The content loader takes the bodies the validation thread renders as it reads them.
+    registerPreparedEntries(checker);
     const prerenderer = prerendererIntegration({
       onPaths(listed) {
         paths = listed;
@@ -99,7 +103,10 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
       await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn', integrations: [prerenderer] });
       ordered.flush();
       lap('astro');
-    }).finally(() => registerPageIndexer(undefined));
+    }).finally(() => {
+      registerPageIndexer(undefined);
+      registerPreparedEntries(undefined);
+    });
     // If the validator wins the race, the abandoned Astro build must not surface as an unhandled error.
     astro.catch(() => undefined);
     try {

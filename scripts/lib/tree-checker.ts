@@ -5,8 +5,10 @@
  * (about 80 MB) out of the main thread's heap.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { Problem } from '../../core/problem.ts';
-import { checkEntriesTogether, checkEntryFile, inspectContentTree, type CheckedEntry } from '../../core/validate-tree.ts';
+import { renderBodyTree } from '../../core/body-html.ts';
+import { ProblemError, type Problem } from '../../core/problem.ts';
+import { checkEntriesTogether, checkEntryFile, inspectContentTree, type CheckedEntry, type CheckedFile } from '../../core/validate-tree.ts';
+import { storedBody, textDigest, type PreparedEntries, type PreparedEntry } from '../../site/src/lib/prepared-entries.ts';
 
 /** A file of a commit: its path in the tree and its text now (undefined: removed). */
 export interface ChangedFile {
@@ -14,8 +16,11 @@ export interface ChangedFile {
   text: string | undefined;
 }
 
-/** Validation of a content tree running in a worker thread. */
-export interface TreeChecker {
+/**
+ * Validation of a content tree running in a worker thread. While it reads the whole tree, it
+ * renders each valid MDX body for the site's content loader (`take`), from the tree it parsed.
+ */
+export interface TreeChecker extends PreparedEntries {
   /** Problems of the whole tree, as read at start (empty: valid). */
   problems: Promise<Problem[]>;
   /** Problems of the tree with these files changed; when there are none, the change is kept. */
@@ -25,6 +30,8 @@ export interface TreeChecker {
 }
 
 type Reply = { id: number; problems: Problem[] };
+/** Entries rendered while the whole tree is read, sent in batches. */
+type Prepared = { prepared: PreparedEntry[] };
 
 /** Starts checking the tree at `contentDir` in a worker thread. */
 export function startTreeChecker(contentDir: string): TreeChecker {
@@ -34,8 +41,30 @@ export function startTreeChecker(contentDir: string): TreeChecker {
   const failAll = (error: Error) => {
     for (const pending of waiting.values()) pending.reject(error);
     waiting.clear();
+    // The loader then renders what it still waits for itself.
+    treeRead = true;
+    for (const taker of takers.values()) taker(undefined);
+    takers.clear();
   };
-  worker.on('message', (reply: Reply) => {
+  // Prepared entries wait here for the loader, or the loader waits here for them.
+  const prepared = new Map<string, PreparedEntry>();
+  const takers = new Map<string, (entry: PreparedEntry | undefined) => void>();
+  let treeRead = false;
+  worker.on('message', (reply: Reply | Prepared) => {
+    if ('prepared' in reply) {
+      for (const entry of reply.prepared) {
+        const taker = takers.get(entry.file);
+        takers.delete(entry.file);
+        if (taker) taker(entry);
+        else prepared.set(entry.file, entry);
+      }
+      return;
+    }
+    if (reply.id === 0) {
+      treeRead = true;
+      for (const taker of takers.values()) taker(undefined);
+      takers.clear();
+    }
     const pending = waiting.get(reply.id);
     waiting.delete(reply.id);
     pending?.resolve(reply.problems);
@@ -52,6 +81,12 @@ export function startTreeChecker(contentDir: string): TreeChecker {
   return {
     problems,
     check: (files) => request(nextId++, files),
+    take(file) {
+      const entry = prepared.get(file);
+      prepared.delete(file);
+      if (entry || treeRead) return Promise.resolve(entry);
+      return new Promise((resolve) => takers.set(file, resolve));
+    },
     close: async () => {
       await worker.terminate();
     },
@@ -61,7 +96,16 @@ export function startTreeChecker(contentDir: string): TreeChecker {
 /** The thread: checks the whole tree, then each change against the entries it keeps. */
 async function serveChecks(contentDir: string): Promise<void> {
   // Images change only through a full build (incremental-site.ts): the showable ones stay as read.
-  const inspected = await inspectContentTree(contentDir);
+  let batch: PreparedEntry[] = [];
+  const send = () => {
+    if (batch.length) parentPort!.postMessage({ prepared: batch } satisfies Prepared);
+    batch = [];
+  };
+  const inspected = await inspectContentTree(contentDir, (file, text, checked) => {
+    const entry = prepare(file, text, checked);
+    if (entry && batch.push(entry) >= 32) send();
+  });
+  send();
   const { medias } = inspected;
   let entries = new Map(inspected.entries.map((entry) => [entry.file, entry]));
   parentPort!.postMessage({ id: 0, problems: inspected.problems } satisfies Reply);
@@ -83,6 +127,18 @@ async function serveChecks(contentDir: string): Promise<void> {
     if (problems.length === 0) entries = next;
     parentPort!.postMessage({ id, problems } satisfies Reply);
   });
+}
+
+/** A valid MDX entry rendered from the tree its check parsed; undefined for anything else (the loader then reads it itself). */
+function prepare(file: string, text: string, checked: CheckedFile): PreparedEntry | undefined {
+  const { entry, bodyTree } = checked;
+  if (!entry || !bodyTree || checked.problems.length) return undefined;
+  try {
+    return { file, digest: textDigest(text), slug: entry.raw.slug, data: entry.raw.data, body: entry.body, rendered: storedBody(renderBodyTree(bodyTree)) };
+  } catch (error) {
+    if (error instanceof ProblemError) return undefined;
+    throw error;
+  }
 }
 
 if (!isMainThread && (workerData as { treeChecker?: string } | null)?.treeChecker) {

@@ -3,7 +3,8 @@
  * with the collection's schema (Astro's `parseData`) and stores the body already rendered to HTML
  * by `body-html.ts`. Astro keeps the store between builds, so a rebuild reads every file but
  * parses and renders only those whose text (or the renderer) changed. Bodies are never compiled
- * to JavaScript modules: nothing contributed is bundled or run.
+ * to JavaScript modules: nothing contributed is bundled or run. In a full build, the validation
+ * thread has read and rendered them already (prepared-entries.ts): the loader takes its work.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -12,6 +13,7 @@ import type { Loader, LoaderContext } from 'astro/loaders';
 import { readEntry } from '../../../core/content-files.ts';
 import { renderBody } from '../../../core/body-html.ts';
 import { placeProblems, ProblemError } from '../../../core/problem.ts';
+import { preparedEntries, storedBody, textDigest } from './prepared-entries.ts';
 
 /**
  * What decides a body's HTML: the renderer's code and, through the lockfile, the versions of the
@@ -42,11 +44,18 @@ export function mdxEntries(collection: string, base: string): Loader {
       let rendered = 0;
       const sync = async (file: string) => {
         const path = join(base, file);
+        // Taken for every file, so that the validation thread's work is never left waiting.
+        const taken = preparedEntries()?.take(`${collection}/${file}`);
         const text = await readFile(path, 'utf8');
         const id = file.slice(0, -'.mdx'.length);
         const digest = context.generateDigest(`${rendererDigest}\n${text}`);
         if (store.get(id)?.digest === digest) return id;
-        store.set({ id, digest, ...(await loadEntry(context, `${collection}/${file}`, path, text)), filePath: relative(siteRoot, path) });
+        const prepared = await taken;
+        const entry =
+          prepared?.digest === textDigest(text)
+            ? { data: await context.parseData({ id: prepared.slug, data: prepared.data as Record<string, unknown>, filePath: path }), body: prepared.body, rendered: prepared.rendered }
+            : await loadEntry(context, `${collection}/${file}`, path, text);
+        store.set({ id, digest, ...entry, filePath: relative(siteRoot, path) });
         rendered++;
         return id;
       };
@@ -71,9 +80,7 @@ export async function loadEntry(context: Pick<LoaderContext, 'parseData'>, file:
   if (raw.yamlErrors.length) throw new ProblemError(raw.yamlErrors.map((e) => ({ file, line: e.line, field: 'frontmatter', message: e.message })));
   const data = await context.parseData({ id: raw.slug, data: raw.data as Record<string, unknown>, filePath: path });
   try {
-    const { html, headings, references, images } = renderBody(raw.body);
-    const medias = images.map(({ src, alt }) => ({ src, alt }));
-    return { data, body: raw.body, rendered: { html, metadata: { headings, references: references.map((r) => r.ref), medias } } };
+    return { data, body: raw.body, rendered: storedBody(renderBody(raw.body)) };
   } catch (error) {
     if (!(error instanceof ProblemError)) throw error;
     throw new ProblemError(placeProblems(error.problems, raw.bodyStartLine, file));
