@@ -18,6 +18,7 @@
  * (tests/site-incremental-publish-matches-a-full-build.test.ts) catches a page that does not.
  */
 import type { ContentHistory } from '../../../core/git-history.ts';
+import { processSlot } from './process-slot.ts';
 
 /** Hooks of the incremental publisher (see the module comment). */
 export interface IncrementalHooks {
@@ -43,27 +44,26 @@ export interface IncrementalHooks {
   describeContent(fingerprints: Map<string, string>): void;
 }
 
-const KEY = Symbol.for('terreau.incrementalHooks');
-const slot = globalThis as { [KEY]?: IncrementalHooks };
+const slot = processSlot<IncrementalHooks>('incrementalHooks');
 
 /** Sets (or, with undefined, removes) the hooks of the incremental publisher. */
 export function registerIncrementalHooks(hooks: IncrementalHooks | undefined): void {
-  slot[KEY] = hooks;
+  slot.set(hooks);
 }
 
 /** The hooks registered in this process, if any. */
 export function incrementalHooks(): IncrementalHooks | undefined {
-  return slot[KEY];
+  return slot.get();
 }
 
 /** The generation of the content being rendered (0 when nothing changes during the process). */
 export function contentGeneration(): number {
-  return slot[KEY]?.generation ?? 0;
+  return slot.get()?.generation ?? 0;
 }
 
 /** Records that the page being rendered reads `key` (no-op unless the publisher tracks pages). */
 export function trackRead(key: string): void {
-  const hooks = slot[KEY];
+  const hooks = slot.get();
   if (hooks?.tracking) hooks.track(key);
 }
 
@@ -87,7 +87,7 @@ const plainMemos = new Map<string, unknown>();
  * data: the publisher compares its value to decide which pages to render again.
  */
 export function memoize<T>(key: string, compute: () => T): T {
-  const hooks = slot[KEY];
+  const hooks = slot.get();
   if (hooks) return hooks.memo(key, compute);
   if (!plainMemos.has(key)) plainMemos.set(key, compute());
   return plainMemos.get(key) as T;

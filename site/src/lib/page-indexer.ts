@@ -5,6 +5,8 @@
  * bundles into a module of its own, finds it through a global symbol. With no index registered
  * (`astro dev`, a bare `astro build`), pages are served untouched.
  */
+import { processSlot } from './process-slot.ts';
+
 export interface PageIndexer {
   /**
    * One page was rendered: its URL path, and its HTML when it is meant for search. Every page is
@@ -14,15 +16,14 @@ export interface PageIndexer {
   rendered(url: string, html: string | undefined): void;
 }
 
-const KEY = Symbol.for('terreau.pageIndexer');
-const slot = globalThis as { [KEY]?: PageIndexer };
+const slot = processSlot<PageIndexer>('pageIndexer');
 
 /** Sets (or, with undefined, removes) the index that built pages go to. */
 export function registerPageIndexer(indexer: PageIndexer | undefined): void {
-  slot[KEY] = indexer;
+  slot.set(indexer);
 }
 
 /** The index registered for this build, if any. */
 export function registeredPageIndexer(): PageIndexer | undefined {
-  return slot[KEY];
+  return slot.get();
 }

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RenderedBody } from '../../../core/body-html.ts';
+import { processSlot } from './process-slot.ts';
 
 /** An entry as the thread prepared it: the same functions made it as the loader would. */
 export interface PreparedEntry {
@@ -44,15 +45,14 @@ export function textDigest(text: string): string {
   return createHash('sha1').update(text).digest('base64');
 }
 
-const KEY = Symbol.for('terreau.preparedEntries');
-const slot = globalThis as { [KEY]?: PreparedEntries };
+const slot = processSlot<PreparedEntries>('preparedEntries');
 
 /** Sets (or, with undefined, removes) the source of prepared entries. */
 export function registerPreparedEntries(source: PreparedEntries | undefined): void {
-  slot[KEY] = source;
+  slot.set(source);
 }
 
 /** The source of prepared entries of this build, if any. */
 export function preparedEntries(): PreparedEntries | undefined {
-  return slot[KEY];
+  return slot.get();
 }
