@@ -38,6 +38,10 @@ export function startTreeChecker(contentDir: string): TreeChecker {
   const worker = new Worker(new URL(import.meta.url), { workerData: { treeChecker: contentDir } });
   const waiting = new Map<number, { resolve: (problems: Problem[]) => void; reject: (error: Error) => void }>();
   let nextId = 1;
+  // Prepared entries wait here for the loader, or the loader waits here for them.
+  const prepared = new Map<string, PreparedEntry>();
+  const takers = new Map<string, (entry: PreparedEntry | undefined) => void>();
+  let treeRead = false;
   const failAll = (error: Error) => {
     for (const pending of waiting.values()) pending.reject(error);
     waiting.clear();
@@ -46,10 +50,6 @@ export function startTreeChecker(contentDir: string): TreeChecker {
     for (const taker of takers.values()) taker(undefined);
     takers.clear();
   };
-  // Prepared entries wait here for the loader, or the loader waits here for them.
-  const prepared = new Map<string, PreparedEntry>();
-  const takers = new Map<string, (entry: PreparedEntry | undefined) => void>();
-  let treeRead = false;
   worker.on('message', (reply: Reply | Prepared) => {
     if ('prepared' in reply) {
       for (const entry of reply.prepared) {

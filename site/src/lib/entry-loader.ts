@@ -44,7 +44,7 @@ export function mdxEntries(collection: string, base: string): Loader {
       let rendered = 0;
       const sync = async (file: string) => {
         const path = join(base, file);
-        // Taken for every file, so that the validation thread's work is never left waiting.
+        // Taken for every file, kept in the cache or not, so that no prepared entry stays held.
         const taken = preparedEntries()?.take(`${collection}/${file}`);
         const text = await readFile(path, 'utf8');
         const id = file.slice(0, -'.mdx'.length);
