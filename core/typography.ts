@@ -16,6 +16,9 @@ const PROTECTED = /\bhttps?:\/\/[^\s<>"«»]+|\bwww\.[^\s<>"«»]+|[\w.+-]+@[\w-
 // Units written after a number; the look-ahead keeps « 3 haies » or « 2 mois » apart from « 3 ha ».
 const UNIT = /(\d)[ \u00A0\u202F](%|‰|€|k€|M€|km²|km|m²|m³|cm|mm|m|ha|kg|g|t|kWh|MWh|GWh|kWc|kW|MW|W|°C|h|min)(?![\p{L}\d])/gu;
 
+// What typesetting may change.
+const PROSE_CANDIDATE = /['":;!?«»]|\.\.\.|--|\d[ \u00A0\u202F]/;
+
 /**
  * Typesets French prose: curly apostrophes, narrow no-break spaces before ; : ! ? and inside « »,
  * no-break spaces between groups of thousands and before units, dashes and ellipses. URLs,
@@ -24,7 +27,7 @@ const UNIT = /(\d)[ \u00A0\u202F](%|‰|€|k€|M€|km²|km|m²|m³|cm|mm|m|ha
  */
 export function typesetFrench(text: string): string {
   // Most runs of text have nothing to typeset: skip them without running every rule.
-  if (!/['":;!?«»]|\.\.\.|--|\d[ \u00A0\u202F]/.test(text)) return text;
+  if (!PROSE_CANDIDATE.test(text)) return text;
   const kept: string[] = [];
   // Protected runs become private-use placeholders, restored once the prose is typeset.
   const masked = text.replace(PROTECTED, (run) => `\uE000${kept.push(run) - 1}\uE001`);
@@ -81,13 +84,11 @@ export function typesetHtmlText(html: string): string {
 const typesetRuns = new Map<string, string>();
 const MAX_REMEMBERED_RUNS = 50_000;
 
-// What typesetting may change, escaped apostrophes and quotes included (see typesetFrench).
-const TYPESET_CANDIDATE = /[&'":;!?«»]|\.\.\.|--|\d[ \u00A0\u202F]/;
-
 // Escaped apostrophes and quotes are text too: read them as characters before typesetting.
 function typesetEscapedText(text: string): string {
-  // Most runs between two tags have nothing to typeset: skip them before looking them up.
-  if (!TYPESET_CANDIDATE.test(text)) return text;
+  // Most runs between two tags have nothing to typeset (an entity may hide an apostrophe or a
+  // quote): skip them before looking them up.
+  if (!text.includes('&') && !PROSE_CANDIDATE.test(text)) return text;
   let typeset = typesetRuns.get(text);
   if (typeset === undefined) {
     typeset = typesetFrench(text.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&quot;|&#34;/g, '"'));

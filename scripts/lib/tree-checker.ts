@@ -42,13 +42,16 @@ export function startTreeChecker(contentDir: string): TreeChecker {
   const prepared = new Map<string, PreparedEntry>();
   const takers = new Map<string, (entry: PreparedEntry | undefined) => void>();
   let treeRead = false;
-  const failAll = (error: Error) => {
-    for (const pending of waiting.values()) pending.reject(error);
-    waiting.clear();
-    // The loader then renders what it still waits for itself.
+  // Nothing more will be prepared: the loader renders itself what it still waits for.
+  const endTaking = () => {
     treeRead = true;
     for (const taker of takers.values()) taker(undefined);
     takers.clear();
+  };
+  const failAll = (error: Error) => {
+    for (const pending of waiting.values()) pending.reject(error);
+    waiting.clear();
+    endTaking();
   };
   worker.on('message', (reply: Reply | Prepared) => {
     if ('prepared' in reply) {
@@ -60,11 +63,7 @@ export function startTreeChecker(contentDir: string): TreeChecker {
       }
       return;
     }
-    if (reply.id === 0) {
-      treeRead = true;
-      for (const taker of takers.values()) taker(undefined);
-      takers.clear();
-    }
+    if (reply.id === 0) endTaking();
     const pending = waiting.get(reply.id);
     waiting.delete(reply.id);
     pending?.resolve(reply.problems);
