@@ -152,7 +152,13 @@ function resultItem(result: PagefindResultData, withWords: boolean): HTMLLIEleme
 
 let pagefind: ShardedSearch | undefined;
 let latest = 0;
-let shown: { search: MergedSearch; count: number; withWords: boolean } | undefined;
+/** The search whose results are listed, and how many of them are. */
+interface Shown {
+  search: MergedSearch;
+  count: number;
+  withWords: boolean;
+}
+let shown: Shown | undefined;
 
 async function loadPagefind(): Promise<ShardedSearch> {
   const loaded = await ShardedSearch.open('/pagefind/shards.json', { excerptLength: 24 });
@@ -166,11 +172,16 @@ async function showMore(focusFirst: boolean): Promise<void> {
   const current = shown;
   const page = await current.search.next(RESULTS_PER_PAGE);
   if (shown !== current) return;
+  const items = appendResults(current, page);
+  if (focusFirst) items[0]?.querySelector('a')?.focus();
+}
+
+function appendResults(current: Shown, page: PagefindResultData[]): HTMLLIElement[] {
   const items = page.map((result) => resultItem(result, current.withWords));
   list.append(...items);
   current.count += page.length;
   more.hidden = current.count >= current.search.total;
-  if (focusFirst) items[0]?.querySelector('a')?.focus();
+  return items;
 }
 
 /** Runs the search the form describes and shows it; a newer search makes an older one drop its results. */
@@ -188,6 +199,8 @@ async function runSearch(): Promise<void> {
     const sort = sorts[sortSelect.value] ?? (term ? undefined : sorts.titre);
     defaultSort.text = term ? 'pertinence' : 'titre (sans mots)';
     const search = await pagefind.search(term || null, filters, sort);
+    // The summary and the first results change together: a reader never sees a count over an empty list.
+    const first = await search.next(RESULTS_PER_PAGE);
     if (id !== latest) return;
     showCounts(search.filters);
     const n = search.total;
@@ -197,7 +210,7 @@ async function runSearch(): Promise<void> {
     if (n === 0) summary.textContent += term || filtered ? ' Essayez d’autres mots ou retirez des filtres.' : '';
     list.replaceChildren();
     shown = { search, count: 0, withWords: term !== '' };
-    await showMore(false);
+    appendResults(shown, first);
   } catch (error) {
     if (id !== latest) return;
     summary.textContent = `La recherche n’a pas pu se faire (${error instanceof Error ? error.message : String(error)}). Les listes des fiches, guides et retours restent disponibles.`;
