@@ -45,14 +45,24 @@ export async function validateContentTree(dir: string): Promise<Problem[]> {
   return (await inspectContentTree(dir)).problems;
 }
 
+/** A file checked on its own, as `inspectContentTree` hands it over. */
+export type OnCheckedFile = (file: string, text: string, checked: CheckedFile) => void;
+
 /**
  * Reads, checks and cross-checks a content tree; returns the problems and the valid entries.
  * `onFile` sees each file as soon as it is checked on its own.
  */
-export async function inspectContentTree(dir: string, onFile?: (file: string, text: string, checked: CheckedFile) => void): Promise<{ problems: Problem[]; entries: CheckedEntry[]; medias: ShowableMedias }> {
-  const { files, mediaFiles, problems } = await listContentFiles(dir);
-  const media = await checkMediaFiles(dir, mediaFiles);
-  problems.push(...media.problems);
+export async function inspectContentTree(dir: string, onFile?: OnCheckedFile): Promise<{ problems: Problem[]; entries: CheckedEntry[]; medias: ShowableMedias }> {
+  const listed = await listContentTree(dir);
+  const media = await checkMediaFiles(dir, listed.mediaFiles);
+  const checked = await checkContentFiles(dir, listed.files, onFile);
+  const problems = [...listed.problems, ...media.problems, ...checked.problems, ...checkEntriesTogether(checked.entries, media.showable)];
+  return { problems: sortProblems(problems), entries: checked.entries, medias: media.showable };
+}
+
+/** Checks `files` of the tree at `dir` each on its own (`checkEntryFile`), in order; `onFile` sees each one once checked. */
+export async function checkContentFiles(dir: string, files: readonly string[], onFile?: OnCheckedFile): Promise<{ problems: Problem[]; entries: CheckedEntry[] }> {
+  const problems: Problem[] = [];
   const entries: CheckedEntry[] = [];
   // Reads overlap with parsing: the file system answers while the previous files are checked.
   const texts = files.map((file) => readFile(join(dir, file), 'utf8'));
@@ -63,8 +73,7 @@ export async function inspectContentTree(dir: string, onFile?: (file: string, te
     if (checked.entry) entries.push(checked.entry);
     onFile?.(file, text, checked);
   }
-  problems.push(...findDuplicates(entries), ...checkCrossReferences(entries, entries, media.showable));
-  return { problems: sortProblems(problems), entries, medias: media.showable };
+  return { problems, entries };
 }
 
 /**
@@ -93,7 +102,8 @@ export function checkEntriesTogether(entries: readonly CheckedEntry[], medias: S
   return sortProblems([...findDuplicates(entries), ...checkCrossReferences(entries, subjects, medias)]);
 }
 
-async function listContentFiles(dir: string): Promise<{ files: string[]; mediaFiles: string[]; problems: Problem[] }> {
+/** The entry and image files of a tree, each list sorted, and the problems of files out of place. */
+export async function listContentTree(dir: string): Promise<{ files: string[]; mediaFiles: string[]; problems: Problem[] }> {
   const files: string[] = [];
   const mediaFiles: string[] = [];
   const problems: Problem[] = [];
@@ -135,7 +145,7 @@ async function listContentFiles(dir: string): Promise<{ files: string[]; mediaFi
  * says (read from its first bytes), with credits beside it; and each credits file beside an
  * image. Returns the images pages may show.
  */
-async function checkMediaFiles(dir: string, files: readonly string[]): Promise<{ problems: Problem[]; showable: Set<string> }> {
+export async function checkMediaFiles(dir: string, files: readonly string[]): Promise<{ problems: Problem[]; showable: Set<string> }> {
   const problems: Problem[] = [];
   const showable = new Set<string>();
   const present = new Set(files);

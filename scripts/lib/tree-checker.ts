@@ -1,13 +1,18 @@
 /**
- * The content tree's validation in a worker thread: the whole tree once (alongside Astro, which
- * renders on the other core), then, if kept, the files of each commit against the rest
- * (incremental publishing). The thread keeps the checked entries and the INSEE data it loads
- * (about 80 MB) out of the main thread's heap.
+ * The content tree's validation in worker threads, alongside Astro: the whole tree once, then, if
+ * kept, the files of each commit against the rest (incremental publishing). Reading the whole
+ * tree is shared: a helper thread checks every other file on its own and hands its entries to
+ * the main checker, which checks the rest, then the entries against each other, and keeps them.
+ * Astro's content loader waits for these entries (below), so two threads halve that wait on a
+ * machine with two cores or more. The threads keep the checked entries and the INSEE data they
+ * load (about 80 MB) out of the main thread's heap.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { isMainThread, MessageChannel, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { renderBodyTree } from '../../core/body-html.ts';
-import { ProblemError, type Problem } from '../../core/problem.ts';
-import { checkEntriesTogether, checkEntryFile, inspectContentTree, type CheckedEntry, type CheckedFile } from '../../core/validate-tree.ts';
+import { readEntry } from '../../core/content-files.ts';
+import { ProblemError, sortProblems, type Problem } from '../../core/problem.ts';
+import { checkContentFiles, checkEntriesTogether, checkEntryFile, checkMediaFiles, listContentTree, type CheckedEntry, type CheckedFile, type OnCheckedFile } from '../../core/validate-tree.ts';
 import { storedBody, textDigest, type PreparedEntries, type PreparedEntry } from '../../site/src/lib/prepared-entries.ts';
 
 /** A file of a commit: its path in the tree and its text now (undefined: removed). */
@@ -30,21 +35,39 @@ export interface TreeChecker extends PreparedEntries {
 }
 
 type Reply = { id: number; problems: Problem[] };
-/** Entries rendered while the whole tree is read, sent in batches. */
-type Prepared = { prepared: PreparedEntry[] };
+/** Entries rendered while the whole tree is read, sent in batches; `done` after a thread's last one. */
+type Prepared = { prepared: PreparedEntry[]; done?: true };
+/** What the helper found in its share of the tree, for the main checker. */
+type Share = { problems: Problem[]; entries: SentEntry[] };
+/** A checked entry as it crosses between threads: its raw file without the function that finds lines. */
+type SentEntry = Omit<CheckedEntry, 'raw'> & { raw: Omit<CheckedEntry['raw'], 'lineOf'>; text: string };
 
-/** Starts checking the tree at `contentDir` in a worker thread. */
+/** What a thread of the checker is given. */
+interface ThreadSetup {
+  treeChecker: string;
+  /** Which files of the sorted tree it reads: those whose index modulo `count` is `index`. */
+  share: { index: number; count: number };
+  /** The helper's side of the channel to the main checker (absent with one thread). */
+  port?: MessagePort;
+}
+
+/** Starts checking the tree at `contentDir` in worker threads. */
 export function startTreeChecker(contentDir: string): TreeChecker {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { treeChecker: contentDir } });
+  const count = Math.min(2, availableParallelism());
+  const channel = count > 1 ? new MessageChannel() : undefined;
+  const start = (index: number, port?: MessagePort) =>
+    new Worker(new URL(import.meta.url), { workerData: { treeChecker: contentDir, share: { index, count }, port } satisfies ThreadSetup, transferList: port ? [port] : [] });
+  const worker = start(0, channel?.port1);
+  const helper = channel ? start(1, channel.port2) : undefined;
   const waiting = new Map<number, { resolve: (problems: Problem[]) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   // Prepared entries wait here for the loader, or the loader waits here for them.
   const prepared = new Map<string, PreparedEntry>();
   const takers = new Map<string, (entry: PreparedEntry | undefined) => void>();
-  let treeRead = false;
+  let preparing = count;
   // Nothing more will be prepared: the loader renders itself what it still waits for.
   const endTaking = () => {
-    treeRead = true;
+    preparing = 0;
     for (const taker of takers.values()) taker(undefined);
     takers.clear();
   };
@@ -53,29 +76,33 @@ export function startTreeChecker(contentDir: string): TreeChecker {
     waiting.clear();
     endTaking();
   };
-  worker.on('message', (reply: Reply | Prepared) => {
-    if ('prepared' in reply) {
-      for (const entry of reply.prepared) {
-        const taker = takers.get(entry.file);
-        takers.delete(entry.file);
-        if (taker) taker(entry);
-        else prepared.set(entry.file, entry);
-      }
-      return;
+  const receivePrepared = (batch: Prepared) => {
+    for (const entry of batch.prepared) {
+      const taker = takers.get(entry.file);
+      takers.delete(entry.file);
+      if (taker) taker(entry);
+      else prepared.set(entry.file, entry);
     }
-    if (reply.id === 0) endTaking();
+    if (batch.done && --preparing === 0) endTaking();
+  };
+  worker.on('message', (reply: Reply | Prepared) => {
+    if ('prepared' in reply) return receivePrepared(reply);
     const pending = waiting.get(reply.id);
     waiting.delete(reply.id);
     pending?.resolve(reply.problems);
   });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`la validation s’est arrêtée (code ${code})`)));
+  helper?.on('message', receivePrepared);
+  for (const thread of [worker, helper]) {
+    thread?.on('error', failAll);
+    // The helper leaves once its share is handed over; the checker only when closed.
+    thread?.on('exit', (code) => (thread === helper && code === 0 ? undefined : failAll(new Error(`la validation s’est arrêtée (code ${code})`))));
+  }
   const request = (id: number, files?: ChangedFile[]) =>
     new Promise<Problem[]>((resolve, reject) => {
       waiting.set(id, { resolve, reject });
       if (files) worker.postMessage({ id, files });
     });
-  // Id 0 is the whole tree, read as soon as the thread starts.
+  // Id 0 is the whole tree, read as soon as the threads start.
   const problems = request(0);
   return {
     problems,
@@ -83,31 +110,57 @@ export function startTreeChecker(contentDir: string): TreeChecker {
     take(file) {
       const entry = prepared.get(file);
       prepared.delete(file);
-      if (entry || treeRead) return Promise.resolve(entry);
+      if (entry || preparing === 0) return Promise.resolve(entry);
       return new Promise((resolve) => takers.set(file, resolve));
     },
     close: async () => {
-      await worker.terminate();
+      await Promise.all([worker.terminate(), helper?.terminate()]);
     },
   };
 }
 
-/** The thread: checks the whole tree, then each change against the entries it keeps. */
-async function serveChecks(contentDir: string): Promise<void> {
-  // Images change only through a full build (incremental-site.ts): the showable ones stay as read.
+/** A thread's share of the tree: checks its files, rendering each valid body for the loader as it goes. */
+async function checkShare(contentDir: string, { index, count }: ThreadSetup['share'], alsoOnFile?: OnCheckedFile) {
+  const listed = await listContentTree(contentDir);
+  const files = listed.files.filter((_, i) => i % count === index);
   let batch: PreparedEntry[] = [];
-  const send = () => {
-    if (batch.length) parentPort!.postMessage({ prepared: batch } satisfies Prepared);
+  const send = (done?: true) => {
+    if (batch.length || done) parentPort!.postMessage({ prepared: batch, ...(done ? { done } : {}) } satisfies Prepared);
     batch = [];
   };
-  const inspected = await inspectContentTree(contentDir, (file, text, checked) => {
+  const onFile: OnCheckedFile = (file, text, checked) => {
     const entry = prepare(file, text, checked);
     if (entry && batch.push(entry) >= 32) send();
+    alsoOnFile?.(file, text, checked);
+  };
+  const checked = await checkContentFiles(contentDir, files, onFile);
+  send(true);
+  return { listed, checked };
+}
+
+/** The helper: checks its share and hands it to the main checker. */
+async function serveShare({ treeChecker, share, port }: ThreadSetup): Promise<void> {
+  const entries: SentEntry[] = [];
+  const { checked } = await checkShare(treeChecker, share, (_, text, { entry }) => {
+    if (!entry) return;
+    const { lineOf: _lineOf, ...raw } = entry.raw;
+    entries.push({ ...entry, raw, text });
   });
-  send();
-  const { medias } = inspected;
-  let entries = new Map(inspected.entries.map((entry) => [entry.file, entry]));
-  parentPort!.postMessage({ id: 0, problems: inspected.problems } satisfies Reply);
+  port!.postMessage({ problems: checked.problems, entries } satisfies Share);
+  port!.close();
+}
+
+/** The checker: its share of the tree and the helper's, checked together, then each change against the entries it keeps. */
+async function serveChecks({ treeChecker: contentDir, share, port }: ThreadSetup): Promise<void> {
+  const helped = port ? new Promise<Share>((resolve) => port.once('message', resolve)) : undefined;
+  const { listed, checked } = await checkShare(contentDir, share);
+  // Images change only through a full build (incremental-site.ts): the showable ones stay as read.
+  const { problems: mediaProblems, showable: medias } = await checkMediaFiles(contentDir, listed.mediaFiles);
+  const other = (await helped) ?? { problems: [], entries: [] };
+  const tree = [...checked.entries, ...other.entries.map(receivedEntry)].sort((a, b) => (a.file < b.file ? -1 : 1));
+  const problems = sortProblems([...listed.problems, ...mediaProblems, ...checked.problems, ...other.problems, ...checkEntriesTogether(tree, medias)]);
+  let entries = new Map(tree.map((entry) => [entry.file, entry]));
+  parentPort!.postMessage({ id: 0, problems } satisfies Reply);
   parentPort!.on('message', ({ id, files }: { id: number; files: ChangedFile[] }) => {
     const problems: Problem[] = [];
     const next = new Map(entries);
@@ -128,6 +181,12 @@ async function serveChecks(contentDir: string): Promise<void> {
   });
 }
 
+/** An entry from the helper, whose lines are found again from its text when a problem needs one. */
+function receivedEntry({ text, ...entry }: SentEntry): CheckedEntry {
+  let lines: CheckedEntry['raw'] | undefined;
+  return { ...entry, raw: { ...entry.raw, lineOf: (path) => (lines ??= readEntry(entry.file, text)).lineOf(path) } };
+}
+
 /** A valid MDX entry rendered from the tree its check parsed; undefined for anything else (the loader then reads it itself). */
 function prepare(file: string, text: string, checked: CheckedFile): PreparedEntry | undefined {
   const { entry, bodyTree } = checked;
@@ -140,6 +199,5 @@ function prepare(file: string, text: string, checked: CheckedFile): PreparedEntr
   }
 }
 
-if (!isMainThread && (workerData as { treeChecker?: string } | null)?.treeChecker) {
-  await serveChecks((workerData as { treeChecker: string }).treeChecker);
-}
+const setup = isMainThread ? undefined : (workerData as ThreadSetup | null);
+if (setup?.treeChecker) await (setup.share.index === 0 ? serveChecks(setup) : serveShare(setup));
