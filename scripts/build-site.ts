@@ -73,13 +73,13 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
   // Read by astro.config.mjs as the site's address.
   if (siteUrl) process.env.SITE_URL = siteUrl;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
-  const [{ build }, pagefind] = await Promise.all([import('astro'), import('pagefind')]);
+  const { build } = await import('astro');
   lap('démarrage');
+  // Astro's middleware (site/src/middleware.ts) reports each page as soon as it is rendered,
+  // with its HTML when it carries `data-pagefind-body`; they go to Pagefind in path order, each
+  // to its shard, whose number depends on the number of paths (known before any page renders).
+  let index: ShardedSearchIndex | undefined;
   try {
-    // Astro's middleware (site/src/middleware.ts) reports each page as soon as it is rendered,
-    // with its HTML when it carries `data-pagefind-body`; they go to Pagefind in path order, each
-    // to its shard, whose number depends on the number of paths (known before any page renders).
-    let index: ShardedSearchIndex | undefined;
     const ordered = new OrderedPages((page) => {
       index!.add(page);
       onSearchPage?.(page);
@@ -92,7 +92,7 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
       onPaths(listed) {
         paths = listed;
         // Counted as the incremental publisher counts them: distinct paths.
-        index = new ShardedSearchIndex(pagefind, new Set(listed.map((path) => normalizePathname(path.pathname))).size);
+        index = new ShardedSearchIndex(new Set(listed.map((path) => normalizePathname(path.pathname))).size);
         ordered.setOrder(listed.map((path) => path.pathname));
       },
       ...(keepRenderer ? { keep: (renderer: SiteRenderer) => keepRenderer(renderer, paths) } : {}),
@@ -128,7 +128,7 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
     indexedPages = index.pages;
     searchShards = index.count;
   } finally {
-    await pagefind.close();
+    await index?.close();
   }
 
   await moveInto(staging, outDir);

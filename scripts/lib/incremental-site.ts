@@ -26,6 +26,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -39,7 +40,7 @@ import { registerIncrementalHooks, SECOND_STEP, type IncrementalHooks } from '..
 import { registerPageIndexer } from '../../site/src/lib/page-indexer.ts';
 import { buildSite } from '../build-site.ts';
 import { normalizePathname, type ListedPath, type SitePath, type SiteRenderer } from './astro-renderer.ts';
-import { searchableHtml, searchIndexFolder, searchShardCount, searchShardOf, shardFolder, shardsFile, shardsManifest, writeSearchIndex, type SearchPage } from './search-index.ts';
+import { PagefindProcesses, searchableHtml, searchIndexFolder, searchShardCount, searchShardOf, shardFolder, shardsFile, shardsManifest, writeSearchIndex, type SearchPage } from './search-index.ts';
 import type { ChangedFile, TreeChecker } from './tree-checker.ts';
 
 const run = promisify(execFile);
@@ -174,6 +175,8 @@ export class IncrementalSite {
   /** The number of shards of the search index, and those to make again (lib/search-index.ts). */
   private shardCount = 1;
   private readonly staleShards = new Set<number>();
+  /** The Pagefind processes that make stale shards again, one per core: several shards are made side by side. */
+  private readonly pagefind = new PagefindProcesses(availableParallelism());
   private broken: string | undefined;
   /** Pages being rendered report here (the site's page indexer): URL and searchable HTML. */
   private readonly renderedNow = new Map<string, { url: string; html: string | undefined }>();
@@ -370,9 +373,8 @@ export class IncrementalSite {
 
   /** Makes the search index's shards `stale` again in `dir` (each replaced whole; an emptied one removed). */
   private async writeShards(dir: string, stale: number[], signal?: AbortSignal): Promise<void> {
-    const pagefind = await import('pagefind');
     const byShard = this.indexedByShard();
-    for (const shard of stale) {
+    await this.pagefind.eachShard(stale, async (shard, pagefind) => {
       const pages = (byShard.get(shard) ?? []).map((key) => this.searchable.get(key)!);
       const folder = join(dir, shardFolder(shard));
       if (pages.length) {
@@ -381,7 +383,7 @@ export class IncrementalSite {
       }
       await rm(folder, { recursive: true, force: true });
       if (pages.length) await rename(`${folder}.next`, folder);
-    }
+    });
     // Shards beyond a smaller count (the site shrank).
     for (const name of await readdir(join(dir, searchIndexFolder)).catch(() => [])) {
       if (/^\d+$/.test(name) && Number(name) >= this.shardCount) await rm(join(dir, searchIndexFolder, name), { recursive: true, force: true });
@@ -473,9 +475,9 @@ export class IncrementalSite {
     if (problems.length) throw new ProblemError(problems);
   }
 
-  /** Stops the validation thread. */
+  /** Stops the validation thread and the Pagefind processes. */
   async close(): Promise<void> {
-    await this.checker?.close();
+    await Promise.all([this.checker?.close(), this.pagefind.close()]);
   }
 
   /** Loads the changed files into the collections the site reads, as Astro's loader does. */

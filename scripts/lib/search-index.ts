@@ -176,19 +176,54 @@ export function shardsManifest(shards: number[]): string {
 }
 
 /**
+ * Pagefind processes, each holding the indexes of some shards, so that shards are indexed and
+ * written on every core at once. (Pagefind's module keeps one process; each import of it under
+ * its own query string is a module, and a process, of its own.)
+ */
+export class PagefindProcesses {
+  private readonly modules: Promise<Pagefind>[];
+
+  /** `count` processes, started when first used. */
+  constructor(count: number) {
+    this.modules = Array.from({ length: count }, (_, n) => import(`${import.meta.resolve('pagefind')}?process=${n}`) as Promise<Pagefind>);
+  }
+
+  /** The Pagefind that holds shard `shard`. */
+  of(shard: number): Promise<Pagefind> {
+    return this.modules[shard % this.modules.length]!;
+  }
+
+  /** Runs `write` for each shard: one after the other in each process, the processes side by side. */
+  async eachShard(shards: Iterable<number>, write: (shard: number, pagefind: Pagefind) => Promise<void>): Promise<void> {
+    const sorted = [...shards].sort((a, b) => a - b);
+    await Promise.all(
+      this.modules.map(async (module, process) => {
+        for (const shard of sorted) if (shard % this.modules.length === process) await write(shard, await module);
+      }),
+    );
+  }
+
+  /** Stops the processes. */
+  async close(): Promise<void> {
+    await Promise.all(this.modules.map(async (module) => (await module).close()));
+  }
+}
+
+/**
  * The index of a whole site, filled as pages come (in path order) and written at the end: what a
  * full build makes (scripts/build-site.ts).
  */
 export class ShardedSearchIndex {
   private readonly indexes = new Map<number, Promise<PagefindIndex>>();
   private readonly adding: Promise<{ errors: string[] }>[] = [];
-  private readonly pagefind: Pagefind;
+  private readonly processes: PagefindProcesses;
   /** The number of shards. */
   readonly count: number;
 
-  constructor(pagefind: Pagefind, pathCount: number) {
-    this.pagefind = pagefind;
+  constructor(pathCount: number) {
     this.count = searchShardCount(pathCount);
+    // One process per shard: the shards are written side by side once the last page is in.
+    this.processes = new PagefindProcesses(this.count);
   }
 
   /** Pages added so far. */
@@ -200,7 +235,7 @@ export class ShardedSearchIndex {
     const shard = searchShardOf(page.url, this.count);
     let index = this.indexes.get(shard);
     if (!index) {
-      index = openIndex(this.pagefind);
+      index = this.processes.of(shard).then(openIndex);
       this.indexes.set(shard, index);
     }
     this.adding.push(index.then((ready) => ready.addHTMLFile({ url: page.url, content: page.html })));
@@ -210,12 +245,17 @@ export class ShardedSearchIndex {
   async write(siteDir: string): Promise<void> {
     const failures = (await Promise.all(this.adding)).flatMap((added) => added.errors);
     if (failures.length) throw new Error(`Pagefind : ${failures.join(', ')}`);
-    for (const [shard, index] of [...this.indexes].sort((a, b) => a[0] - b[0])) {
-      const written = await (await index).writeFiles({ outputPath: join(siteDir, shardFolder(shard)) });
+    await this.processes.eachShard(this.indexes.keys(), async (shard) => {
+      const written = await (await this.indexes.get(shard)!).writeFiles({ outputPath: join(siteDir, shardFolder(shard)) });
       if (written.errors.length) throw new Error(`Pagefind : ${written.errors.join(', ')}`);
-    }
+    });
     await mkdir(join(siteDir, searchIndexFolder), { recursive: true });
     await writeFile(join(siteDir, shardsFile), shardsManifest([...this.indexes.keys()]));
+  }
+
+  /** Stops its Pagefind processes. */
+  close(): Promise<void> {
+    return this.processes.close();
   }
 }
 
