@@ -6,11 +6,17 @@
  * metadata (`tri_<key>`, site/src/components/SearchMeta.astro), loading only the pages that reach
  * the front, since every shard gives its results already in that order.
  *
+ * A shard that holds no word beginning like the one searched does not answer « nothing »:
+ * Pagefind falls back, in that index, to a shorter word that begins the one searched (« a » for
+ * « abonnement »). One index would not, since the other shards hold the word: those fallbacks
+ * are left out (`withoutFallbacks`), so that a rare word finds its pages, not hundreds of others.
+ *
  * Each shard is searched by its own copy of Pagefind's module: instances made by one module share
  * its WebAssembly state, and a second index loaded breaks the first (Pagefind 1.6: « unreachable »,
  * « memory access out of bounds »). With several shards they run in the page, not in a worker
  * each; a shard is a fraction of the index, and its work is short.
  */
+import { frenchStem } from '../../../../core/french-stem.ts';
 import { compareSortKeys } from '../../lib/search-sort.ts';
 
 /** What Pagefind's JS API returns, as far as the search page uses it. */
@@ -18,6 +24,9 @@ export interface PagefindResultData {
   url: string;
   excerpt: string;
   meta: Record<string, string | undefined>;
+  /** The page's text, and where in it (in words) the searched words are. */
+  content: string;
+  locations: number[];
 }
 export type FilterCounts = Record<string, Record<string, number>>;
 type Sort = Record<string, 'asc' | 'desc'>;
@@ -99,7 +108,8 @@ export class ShardedSearch {
   }
 
   async search(term: string | null, filters: Record<string, string[]>, sort: Sort | undefined): Promise<MergedSearch> {
-    const searches = await this.each((shard) => shard.search(term, { filters, ...(sort ? { sort } : {}) }));
+    const answers = await this.each((shard) => shard.search(term, { filters, ...(sort ? { sort } : {}) }));
+    const searches = term?.trim() ? await withoutFallbacks(term, answers) : answers;
     const lists = searches.map((search) => search.results);
     const [key, direction] = Object.entries(sort ?? {})[0] ?? [];
     return {
@@ -108,6 +118,59 @@ export class ShardedSearch {
       next: key ? sortedMerge(lists, `tri_${key}`, direction === 'desc' ? -1 : 1) : relevanceMerge(lists),
     };
   }
+}
+
+/** A search's words as Pagefind reads them: lowercase, split on spaces, punctuation aside. */
+function searchedWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .map((word) => word.replace(/[^\p{L}\p{N}]/gu, ''))
+    .filter(Boolean);
+}
+
+const unaccented = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
+
+/**
+ * How a shard found one searched word (`stem`), told from the words its best result matched:
+ * `found` when one of them stems to a word beginning with it, `fallback` when none does and one
+ * stems to a shorter word it begins with, `unknown` when the result says nothing of that word.
+ */
+function howFound(stem: string, matched: string[]): 'found' | 'fallback' | 'unknown' {
+  let fallback = false;
+  for (const word of matched) {
+    // A word written with an apostrophe or a hyphen is indexed whole and in parts.
+    for (const part of [word.replace(/[^\p{L}\p{N}]/gu, ''), ...word.split(/[^\p{L}\p{N}]+/u)]) {
+      if (!part) continue;
+      const partStem = frenchStem(part);
+      if (partStem.startsWith(stem) || unaccented(partStem).startsWith(unaccented(stem))) return 'found';
+      if (unaccented(stem).startsWith(unaccented(partStem))) fallback = true;
+    }
+  }
+  return fallback ? 'fallback' : 'unknown';
+}
+
+/**
+ * The shards' answers, without those of shards that only fell back for a word other shards
+ * hold (their results and filter counts are left out). Read from each shard's best result.
+ */
+async function withoutFallbacks(term: string, searches: PagefindSearch[]): Promise<PagefindSearch[]> {
+  const stems = searchedWords(term).map(frenchStem);
+  const matched = await Promise.all(
+    searches.map(async ({ results }) => {
+      if (!results.length) return undefined;
+      const { content, locations } = await results[0]!.data();
+      const words = content.split(/\s+/);
+      return locations.flatMap((at) => words[at]?.toLowerCase() ?? []);
+    }),
+  );
+  const found = stems.map((stem) => matched.map((words) => (words ? howFound(stem, words) : 'unknown')));
+  const dropped = new Set<number>();
+  for (const byShard of found) {
+    if (!byShard.includes('found')) continue;
+    byShard.forEach((how, shard) => how === 'fallback' && dropped.add(shard));
+  }
+  return searches.map((search, shard) => (dropped.has(shard) ? { results: [], filters: {} } : search));
 }
 
 /** Results of every shard by Pagefind's score, best first (ties in shard order). */
