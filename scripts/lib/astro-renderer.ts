@@ -33,10 +33,21 @@ export interface RenderedFile {
   body: Buffer;
 }
 
+/** How `listPaths` runs the routes' `getStaticPaths`. */
+export interface ListingOptions {
+  /** Whether a route's paths from the last listing still hold (its `getStaticPaths` read nothing that changed). */
+  keep?(route: RouteData): boolean;
+  /** Wraps each `getStaticPaths` that runs (to record what it reads). */
+  around?<T>(route: RouteData, run: () => Promise<T>): Promise<T>;
+}
+
 /** The compiled site of a full build, kept to render pages again. */
 export interface SiteRenderer {
-  /** Every path of the site, in the order a full build renders them (computed again from the content). */
-  listPaths(): Promise<ListedPath[]>;
+  /**
+   * Every path of the site, in the order a full build renders them: each route's `getStaticPaths`
+   * runs again on the current content, unless `keep` says its last paths still hold.
+   */
+  listPaths(options?: ListingOptions): Promise<ListedPath[]>;
   /** Renders one path as a full build would; undefined when it makes no file. */
   render(path: SitePath): Promise<RenderedFile | undefined>;
   /** The file a path makes, relative to the output directory (for deleting it). */
@@ -44,16 +55,18 @@ export interface SiteRenderer {
 }
 
 // Astro's own types for these are internal; the few fields used here are named.
-interface RouteData {
+export interface RouteData {
   route: string;
   component: string;
   type: string;
   pathname?: string;
+  prerender?: boolean;
   distURL?: URL[];
 }
+type StaticPathsOfRoute = { props?: unknown }[];
 interface PrerenderApp {
-  manifest: unknown;
-  routeCache: { clearAll(): void; get(route: RouteData): { staticPaths?: { props?: unknown }[] } | undefined };
+  manifest: { routes: { routeData: RouteData }[]; serverLike: boolean; base: string; trailingSlash: string };
+  routeCache: { cache: Record<string, unknown>; key(route: RouteData): string; get(route: RouteData): { staticPaths?: StaticPathsOfRoute } | undefined };
   getOptions(): BuildOptions;
   getComponentByRoute(route: RouteData): Promise<unknown>;
 }
@@ -126,7 +139,7 @@ export function prerendererIntegration(hooks: { onPaths(paths: SitePath[]): void
             if (!hooks.keep) return;
             // Astro deletes the compiled pages after the build: load every route's module now.
             const app = astroDefault.app!;
-            for (const { routeData } of (app.manifest as { routes: { routeData: RouteData }[] }).routes) {
+            for (const { routeData } of app.manifest.routes) {
               await app.getComponentByRoute(routeData).catch(() => undefined);
             }
             hooks.keep(await keptRenderer(astroDefault));
@@ -137,14 +150,30 @@ export function prerendererIntegration(hooks: { onPaths(paths: SitePath[]): void
   };
 }
 
+type CallGetStaticPaths = (options: { mod: unknown; route: RouteData; routeCache: PrerenderApp['routeCache']; ssr: boolean; base: string; trailingSlash: string }) => Promise<unknown>;
+
+// A route's props serialized once per run of its getStaticPaths (a kept route keeps the same array).
+const propsOfStaticPaths = new WeakMap<StaticPathsOfRoute, string[]>();
+function serializedProps(staticPaths: StaticPathsOfRoute): string[] {
+  let serialized = propsOfStaticPaths.get(staticPaths);
+  if (!serialized) propsOfStaticPaths.set(staticPaths, (serialized = staticPaths.map((path) => JSON.stringify(path.props ?? null))));
+  return serialized;
+}
+
 async function keptRenderer(prerenderer: Prerenderer): Promise<SiteRenderer> {
   const app = prerenderer.app!;
   const options = app.getOptions();
-  const [{ renderPath }, { getOutFile, getOutFolder }, { StaticPaths }] = (await Promise.all([
+  const [{ renderPath }, { getOutFile, getOutFolder }, { StaticPaths }, { callGetStaticPaths }] = (await Promise.all([
     astroFile('core/build/generate.js'),
     astroFile('core/build/common.js'),
     import('astro/runtime/prerender/static-paths.js' as string),
-  ])) as [{ renderPath: RenderPath }, { getOutFile: GetOutFile; getOutFolder: GetOutFolder }, { StaticPaths: new (app: PrerenderApp) => { getAll(): Promise<SitePath[]> } }];
+    astroFile('core/render/route-cache.js'),
+  ])) as [
+    { renderPath: RenderPath },
+    { getOutFile: GetOutFile; getOutFolder: GetOutFolder },
+    { StaticPaths: new (app: PrerenderApp) => { getAll(): Promise<SitePath[]> } },
+    { callGetStaticPaths: CallGetStaticPaths },
+  ];
   const outDir = fileURLToPath(options.settings.config.outDir);
   const fileOf = (path: SitePath) => {
     const encoded = encodeURI(path.pathname);
@@ -152,17 +181,26 @@ async function keptRenderer(prerenderer: Prerenderer): Promise<SiteRenderer> {
     return relative(outDir, fileURLToPath(getOutFile(options.settings.config.build.format, folder, encoded, path.route))).split('\\').join('/');
   };
   return {
-    async listPaths() {
-      // getStaticPaths runs again on the current content, not from the cache of the last build.
-      app.routeCache.clearAll();
+    async listPaths({ keep = () => false, around = (_, run) => run() }: ListingOptions = {}) {
+      const { manifest, routeCache } = app;
+      // Astro caches each route's static paths: those that may have changed are forgotten and
+      // made again here, one route at a time (so that `around` sees each); StaticPaths then lists them all.
+      for (const { routeData: route } of manifest.routes) {
+        if (!route.prerender || route.pathname) continue;
+        if (routeCache.get(route)?.staticPaths && keep(route)) continue;
+        delete routeCache.cache[routeCache.key(route)];
+        if (route.type !== 'page' && route.type !== 'endpoint') continue;
+        const mod = await app.getComponentByRoute(route);
+        await around(route, () => callGetStaticPaths({ mod, route, routeCache, ssr: manifest.serverLike, base: manifest.base, trailingSlash: manifest.trailingSlash }));
+      }
       const paths = await new StaticPaths(app).getAll();
       // Paths come out in the order of their route's getStaticPaths: pair them with its props.
       const seen = new Map<RouteData, number>();
       const listed = paths.map((path) => {
         const index = seen.get(path.route) ?? 0;
         seen.set(path.route, index + 1);
-        const props = path.route.pathname ? undefined : app.routeCache.get(path.route)?.staticPaths?.[index]?.props;
-        return { ...path, props: JSON.stringify(props ?? null) };
+        const staticPaths = path.route.pathname ? undefined : routeCache.get(path.route)?.staticPaths;
+        return { ...path, props: staticPaths ? serializedProps(staticPaths)[index]! : 'null' };
       });
       return orderPaths(listed);
     },

@@ -39,7 +39,7 @@ import { loadEntry } from '../../site/src/lib/entry-loader.ts';
 import { registerIncrementalHooks, SECOND_STEP, type IncrementalHooks } from '../../site/src/lib/incremental-hooks.ts';
 import { registerPageIndexer } from '../../site/src/lib/page-indexer.ts';
 import { buildSite } from '../build-site.ts';
-import { normalizePathname, type ListedPath, type SitePath, type SiteRenderer } from './astro-renderer.ts';
+import { normalizePathname, type ListedPath, type RouteData, type SitePath, type SiteRenderer } from './astro-renderer.ts';
 import { PagefindProcesses, searchableHtml, searchIndexFolder, searchShardCount, searchShardOf, shardFolder, shardsFile, shardsManifest, writeSearchIndex, type SearchPage } from './search-index.ts';
 import type { ChangedFile, TreeChecker } from './tree-checker.ts';
 
@@ -119,15 +119,25 @@ class PublisherHooks implements IncrementalHooks {
     return memo.value as T;
   }
 
-  async renderPage(pathname: string, render: () => Promise<Response>): Promise<Response> {
+  /** Runs `run`, recording what it reads. */
+  async tracked<T>(run: () => Promise<T>): Promise<{ value: T; reads: Set<string> }> {
     const reads = new Set<string>();
-    const response = await this.page.run(reads, render);
-    this.reads.set(normalizePathname(pathname), reads);
-    return response;
+    const value = await this.page.run(reads, run);
+    return { value, reads };
   }
 
-  describeContent(fingerprints: Map<string, string>): void {
+  async renderPage(pathname: string, render: () => Promise<Response>): Promise<Response> {
+    const { value, reads } = await this.tracked(render);
+    this.reads.set(normalizePathname(pathname), reads);
+    return value;
+  }
+
+  /** Loads the content of the current generation (the site's `getCommons`), which describes it again. */
+  loadContent: () => Promise<unknown> = async () => undefined;
+
+  describeContent(fingerprints: Map<string, string>, load: () => Promise<unknown>): void {
     this.fingerprints = fingerprints;
+    this.loadContent = load;
   }
 }
 
@@ -175,6 +185,8 @@ export class IncrementalSite {
   /** The number of shards of the search index, and those to make again (lib/search-index.ts). */
   private shardCount = 1;
   private readonly staleShards = new Set<number>();
+  /** What each route's `getStaticPaths` read when it last ran, by route. */
+  private readonly routeReads = new Map<string, Set<string>>();
   /** The Pagefind processes that make stale shards again, one per core: several shards are made side by side. */
   private readonly pagefind = new PagefindProcesses(availableParallelism());
   private broken: string | undefined;
@@ -218,7 +230,7 @@ export class IncrementalSite {
     if (!kept) throw new Error('le site compilé n’a pas été gardé après la construction');
     this.renderer = kept.renderer;
     // The props of each path, as the next commit will compare them.
-    for (const path of await this.renderer.listPaths()) this.paths.set(normalizePathname(path.pathname), path);
+    for (const path of await this.listPaths()) this.paths.set(normalizePathname(path.pathname), path);
     this.shardCount = searchShardCount(this.paths.size);
     // Counted from the same paths as the build's, so the same; if not, the next step makes every shard.
     if (this.shardCount !== searchShards) for (let shard = 0; shard < this.shardCount; shard++) this.staleShards.add(shard);
@@ -259,9 +271,17 @@ export class IncrementalSite {
       throw error;
     }
     const previous = { fingerprints: hooks.fingerprints, paths: this.paths, memos: new Map(hooks.memos) };
+    await hooks.loadContent();
+
+    // What changed: entries and collections (fingerprints), files' history, shared computations.
+    const changed = new Set<string>();
+    for (const [key, value] of hooks.fingerprints) if (previous.fingerprints.get(key) !== value) changed.add(key);
+    for (const key of previous.fingerprints.keys()) if (!hooks.fingerprints.has(key)) changed.add(key);
+    if (touchedFiles.size) changed.add('h:*');
+    for (const file of touchedFiles) changed.add(`h:${file}`);
 
     const orderBefore = this.shardOrders();
-    const listed = await this.renderer.listPaths();
+    const listed = await this.listPaths(changed);
     this.paths = new Map(listed.map((path) => [normalizePathname(path.pathname), path]));
     const shardCount = searchShardCount(this.paths.size);
     if (shardCount !== this.shardCount) {
@@ -272,12 +292,6 @@ export class IncrementalSite {
     for (const [shard, order] of this.shardOrders()) if (orderBefore.get(shard) !== order) this.staleShards.add(shard);
     lap('chemins');
 
-    // What changed: entries and collections (fingerprints), files' history, shared computations.
-    const changed = new Set<string>();
-    for (const [key, value] of hooks.fingerprints) if (previous.fingerprints.get(key) !== value) changed.add(key);
-    for (const key of previous.fingerprints.keys()) if (!hooks.fingerprints.has(key)) changed.add(key);
-    if (touchedFiles.size) changed.add('h:*');
-    for (const file of touchedFiles) changed.add(`h:${file}`);
     // A shared computation is compared only for the pages nothing else selects.
     const memoChanged = new Map<string, Promise<boolean>>();
     const hasChanged = (read: string) => {
@@ -388,6 +402,25 @@ export class IncrementalSite {
     for (const name of await readdir(join(dir, searchIndexFolder)).catch(() => [])) {
       if (/^\d+$/.test(name) && Number(name) >= this.shardCount) await rm(join(dir, searchIndexFolder, name), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The site's paths: the `getStaticPaths` of a route runs again only when it read something in
+   * `changed` (or a shared computation), or when nothing says what it read; each run is recorded.
+   */
+  private listPaths(changed?: ReadonlySet<string>): Promise<ListedPath[]> {
+    const keyOf = (route: RouteData) => `${route.route} ${route.component}`;
+    return this.renderer.listPaths({
+      keep: (route) => {
+        const reads = this.routeReads.get(keyOf(route));
+        return changed !== undefined && reads !== undefined && ![...reads].some((read) => changed.has(read) || read.startsWith('m:'));
+      },
+      around: async (route, run) => {
+        const { value, reads } = await this.hooks.tracked(run);
+        this.routeReads.set(keyOf(route), reads);
+        return value;
+      },
+    });
   }
 
   /** The indexed pages of each shard that holds any, in path order (the order Pagefind takes them in). */

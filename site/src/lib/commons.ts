@@ -200,7 +200,7 @@ async function loadCommons(): Promise<Commons> {
   const commons: Commons = { entries, byRef, byCollection, referentiel, objectifs, outgoing, incoming, adaptations, hiddenFiles, dataFiles };
   const hooks = incrementalHooks();
   if (!hooks?.tracking) return commons;
-  hooks.describeContent(fingerprintContent(commons));
+  hooks.describeContent(fingerprintContent(commons), getCommons);
   return trackCommons(commons);
 }
 

@@ -40,8 +40,11 @@ export interface IncrementalHooks {
   memo<T>(key: string, compute: () => T): T;
   /** Renders one page, recording what it reads. */
   renderPage(pathname: string, render: () => Promise<Response>): Promise<Response>;
-  /** Fingerprints of this generation's entries (`e:<ref>`) and collections (`c:<collection>`). */
-  describeContent(fingerprints: Map<string, string>): void;
+  /**
+   * Fingerprints of this generation's entries (`e:<ref>`) and collections (`c:<collection>`), and
+   * how to load the content of a later generation (which describes it in turn).
+   */
+  describeContent(fingerprints: Map<string, string>, load: () => Promise<unknown>): void;
 }
 
 const slot = processSlot<IncrementalHooks>('incrementalHooks');
