@@ -17,11 +17,16 @@ describe('the open data written at build', () => {
   it('publishes every entry as JSON, with its contributors from Git', async () => {
     let files = 0;
     for (const collection of mdxCollections) files += (await readdir(join(site.contentDir, collection)).catch(() => [])).length;
-    const entries = JSON.parse(await read('donnees/entrees.json')) as { collection: string; slug: string; contributeurs: string[]; donnees: { titre: string } }[];
+    const entries = JSON.parse(await read('donnees/entrees.json')) as { collection: string; slug: string; contributeurs: string[]; donnees: { titre: string }; corps: string }[];
     expect(entries).toHaveLength(files);
     const jardin = entries.find((e) => e.collection === 'fiches' && e.slug === 'jardin-partage')!;
     expect(jardin.contributeurs).toEqual(['Alice Martin', 'Bruno Petit', 'Chloé Durand']);
     expect(jardin.donnees.titre).toBe('Créer un jardin partagé');
+    // The body as written in the file, after its frontmatter.
+    const file = await readFile(join(site.contentDir, 'fiches/jardin-partage.mdx'), 'utf8');
+    expect(jardin.corps.length).toBeGreaterThan(200);
+    expect(file.endsWith(jardin.corps)).toBe(true);
+    expect(file.slice(0, -jardin.corps.length)).toMatch(/^---\n[\s\S]*\n---\n$/);
   });
 
   it('publishes a CSV whose columns are exactly those of its Table Schema', async () => {

@@ -192,7 +192,7 @@ function prepare(file: string, text: string, checked: CheckedFile): PreparedEntr
   const { entry, bodyTree } = checked;
   if (!entry || !bodyTree || checked.problems.length) return undefined;
   try {
-    return { file, digest: textDigest(text), slug: entry.raw.slug, data: entry.raw.data, body: entry.body, rendered: storedBody(renderBodyTree(bodyTree)) };
+    return { file, digest: textDigest(text), slug: entry.raw.slug, data: entry.raw.data, rendered: storedBody(renderBodyTree(bodyTree)) };
   } catch (error) {
     if (error instanceof ProblemError) return undefined;
     throw error;

@@ -1,7 +1,8 @@
 /**
  * The content loader of the MDX collections: reads `<collection>/*.mdx`, validates the frontmatter
  * with the collection's schema (Astro's `parseData`) and stores the body already rendered to HTML
- * by `body-html.ts`. Astro keeps the store between builds, so a rebuild reads every file but
+ * by `body-html.ts` (not the body as written: what needs it reads the file, as the open-data
+ * exports do, and Astro's data store, written to disk at every build, stays a third smaller). Astro keeps the store between builds, so a rebuild reads every file but
  * parses and renders only those whose text (or the renderer) changed. Bodies are never compiled
  * to JavaScript modules: nothing contributed is bundled or run. In a full build, the validation
  * thread has read and rendered them already (prepared-entries.ts): the loader takes its work.
@@ -53,7 +54,7 @@ export function mdxEntries(collection: string, base: string): Loader {
         const prepared = await taken;
         const entry =
           prepared?.digest === textDigest(text)
-            ? { data: await context.parseData({ id: prepared.slug, data: prepared.data as Record<string, unknown>, filePath: path }), body: prepared.body, rendered: prepared.rendered }
+            ? { data: await context.parseData({ id: prepared.slug, data: prepared.data as Record<string, unknown>, filePath: path }), rendered: prepared.rendered }
             : await loadEntry(context, `${collection}/${file}`, path, text);
         store.set({ id, digest, ...entry, filePath: relative(siteRoot, path) });
         rendered++;
@@ -80,7 +81,7 @@ export async function loadEntry(context: Pick<LoaderContext, 'parseData'>, file:
   if (raw.yamlErrors.length) throw new ProblemError(raw.yamlErrors.map((e) => ({ file, line: e.line, field: 'frontmatter', message: e.message })));
   const data = await context.parseData({ id: raw.slug, data: raw.data as Record<string, unknown>, filePath: path });
   try {
-    return { data, body: raw.body, rendered: storedBody(renderBody(raw.body)) };
+    return { data, rendered: storedBody(renderBody(raw.body)) };
   } catch (error) {
     if (!(error instanceof ProblemError)) throw error;
     throw new ProblemError(placeProblems(error.problems, raw.bodyStartLine, file));

@@ -3,7 +3,10 @@
  * retours as GeoJSON, and the JSON Schemas of the collections. Pure functions of the commons, so
  * the same exports can be checked without a build.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { splitFrontmatter } from '../../../core/frontmatter.ts';
 import { collections } from '../../../schemas/collections.ts';
 import { collectionNames } from '../../../schemas/common.ts';
 import type { Commons, Entry } from './commons.ts';
@@ -11,6 +14,7 @@ import type { ContentHistory } from '../../../core/git-history.ts';
 import { taillesOf } from './commons.ts';
 import { authorsOf } from './attribution.ts';
 import { authorNames, type Authors } from '../../../core/authors.ts';
+import { contentDir } from './paths.ts';
 
 /** One entry as published in the JSON export. */
 export interface ExportedEntry {
@@ -29,6 +33,11 @@ export interface ExportedEntry {
   territoire?: { population?: number; taille?: string; communes: { code: string; nom: string }[]; departements: { code: string; nom: string }[] };
 }
 
+/** The MDX body of an entry as written, read from its file (the content store keeps its HTML only). */
+function bodyAsWritten(entry: Entry): string {
+  return splitFrontmatter(readFileSync(join(contentDir, entry.file), 'utf8')).body;
+}
+
 /** One MDX entry, with what the site derives from it (axes, contributors, territory facts). */
 function exportEntry(entry: Entry, authors: Authors, site: URL): ExportedEntry {
   return {
@@ -36,7 +45,7 @@ function exportEntry(entry: Entry, authors: Authors, site: URL): ExportedEntry {
     slug: entry.slug,
     url: new URL(entry.url, site).href,
     donnees: entry.data as unknown as Record<string, unknown>,
-    corps: entry.source.body ?? '',
+    corps: bodyAsWritten(entry),
     axes: entry.axes,
     contributeurs: authors.people.map((p) => p.name),
     auteurs: authorNames(authors),

@@ -19,7 +19,6 @@ export interface PreparedEntry {
   slug: string;
   /** The frontmatter as read, before the collection's schema. */
   data: unknown;
-  body: string;
   rendered: StoredBody;
 }
 
