@@ -2,12 +2,13 @@
  * Incremental publishing: one full build (scripts/build-site.ts), then each commit renders only
  * the pages it affects, with the compiled site kept in memory (lib/astro-renderer.ts).
  *
- * What a commit affects is read from the build itself: every page records what it reads
- * (site/src/lib/incremental-hooks.ts: an entry, a collection's list, a file's history, a shared
- * computation); after a commit the content's fingerprints, the history's new commits, the shared
- * computations' values and every route's props are compared with the previous ones, and only the
- * pages that read something that changed are rendered again. A page that renders to the same
- * bytes is left as it is.
+ * What a commit affects is read from the build itself: every page, every route's getStaticPaths
+ * and every shared computation records what it reads (site/src/lib/incremental-hooks.ts: an
+ * entry, a collection's list, a file's history, a shared computation); after a commit the
+ * content's fingerprints and the history's new commits are compared with the previous ones; a
+ * shared computation or a route's paths that read nothing that changed are kept, the others made
+ * again (computations compared by value, paths by props), and only the pages that read something
+ * that changed are rendered again. A page that renders to the same bytes is left as it is.
  *
  * Two steps, so that « publié » does not wait for the search index:
  * 1. `update`: the pages that show what changed (pages whose own reads changed, new pages, pages
@@ -113,10 +114,22 @@ class PublisherHooks implements IncrementalHooks {
     this.track(`m:${key}`);
     let memo = this.memos.get(key);
     if (memo?.generation !== this.generation) {
-      memo = new Memo(compute, this.generation, this.untracked(compute));
+      // What it reads is its own, not the page's that happens to start it.
+      const reads = new Set<string>();
+      memo = new Memo(compute, this.generation, this.page.run(reads, compute), reads);
       this.memos.set(key, memo);
     }
     return memo.value as T;
+  }
+
+  /**
+   * Whether a shared computation may give another value now than one generation ago, given the
+   * keys that `changed` since: yes if it was not made then, or if something it read changed.
+   */
+  memoMayHaveChanged(key: string, changed: ReadonlySet<string>, previous: ReadonlyMap<string, Memo>): boolean {
+    const memo = previous.get(key);
+    if (memo?.generation !== this.generation - 1) return true;
+    return [...memo.reads].some((read) => (read.startsWith('m:') ? this.memoMayHaveChanged(read.slice(2), changed, previous) : changed.has(read)));
   }
 
   /** Runs `run`, recording what it reads. */
@@ -151,11 +164,21 @@ class Memo {
   readonly compute: () => unknown;
   readonly generation: number;
   readonly value: unknown;
+  /** What computing it read (complete once `value` has settled). */
+  readonly reads: ReadonlySet<string>;
 
-  constructor(compute: () => unknown, generation: number, value: unknown) {
+  constructor(compute: () => unknown, generation: number, value: unknown, reads: ReadonlySet<string>) {
     this.compute = compute;
     this.generation = generation;
     this.value = value;
+    this.reads = reads;
+  }
+
+  /** The same value, valid for `generation` (what it read did not change). */
+  carriedTo(generation: number): Memo {
+    const carried = new Memo(this.compute, generation, this.value, this.reads);
+    carried.hashed = this.hashed;
+    return carried;
   }
 
   hash(): Promise<string> {
@@ -280,8 +303,18 @@ export class IncrementalSite {
     if (touchedFiles.size) changed.add('h:*');
     for (const file of touchedFiles) changed.add(`h:${file}`);
 
+    // Asked for every page that reads a shared computation: answered once per computation.
+    const mayHaveChanged = new Map<string, boolean>();
+    const memoMayHaveChanged = (read: string) => {
+      let answer = mayHaveChanged.get(read);
+      if (answer === undefined) mayHaveChanged.set(read, (answer = hooks.memoMayHaveChanged(read.slice('m:'.length), changed, previous.memos)));
+      return answer;
+    };
+    // A shared computation that read nothing that changed keeps its value into this generation.
+    for (const [key, memo] of hooks.memos) if (!memoMayHaveChanged(`m:${key}`)) hooks.memos.set(key, memo.carriedTo(hooks.generation));
+
     const orderBefore = this.shardOrders();
-    const listed = await this.listPaths(changed);
+    const listed = await this.listPaths(changed, memoMayHaveChanged);
     this.paths = new Map(listed.map((path) => [normalizePathname(path.pathname), path]));
     const shardCount = searchShardCount(this.paths.size);
     if (shardCount !== this.shardCount) {
@@ -323,7 +356,7 @@ export class IncrementalSite {
         continue;
       }
       for (const read of reads) {
-        if (read.startsWith('m:') && previous.memos.has(read.slice(2)) && (await hasChanged(read))) {
+        if (read.startsWith('m:') && previous.memos.has(read.slice(2)) && memoMayHaveChanged(read) && (await hasChanged(read))) {
           this.deferred.add(key), because(`${read} (plus tard)`);
           break;
         }
@@ -406,14 +439,16 @@ export class IncrementalSite {
 
   /**
    * The site's paths: the `getStaticPaths` of a route runs again only when it read something in
-   * `changed` (or a shared computation), or when nothing says what it read; each run is recorded.
+   * `changed` (or a shared computation that may have changed), or when nothing says what it read;
+   * each run is recorded.
    */
-  private listPaths(changed?: ReadonlySet<string>): Promise<ListedPath[]> {
+  private listPaths(changed?: ReadonlySet<string>, memoMayHaveChanged?: (read: string) => boolean): Promise<ListedPath[]> {
     const keyOf = (route: RouteData) => `${route.route} ${route.component}`;
     return this.renderer.listPaths({
       keep: (route) => {
         const reads = this.routeReads.get(keyOf(route));
-        return changed !== undefined && reads !== undefined && ![...reads].some((read) => changed.has(read) || read.startsWith('m:'));
+        if (!changed || !memoMayHaveChanged || !reads) return false;
+        return ![...reads].some((read) => (read.startsWith('m:') ? memoMayHaveChanged(read) : changed.has(read)));
       },
       around: async (route, run) => {
         const { value, reads } = await this.hooks.tracked(run);

@@ -86,8 +86,9 @@ const plainMemos = new Map<string, unknown>();
 
 /**
  * A computation shared by pages, made once per generation. `compute` must take everything from
- * `getCommons()`/`getHistory()` itself (it is run again on the next generation) and return plain
- * data: the publisher compares its value to decide which pages to render again.
+ * `getCommons()`/`getHistory()` itself and return plain data: the publisher records what it
+ * reads, keeps its value into the next generation when none of that changed, and otherwise makes
+ * it again and compares the values to decide which pages to render again.
  */
 export function memoize<T>(key: string, compute: () => T): T {
   const hooks = slot.get();
