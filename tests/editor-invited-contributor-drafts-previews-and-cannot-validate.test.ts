@@ -45,13 +45,14 @@ describeInChromium('an invited contributor in the editor', () => {
     const link = admin.getByLabel(/^Lien d’invitation pour Claire Aubert, à transmettre/);
     invitationUrl = await link.inputValue();
     expect(invitationUrl).toMatch(new RegExp(`^${t.httpUrl}/editer/invitation/#inv_`));
-    await expect(admin.locator('#comptes-lignes tr', { hasText: 'Claire Aubert' }).innerText()).resolves.toContain('Invitation pas encore acceptée');
+    await expect.poll(() => admin.locator('#comptes-lignes tr', { hasText: 'Claire Aubert' }).innerText(), { timeout: 15_000 }).toContain('Invitation pas encore acceptée');
   });
 
   it('chooses a password through the link and lands in the editor, logged in', async () => {
     claire = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await claire.goto(invitationUrl);
-    await expect(claire.locator('#invitation-accueil').innerText()).resolves.toMatch(/^Bienvenue, Claire Aubert : vous êtes invité·e comme contributeur ou contributrice/);
+    // The page reads the invitation from the server after it loads: « Lecture du lien d’invitation… » first.
+    await expect.poll(() => claire.locator('#invitation-accueil').innerText(), { timeout: 15_000 }).toMatch(/^Bienvenue, Claire Aubert : vous êtes invité·e comme contributeur ou contributrice/);
     await claire.getByLabel('Mot de passe (10 caractères au moins)').fill('le mot de passe de Claire');
     await claire.getByLabel('Le même, une seconde fois').fill('le mot de passe de Claire');
     await claire.getByRole('button', { name: 'Enregistrer et ouvrir l’éditeur' }).click();
@@ -69,10 +70,10 @@ describeInChromium('an invited contributor in the editor', () => {
     await claire.getByRole('button', { name: 'Aperçu' }).click();
     const preview = claire.getByRole('region', { name: /^Aperçu/ });
     await preview.getByRole('heading', { level: 1, name: 'Fabriquer des nichoirs avec l’école' }).waitFor();
-    await expect(preview.locator('.lead').innerText()).resolves.toBe('À compléter\u202F: résumé en une ou deux phrases de «\u202FFabriquer des nichoirs avec l’école\u202F».');
+    await expect.poll(() => preview.locator('.lead').innerText(), { timeout: 15_000 }).toBe('À compléter\u202F: résumé en une ou deux phrases de «\u202FFabriquer des nichoirs avec l’école\u202F».');
     // The site's renderer (not the editor's) gives headings the ids their pages link to, and typesets.
-    await expect(preview.locator('.entry__body h2#pourquoi-agir').innerText()).resolves.toBe('Pourquoi agir');
-    await expect(preview.locator('.entry__body').innerText()).resolves.toContain('À compléter\u202F: en quoi cette action renforce la résilience du territoire.');
+    await expect.poll(() => preview.locator('.entry__body h2#pourquoi-agir').innerText(), { timeout: 15_000 }).toBe('Pourquoi agir');
+    await expect.poll(() => preview.locator('.entry__body').innerText(), { timeout: 15_000 }).toContain('À compléter\u202F: en quoi cette action renforce la résilience du territoire.');
   });
 
   it('is told why « validé » is put back, and keeps the rest', async () => {
@@ -83,7 +84,7 @@ describeInChromium('an invited contributor in the editor', () => {
     await statut.selectOption('valide');
     const refusal = claire.getByRole('region', { name: 'Non retenu par le serveur' });
     await refusal.waitFor({ timeout: 60_000 });
-    await expect(refusal.innerText()).resolves.toContain('seul un relecteur, une relectrice ou un administrateur peut valider une entrée : le statut reste « brouillon »');
+    await expect.poll(() => refusal.innerText(), { timeout: 15_000 }).toContain('seul un relecteur, une relectrice ou un administrateur peut valider une entrée : le statut reste « brouillon »');
     await expect.poll(() => statut.inputValue(), { timeout: 10_000 }).toBe('brouillon');
     const { execFileSync } = await import('node:child_process');
     const committed = execFileSync('git', ['-C', t.server.paths.repoDir, 'show', 'HEAD:fiches/fabriquer-des-nichoirs-avec-l-ecole.mdx'], { encoding: 'utf8' });
