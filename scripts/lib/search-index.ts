@@ -12,6 +12,7 @@
  * of the pages whose searchable HTML changed are made again, a fraction of the whole at any size.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { normalizePathname } from './astro-renderer.ts';
 
@@ -222,8 +223,8 @@ export class ShardedSearchIndex {
 
   constructor(pathCount: number) {
     this.count = searchShardCount(pathCount);
-    // One process per shard: the shards are written side by side once the last page is in.
-    this.processes = new PagefindProcesses(this.count);
+    // A process per shard, two per core at most: the shards are written side by side once the last page is in.
+    this.processes = new PagefindProcesses(Math.min(this.count, 2 * availableParallelism()));
   }
 
   /** Pages added so far. */
