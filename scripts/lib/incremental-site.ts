@@ -122,16 +122,6 @@ class PublisherHooks implements IncrementalHooks {
     return memo.value as T;
   }
 
-  /**
-   * Whether a shared computation may give another value now than one generation ago, given the
-   * keys that `changed` since: yes if it was not made then, or if something it read changed.
-   */
-  memoMayHaveChanged(key: string, changed: ReadonlySet<string>, previous: ReadonlyMap<string, Memo>): boolean {
-    const memo = previous.get(key);
-    if (memo?.generation !== this.generation - 1) return true;
-    return [...memo.reads].some((read) => (read.startsWith('m:') ? this.memoMayHaveChanged(read.slice(2), changed, previous) : changed.has(read)));
-  }
-
   /** Runs `run`, recording what it reads. */
   async tracked<T>(run: () => Promise<T>): Promise<{ value: T; reads: Set<string> }> {
     const reads = new Set<string>();
@@ -303,18 +293,25 @@ export class IncrementalSite {
     if (touchedFiles.size) changed.add('h:*');
     for (const file of touchedFiles) changed.add(`h:${file}`);
 
-    // Asked for every page that reads a shared computation: answered once per computation.
-    const mayHaveChanged = new Map<string, boolean>();
-    const memoMayHaveChanged = (read: string) => {
-      let answer = mayHaveChanged.get(read);
-      if (answer === undefined) mayHaveChanged.set(read, (answer = hooks.memoMayHaveChanged(read.slice('m:'.length), changed, previous.memos)));
+    // Whether something a page, a route or a shared computation read may have changed: a key in
+    // `changed`, or a shared computation not made last generation or that read such a thing
+    // (answered once per computation: hundreds of pages ask about the same ones).
+    const memoAnswers = new Map<string, boolean>();
+    const mayDiffer = (read: string): boolean => {
+      if (!read.startsWith('m:')) return changed.has(read);
+      let answer = memoAnswers.get(read);
+      if (answer === undefined) {
+        const memo = previous.memos.get(read.slice('m:'.length));
+        answer = memo?.generation !== hooks.generation - 1 || [...memo.reads].some(mayDiffer);
+        memoAnswers.set(read, answer);
+      }
       return answer;
     };
     // A shared computation that read nothing that changed keeps its value into this generation.
-    for (const [key, memo] of hooks.memos) if (!memoMayHaveChanged(`m:${key}`)) hooks.memos.set(key, memo.carriedTo(hooks.generation));
+    for (const [key, memo] of hooks.memos) if (!mayDiffer(`m:${key}`)) hooks.memos.set(key, memo.carriedTo(hooks.generation));
 
     const orderBefore = this.shardOrders();
-    const listed = await this.listPaths(changed, memoMayHaveChanged);
+    const listed = await this.listPaths(mayDiffer);
     this.paths = new Map(listed.map((path) => [normalizePathname(path.pathname), path]));
     const shardCount = searchShardCount(this.paths.size);
     if (shardCount !== this.shardCount) {
@@ -356,7 +353,7 @@ export class IncrementalSite {
         continue;
       }
       for (const read of reads) {
-        if (read.startsWith('m:') && previous.memos.has(read.slice(2)) && memoMayHaveChanged(read) && (await hasChanged(read))) {
+        if (read.startsWith('m:') && previous.memos.has(read.slice(2)) && mayDiffer(read) && (await hasChanged(read))) {
           this.deferred.add(key), because(`${read} (plus tard)`);
           break;
         }
@@ -438,17 +435,16 @@ export class IncrementalSite {
   }
 
   /**
-   * The site's paths: the `getStaticPaths` of a route runs again only when it read something in
-   * `changed` (or a shared computation that may have changed), or when nothing says what it read;
-   * each run is recorded.
+   * The site's paths: the `getStaticPaths` of a route runs again only when something it read
+   * `mayDiffer`, or when nothing says what it read (without `mayDiffer`, every one runs); each
+   * run is recorded.
    */
-  private listPaths(changed?: ReadonlySet<string>, memoMayHaveChanged?: (read: string) => boolean): Promise<ListedPath[]> {
+  private listPaths(mayDiffer?: (read: string) => boolean): Promise<ListedPath[]> {
     const keyOf = (route: RouteData) => `${route.route} ${route.component}`;
     return this.renderer.listPaths({
       keep: (route) => {
         const reads = this.routeReads.get(keyOf(route));
-        if (!changed || !memoMayHaveChanged || !reads) return false;
-        return ![...reads].some((read) => (read.startsWith('m:') ? memoMayHaveChanged(read) : changed.has(read)));
+        return mayDiffer !== undefined && reads !== undefined && ![...reads].some(mayDiffer);
       },
       around: async (route, run) => {
         const { value, reads } = await this.hooks.tracked(run);

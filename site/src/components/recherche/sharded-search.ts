@@ -120,16 +120,11 @@ export class ShardedSearch {
   }
 }
 
-/** A search's words as Pagefind reads them: lowercase, split on spaces, punctuation aside. */
-function searchedWords(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/\s+/)
-    .map((word) => word.replace(/[^\p{L}\p{N}]/gu, ''))
-    .filter(Boolean);
-}
+/** A word without its punctuation (an apostrophe, a hyphen, a full stop after it). */
+const lettersOf = (word: string) => word.replace(/[^\p{L}\p{N}]/gu, '');
 
-const unaccented = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
+/** A word's stem, accents aside (Pagefind matches « a » and « à » alike). */
+const stemOf = (word: string) => frenchStem(word).normalize('NFD').replace(/\p{M}/gu, '');
 
 /**
  * How a shard found one searched word (`stem`), told from the words its best result matched:
@@ -140,11 +135,11 @@ function howFound(stem: string, matched: string[]): 'found' | 'fallback' | 'unkn
   let fallback = false;
   for (const word of matched) {
     // A word written with an apostrophe or a hyphen is indexed whole and in parts.
-    for (const part of [word.replace(/[^\p{L}\p{N}]/gu, ''), ...word.split(/[^\p{L}\p{N}]+/u)]) {
+    for (const part of [lettersOf(word), ...word.split(/[^\p{L}\p{N}]+/u)]) {
       if (!part) continue;
-      const partStem = frenchStem(part);
-      if (partStem.startsWith(stem) || unaccented(partStem).startsWith(unaccented(stem))) return 'found';
-      if (unaccented(stem).startsWith(unaccented(partStem))) fallback = true;
+      const partStem = stemOf(part);
+      if (partStem.startsWith(stem)) return 'found';
+      if (stem.startsWith(partStem)) fallback = true;
     }
   }
   return fallback ? 'fallback' : 'unknown';
@@ -155,7 +150,8 @@ function howFound(stem: string, matched: string[]): 'found' | 'fallback' | 'unkn
  * hold (their results and filter counts are left out). Read from each shard's best result.
  */
 async function withoutFallbacks(term: string, searches: PagefindSearch[]): Promise<PagefindSearch[]> {
-  const stems = searchedWords(term).map(frenchStem);
+  // The search's words as Pagefind reads them: lowercase, split on spaces, punctuation aside.
+  const stems = term.toLowerCase().split(/\s+/).map(lettersOf).filter(Boolean).map(stemOf);
   const matched = await Promise.all(
     searches.map(async ({ results }) => {
       if (!results.length) return undefined;
