@@ -39,10 +39,10 @@ interface Index {
   communes: Map<string, RawCommune>;
   departements: Map<string, RawDepartement>;
   epciByCommune: Map<string, RawEpci>;
-  namesByKey: Map<string, RawCommune[]>;
 }
 
 let index: Index | undefined;
+let namesIndex: Map<string, RawCommune[]> | undefined;
 
 /**
  * Year of the Code officiel géographique the dataset follows: the package releases one major
@@ -57,22 +57,28 @@ function getIndex(): Index {
   const rawDepartements = require('@etalab/decoupage-administratif/data/departements.json') as RawDepartement[];
   const rawEpcis = require('@etalab/decoupage-administratif/data/epci.json') as RawEpci[];
   const communes = new Map<string, RawCommune>();
-  const namesByKey = new Map<string, RawCommune[]>();
-  for (const commune of rawCommunes) {
-    if (commune.type !== 'commune-actuelle') continue;
-    communes.set(commune.code, commune);
-    const key = nameKey(commune.nom);
-    namesByKey.set(key, [...(namesByKey.get(key) ?? []), commune]);
-  }
+  for (const commune of rawCommunes) if (commune.type === 'commune-actuelle') communes.set(commune.code, commune);
   const epciByCommune = new Map<string, RawEpci>();
   for (const epci of rawEpcis) for (const member of epci.membres) epciByCommune.set(member.code, epci);
   index = {
     communes,
     departements: new Map(rawDepartements.map((d) => [d.code, d])),
     epciByCommune,
-    namesByKey,
   };
   return index;
+}
+
+// Communes by normalised name, made on the first search by name (checking codes never needs it).
+function getNamesByKey(): Map<string, RawCommune[]> {
+  if (namesIndex) return namesIndex;
+  namesIndex = new Map();
+  for (const commune of getIndex().communes.values()) {
+    const key = nameKey(commune.nom);
+    const same = namesIndex.get(key);
+    if (same) same.push(commune);
+    else namesIndex.set(key, [commune]);
+  }
+  return namesIndex;
 }
 
 /** Normalises a place name for comparison: no accents, case, hyphens or apostrophes. */
@@ -110,12 +116,12 @@ export function getDepartement(code: string): { code: string; nom: string } | un
 
 /** Current communes named exactly `name` (accents, case and hyphens aside): homonyms all. */
 export function findCommunesByName(name: string): Commune[] {
-  return (getIndex().namesByKey.get(nameKey(name)) ?? []).map((raw) => getCommune(raw.code)).filter((commune): commune is Commune => commune !== undefined);
+  return (getNamesByKey().get(nameKey(name)) ?? []).map((raw) => getCommune(raw.code)).filter((commune): commune is Commune => commune !== undefined);
 }
 
 /** Suggests communes whose name is closest to `name` (exact name first, then close spellings). */
 export function suggestCommunes(name: string, limit = 3): Commune[] {
-  const { namesByKey } = getIndex();
+  const namesByKey = getNamesByKey();
   const key = nameKey(name);
   const exact = namesByKey.get(key);
   const keys = exact ? [key] : [...namesByKey.keys()].filter((candidate) => distance(candidate, key) <= 2).sort((a, b) => distance(a, key) - distance(b, key));
