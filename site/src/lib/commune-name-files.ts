@@ -35,7 +35,9 @@ function readCommuneNameFiles(): { manifest: CommuneNameManifest; files: Map<str
     const byPrefix = new Map<string, { key: string; entry: CommuneNameEntry }[]>();
     for (const item of group) {
       const prefix = item.key.slice(0, length);
-      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), item]);
+      const same = byPrefix.get(prefix);
+      if (same) same.push(item);
+      else byPrefix.set(prefix, [item]);
     }
     for (const [prefix, items] of byPrefix) {
       // A name no longer than the prefix cannot be split further: it stays with its group.
