@@ -5,7 +5,7 @@
  * bytes fetched by the first search. Writes bench-reports/site.md.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -65,6 +65,22 @@ function timed(command: string, args: string[], env: Record<string, string> = {}
 }
 
 const node = process.execPath;
+
+/**
+ * Before each timed build: writes out the files the last one left in memory and, where the bench
+ * may (root, Linux), empties the kernel's page, directory and inode caches. Measured here: after
+ * a few builds of 12,000 files each, the same build took 1–3 s longer, in system time, until the
+ * caches were emptied; every build now starts from the same state. True when they were emptied.
+ */
+function settle(): boolean {
+  execFileSync('sync');
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '3');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Generates a synthetic tree and commits it, as a commons lives: in Git, so every entry has a history. */
 async function generate(count: number, out: string): Promise<void> {
@@ -194,6 +210,7 @@ export async function run(args: string[]): Promise<void> {
   const catalogues: string[] = [];
   let fiche: { html: number; css: number } | undefined;
   let search: Awaited<ReturnType<typeof searchBytes>>;
+  let cachesEmptied = false;
 
   for (const size of sizes) {
     const contentDir = join(workDir, `content-${size}`);
@@ -212,6 +229,7 @@ export async function run(args: string[]): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       console.log(`  tour ${round}/${rounds} : construction Terreau (validation + Astro + Pagefind)…`);
       await rm(cacheDir, { recursive: true, force: true });
+      cachesEmptied = settle();
       const terreau = await buildTerreau(contentDir, terreauOut, cacheDir);
       if (!terreau.ok) throw new Error(`Terreau build failed at ${size}:\n${terreau.output.slice(-3000)}`);
       console.log(`  ${terreau.seconds.toFixed(1)} s (${terreau.phases}), pic ${terreau.peakMiB?.toFixed(0) ?? '?'} Mio`);
@@ -219,6 +237,7 @@ export async function run(args: string[]): Promise<void> {
 
       console.log(`  tour ${round}/${rounds} : construction Astro + MDX nu…`);
       await rm(join(bareDir, 'node_modules/.astro'), { recursive: true, force: true });
+      settle();
       const bare = await timed(node, [resolve(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--root', bareDir, '--silent'], {}, bareDir);
       if (!bare.ok) throw new Error(`bare build failed at ${size}:\n${bare.output.slice(-3000)}`);
       console.log(`  ${bare.seconds.toFixed(1)} s, pic ${bare.peakMiB?.toFixed(0) ?? '?'} Mio`);
@@ -237,6 +256,7 @@ export async function run(args: string[]): Promise<void> {
     await writeFile(changed, `${await readFile(changed, 'utf8')}\nUne phrase ajoutée pour mesurer la reconstruction.\n`);
     commitAll(contentDir, 'Une phrase de plus');
     console.log('  reconstruction après modification d’une fiche…');
+    settle();
     const rebuild = await buildTerreau(contentDir, terreauOut, cacheDir);
     if (!rebuild.ok) throw new Error(`rebuild failed at ${size}:\n${rebuild.output.slice(-3000)}`);
     console.log(`  ${rebuild.seconds.toFixed(1)} s (${rebuild.phases}), ${rebuild.rendered} corps rendus, ${rebuild.reused} repris du cache`);
@@ -263,7 +283,7 @@ export async function run(args: string[]): Promise<void> {
     '',
     `Machine : ${cpus().length} cœurs, ${(totalmem() / 2 ** 30).toFixed(0)} Gio, Node ${process.version}. Arbres synthétiques de \`npm run generate\` (graine 1), versionnés dans Git par un commit d’import : chaque entrée a son historique (page avec la différence, flux Atom).`,
     '',
-    'Terreau = validation du contenu (dans deux threads à côté d’Astro, chacun un fichier sur deux, qui rendent aussi les corps MDX qu’ils analysent : le chargeur de contenu les reprend) + construction Astro (pages d’entrée, listes à facettes, historiques, flux, exports) + index Pagefind (la partie cherchable de chaque page, son `<main>`, est donnée dès qu’elle est rendue, dans l’ordre des chemins du site, à la part de l’index dont elle relève : une part par processus Pagefind, écrites côte à côte à la fin).',
+    'Terreau = validation du contenu (dans deux threads à côté d’Astro, chacun un fichier sur deux, qui rendent aussi les corps MDX qu’ils analysent : le chargeur de contenu les reprend) + construction Astro (pages d’entrée, listes à facettes, historiques, flux, exports ; les fichiers des routes à paramètres qui ne sont pas des pages, comme le flux et le JSON de chaque entrée, sont écrits par un appel direct de leur route, sans la requête ni le middleware d’Astro) + index Pagefind (la partie cherchable de chaque page, son `<main>`, est donnée dès qu’elle est rendue, dans l’ordre des chemins du site, à la part de l’index dont elle relève : une part par processus Pagefind, écrites côte à côte à la fin).',
     'Astro nu = Astro 7 + MDX, mêmes fichiers, une page par entrée avec une mise en page minimale, sans index.',
     'Reconstruction = même arbre après l’ajout d’une phrase à une fiche, avec le cache de la construction précédente.',
     'Temps processeur = temps utilisateur + système de la construction, tous fils et processus enfants compris (validation, Pagefind) : sur une machine à peu de cœurs, c’est lui qui borne la durée.',
@@ -284,7 +304,7 @@ export async function run(args: string[]): Promise<void> {
     '',
     ...notes,
     '',
-    `Mesuré sur une machine partagée : les durées absolues varient d’une exécution à l’autre (voir la charge notée pour chaque taille). Terreau et Astro nu sont construits en alternance sur le même arbre, ${rounds} fois chacun, chaque fois sans cache ; le tableau donne le meilleur tour de chacun.`,
+    `Mesuré sur une machine partagée : les durées absolues varient d’une exécution à l’autre (voir la charge notée pour chaque taille). Terreau et Astro nu sont construits en alternance sur le même arbre, ${rounds} fois chacun, chaque fois sans cache ; le tableau donne le meilleur tour de chacun. ${cachesEmptied ? 'Avant chaque construction, les fichiers en attente sont écrits sur le disque (`sync`) et les caches du noyau (pages, répertoires, inodes) vidés : sans cela, une construction prenait 1 à 3 s de plus, en temps système, après quelques autres.' : 'Avant chaque construction, les fichiers en attente sont écrits sur le disque (`sync`) ; les caches du noyau n’ont pas pu être vidés (il faut être root) : les durées peuvent s’allonger au fil des constructions.'}`,
     '',
     '## Ce qui est incrémental',
     '',
