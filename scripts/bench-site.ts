@@ -68,18 +68,21 @@ const node = process.execPath;
 
 /**
  * Before each timed build: writes out the files the last one left in memory and, where the bench
- * may (root, Linux), empties the kernel's page, directory and inode caches. Measured here: after
- * a few builds of 12,000 files each, the same build took 1–3 s longer, in system time, until the
- * caches were emptied; every build now starts from the same state. True when they were emptied.
+ * may (root, Linux), empties the kernel's page, directory and inode caches, then reads the
+ * installed packages and the content tree again, so that each build starts warm, as the first one
+ * did, but without the files of the builds before. Measured here: after a few builds of 12,000
+ * files each, the same build took 1–3 s longer, in system time, until the caches were emptied.
+ * True when they were emptied.
  */
-function settle(): boolean {
+function settle(contentDir: string): boolean {
   execFileSync('sync');
   try {
     writeFileSync('/proc/sys/vm/drop_caches', '3');
-    return true;
   } catch {
     return false;
   }
+  execFileSync('find', ['-L', 'node_modules', contentDir, '-type', 'f', '-exec', 'cat', '{}', '+'], { cwd: repoRoot, stdio: 'ignore' });
+  return true;
 }
 
 /** Generates a synthetic tree and commits it, as a commons lives: in Git, so every entry has a history. */
@@ -229,7 +232,7 @@ export async function run(args: string[]): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       console.log(`  tour ${round}/${rounds} : construction Terreau (validation + Astro + Pagefind)…`);
       await rm(cacheDir, { recursive: true, force: true });
-      cachesEmptied = settle();
+      cachesEmptied = settle(contentDir);
       const terreau = await buildTerreau(contentDir, terreauOut, cacheDir);
       if (!terreau.ok) throw new Error(`Terreau build failed at ${size}:\n${terreau.output.slice(-3000)}`);
       console.log(`  ${terreau.seconds.toFixed(1)} s (${terreau.phases}), pic ${terreau.peakMiB?.toFixed(0) ?? '?'} Mio`);
@@ -237,7 +240,7 @@ export async function run(args: string[]): Promise<void> {
 
       console.log(`  tour ${round}/${rounds} : construction Astro + MDX nu…`);
       await rm(join(bareDir, 'node_modules/.astro'), { recursive: true, force: true });
-      settle();
+      settle(contentDir);
       const bare = await timed(node, [resolve(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--root', bareDir, '--silent'], {}, bareDir);
       if (!bare.ok) throw new Error(`bare build failed at ${size}:\n${bare.output.slice(-3000)}`);
       console.log(`  ${bare.seconds.toFixed(1)} s, pic ${bare.peakMiB?.toFixed(0) ?? '?'} Mio`);
@@ -256,7 +259,7 @@ export async function run(args: string[]): Promise<void> {
     await writeFile(changed, `${await readFile(changed, 'utf8')}\nUne phrase ajoutée pour mesurer la reconstruction.\n`);
     commitAll(contentDir, 'Une phrase de plus');
     console.log('  reconstruction après modification d’une fiche…');
-    settle();
+    settle(contentDir);
     const rebuild = await buildTerreau(contentDir, terreauOut, cacheDir);
     if (!rebuild.ok) throw new Error(`rebuild failed at ${size}:\n${rebuild.output.slice(-3000)}`);
     console.log(`  ${rebuild.seconds.toFixed(1)} s (${rebuild.phases}), ${rebuild.rendered} corps rendus, ${rebuild.reused} repris du cache`);
@@ -304,7 +307,7 @@ export async function run(args: string[]): Promise<void> {
     '',
     ...notes,
     '',
-    `Mesuré sur une machine partagée : les durées absolues varient d’une exécution à l’autre (voir la charge notée pour chaque taille). Terreau et Astro nu sont construits en alternance sur le même arbre, ${rounds} fois chacun, chaque fois sans cache ; le tableau donne le meilleur tour de chacun. ${cachesEmptied ? 'Avant chaque construction, les fichiers en attente sont écrits sur le disque (`sync`) et les caches du noyau (pages, répertoires, inodes) vidés : sans cela, une construction prenait 1 à 3 s de plus, en temps système, après quelques autres.' : 'Avant chaque construction, les fichiers en attente sont écrits sur le disque (`sync`) ; les caches du noyau n’ont pas pu être vidés (il faut être root) : les durées peuvent s’allonger au fil des constructions.'}`,
+    `Mesuré sur une machine partagée : les durées absolues varient d’une exécution à l’autre (voir la charge notée pour chaque taille). Terreau et Astro nu sont construits en alternance sur le même arbre, ${rounds} fois chacun, chaque fois sans cache ; le tableau donne le meilleur tour de chacun. ${cachesEmptied ? 'Avant chaque construction, les fichiers en attente sont écrits sur le disque (`sync`) et les caches du noyau (pages, répertoires, inodes) vidés, puis les paquets installés et l’arbre de contenu relus : chaque construction part du même état, sans les fichiers des précédentes (sans cela, une construction prenait 1 à 3 s de plus, en temps système, après quelques autres).' : 'Avant chaque construction, les fichiers en attente sont écrits sur le disque (`sync`) ; les caches du noyau n’ont pas pu être vidés (il faut être root) : les durées peuvent s’allonger au fil des constructions.'}`,
     '',
     '## Ce qui est incrémental',
     '',
