@@ -4,7 +4,7 @@
  * the same synthetic trees; rebuild after one entry changes; peak memory; weight of a fiche page;
  * bytes fetched by the first search. Writes bench-reports/site.md.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -81,7 +81,8 @@ function settle(contentDir: string): boolean {
   } catch {
     return false;
   }
-  execFileSync('find', ['-L', 'node_modules', contentDir, '-type', 'f', '-exec', 'cat', '{}', '+'], { cwd: repoRoot, stdio: 'ignore' });
+  // Best effort: Git may be packing the tree's objects meanwhile, and find then misses a file.
+  spawnSync('find', ['-L', 'node_modules', contentDir, '-type', 'f', '-exec', 'cat', '{}', '+'], { cwd: repoRoot, stdio: 'ignore' });
   return true;
 }
 
