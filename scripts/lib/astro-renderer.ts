@@ -192,7 +192,10 @@ async function writeEndpoints(app: PrerenderApp, paths: SitePath[], direct: Set<
     const file = fileURLToPath(getOutFile(settings.config.build.format, getOutFolder(settings, encoded, path.route), encoded, path.route));
     const folder = dirname(file);
     if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
-    writes.push(folders.get(folder)!.then(() => writeFile(file, body)));
+    const write = folders.get(folder)!.then(() => writeFile(file, body));
+    // Awaited with the next batch; marked handled now, so a failed write fails the build, not the process.
+    write.catch(() => undefined);
+    writes.push(write);
     // The search index takes every path in order, files that are not pages included.
     indexer?.rendered(path.pathname, undefined);
     if (writes.length >= 64) await Promise.all(writes.splice(0));
