@@ -320,7 +320,7 @@ export async function run(args: string[]): Promise<void> {
     '',
     '```sh',
     'uptime                      # attendre une charge moyenne < 2 : les durées en dépendent',
-    'npm run bench -- site       # 2 000 et 10 000 entrées, deux tours chacune, environ 10 minutes',
+    'npm run bench -- site       # 2 000 et 10 000 entrées, deux tours chacune, environ 17 minutes (caches vidés en root)',
     'npm run bench -- site --sizes 2000 --rounds 3',
     '```',
   ];
