@@ -2,8 +2,9 @@
  * The content loader of the MDX collections: reads `<collection>/*.mdx`, validates the frontmatter
  * with the collection's schema (Astro's `parseData`) and stores the body already rendered to HTML
  * by `body-html.ts` (not the body as written: what needs it reads the file, as the open-data
- * exports do, and Astro's data store, written to disk at every build, stays a third smaller). Astro keeps the store between builds, so a rebuild reads every file but
- * parses and renders only those whose text (or the renderer) changed. Bodies are never compiled
+ * exports do, and Astro's data store, written to disk at every build, stays a third smaller).
+ * Astro keeps the store between builds, so a rebuild reads every file but parses and renders
+ * only those whose text (or the renderer) changed. Bodies are never compiled
  * to JavaScript modules: nothing contributed is bundled or run. In a full build, the validation
  * thread has read and rendered them already (prepared-entries.ts): the loader takes its work.
  */
