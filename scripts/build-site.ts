@@ -1,7 +1,8 @@
 /**
- * `npm run build`: builds the Astro site into a private staging directory, indexes it with
- * Pagefind while Astro renders, and publishes it to the output directory only if the content
- * tree is valid. The validator runs in a worker thread alongside Astro (Astro renders on one
+ * `npm run build`: builds the Astro site into a private staging directory, typesets, writes and
+ * indexes its pages with Pagefind in a thread beside Astro's while Astro renders
+ * (lib/indexing-thread.ts), and publishes it to the output directory only if the content tree is
+ * valid. The validator runs in a worker thread alongside Astro (Astro renders on one
  * core) and renders the MDX bodies it parses for Astro's content loader; invalid content stops
  * the build with the validator's lines and leaves the previous site in place, so a half-built
  * site never replaces a good one.
@@ -19,8 +20,9 @@ import { registerPageIndexer } from '../site/src/lib/page-indexer.ts';
 import { registerPreparedEntries } from '../site/src/lib/prepared-entries.ts';
 import { mediaCacheDir, publishMedias } from './lib/publish-medias.ts';
 import { ProblemError } from '../core/problem.ts';
-import { normalizePathname, prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
-import { OrderedPages, ShardedSearchIndex, type SearchPage } from './lib/search-index.ts';
+import { prerendererIntegration, type SitePath, type SiteRenderer } from './lib/astro-renderer.ts';
+import { IndexingThread } from './lib/indexing-thread.ts';
+import type { SearchPage } from './lib/search-index.ts';
 import { startTreeChecker, type TreeChecker } from './lib/tree-checker.ts';
 import { explainSiteAddress, siteAddress } from '../core/site-address.ts';
 
@@ -75,25 +77,22 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build } = await import('astro');
   lap('démarrage');
-  // Astro's middleware (site/src/middleware.ts) reports each page as soon as it is rendered,
-  // with its HTML when it carries `data-pagefind-body`; they go to Pagefind in path order, each
-  // to its shard, whose number depends on the number of paths (known before any page renders).
-  let index: ShardedSearchIndex | undefined;
+  // Astro's middleware (site/src/middleware.ts) hands each page, as soon as it is rendered, to a
+  // thread that typesets it, writes it and gives it to Pagefind in path order, each page to its
+  // shard, whose number depends on the number of paths (known before any page renders).
+  const indexing = new IndexingThread(onSearchPage);
   try {
-    const ordered = new OrderedPages((page) => {
-      index!.add(page);
-      onSearchPage?.(page);
-    });
     let paths: SitePath[] = [];
-    registerPageIndexer({ rendered: (url, html) => ordered.rendered(url, html) });
+    let listed = false;
+    registerPageIndexer(indexing);
     // The content loader takes the bodies the validation thread renders as it reads them.
     registerPreparedEntries(checker);
     const prerenderer = prerendererIntegration({
-      onPaths(listed) {
-        paths = listed;
-        // Counted as the incremental publisher counts them: distinct paths.
-        index = new ShardedSearchIndex(new Set(listed.map((path) => normalizePathname(path.pathname))).size);
-        ordered.setOrder(listed.map((path) => path.pathname));
+      onPaths(sitePaths, fileOf) {
+        paths = sitePaths;
+        listed = true;
+        // The thread writes the pages of a full build; Astro writes those of a kept renderer's.
+        indexing.setOrder(sitePaths.map((path) => path.pathname), keepRenderer ? undefined : sitePaths.map(fileOf));
       },
       ...(keepRenderer ? { keep: (renderer: SiteRenderer) => keepRenderer(renderer, paths) } : {}),
     });
@@ -101,7 +100,6 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
       lap('attente');
       await rm(staging, { recursive: true, force: true });
       await build({ root: siteRoot, outDir: staging, logLevel: process.env.ASTRO_LOG_LEVEL === 'info' ? 'info' : 'warn', integrations: [prerenderer] });
-      ordered.flush();
       lap('astro');
     }).finally(() => {
       registerPageIndexer(undefined);
@@ -122,13 +120,11 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
     await publishMedias(contentDir, staging, mediaCacheDir());
     lap('images');
 
-    if (!index) throw new Error('Astro n’a listé aucune page du site');
-    await index.write(staging);
+    if (!listed) throw new Error('Astro n’a listé aucune page du site');
+    ({ pages: indexedPages, shards: searchShards } = await indexing.write(staging));
     lap('pagefind');
-    indexedPages = index.pages;
-    searchShards = index.count;
   } finally {
-    await index?.close();
+    await indexing.close();
   }
 
   await moveInto(staging, outDir);

@@ -1,8 +1,9 @@
 /**
  * Astro's prerenderer, seen from the build: the ordered list of the site's paths (the search index
  * takes pages in that order), and, for the incremental publisher, the compiled site kept after a
- * full build to render any path again, as Astro renders it. A full build that keeps nothing calls
- * the endpoints that list their paths (a feed and a JSON file per entry…) itself (`writeEndpoints`).
+ * full build to render any path again, as Astro renders it. A full build that keeps nothing
+ * renders every path itself (`renderEveryPath`), as Astro's build would, and calls the endpoints
+ * that list their paths (a feed and a JSON file per entry…) directly.
  *
  * Public API: an integration's `astro:build:start` hook may replace the prerenderer
  * (`setPrerenderer`); ours wraps Astro's default one. Two functions of Astro's build are not
@@ -74,7 +75,7 @@ interface PrerenderApp {
   getComponentByRoute(route: RouteData): Promise<unknown>;
 }
 interface BuildOptions {
-  settings: { config: { outDir: URL; site?: string; build: { format: string } } };
+  settings: { config: { outDir: URL; site?: string; build: { format: string; concurrency: number } } };
   logger: unknown;
 }
 interface Prerenderer {
@@ -119,12 +120,12 @@ export function normalizePathname(pathname: string): string {
 }
 
 /**
- * The integration that wraps Astro's prerenderer: `onPaths` gets the site's paths in build order
- * before any page renders; `keep`, if given, gets the compiled site once every page is rendered.
- * Without `keep`, the endpoints with parameters are written by `writeEndpoints` before Astro
- * renders the other paths.
+ * The integration that wraps Astro's prerenderer: `onPaths` gets the site's paths in build order,
+ * and where each writes its file, before any page renders; `keep`, if given, gets the compiled
+ * site once every page is rendered. Without `keep`, every path is rendered by `renderEveryPath`
+ * and Astro's own loop has nothing left to do.
  */
-export function prerendererIntegration(hooks: { onPaths(paths: SitePath[]): void; keep?(renderer: SiteRenderer): void }): AstroIntegration {
+export function prerendererIntegration(hooks: { onPaths(paths: SitePath[], fileOf: (path: SitePath) => string): void; keep?(renderer: SiteRenderer): void }): AstroIntegration {
   return {
     name: 'terreau-prerenderer',
     hooks: {
@@ -136,12 +137,12 @@ export function prerendererIntegration(hooks: { onPaths(paths: SitePath[]): void
           async getStaticPaths() {
             const paths = await astroDefault.getStaticPaths();
             const ordered = orderPaths(paths);
-            hooks.onPaths(ordered);
+            const { fileOf } = await astroBuild(astroDefault.app!);
+            hooks.onPaths(ordered, fileOf);
             // Kept for the publisher, every path goes through Astro, whose middleware records what it reads.
             if (hooks.keep) return paths;
-            const direct = new Set(ordered.filter((path) => path.route.type === 'endpoint' && !path.route.pathname));
-            await writeEndpoints(astroDefault.app!, paths, direct);
-            return paths.filter((path) => !direct.has(path));
+            await renderEveryPath(astroDefault, paths, ordered);
+            return [];
           },
           render: (request, options) => astroDefault.render(request, options),
           async teardown() {
@@ -160,47 +161,74 @@ export function prerendererIntegration(hooks: { onPaths(paths: SitePath[]): void
   };
 }
 
-/**
- * Calls the endpoint of each path of `direct` with the parameters and props its route's
- * `getStaticPaths` gave it, and writes the file Astro would write. For Astro, a path is a request,
- * a render context, the middleware and a look into public/: for a feed of a few kilobytes, more
- * work than the endpoint's own (0.5 s of a 2,000-entry build, where 4,200 such paths are one per
- * entry). The endpoints read only `params`, `props` and `site`; what a file holds does not
- * depend on who calls them (the publisher renders the same paths through Astro, and the
- * equivalence test compares the two byte for byte). `paths` is Astro's list, in which each
- * route's paths come in the order of its static paths.
- */
-async function writeEndpoints(app: PrerenderApp, paths: SitePath[], direct: Set<SitePath>): Promise<void> {
+/** Astro's functions that render a path as its build does, and where a path's file goes (absolute). */
+async function astroBuild(app: PrerenderApp): Promise<{ renderPath: RenderPath; fileOf(path: SitePath): string }> {
+  const [{ renderPath }, { getOutFile, getOutFolder }] = (await Promise.all([astroFile('core/build/generate.js'), astroFile('core/build/common.js')])) as [
+    { renderPath: RenderPath },
+    { getOutFile: GetOutFile; getOutFolder: GetOutFolder },
+  ];
   const { settings } = app.getOptions();
-  const { getOutFile, getOutFolder } = (await astroFile('core/build/common.js')) as { getOutFile: GetOutFile; getOutFolder: GetOutFolder };
-  const site = settings.config.site ? new URL(settings.config.site) : undefined;
+  const fileOf = (path: SitePath) => {
+    const encoded = encodeURI(path.pathname);
+    return fileURLToPath(getOutFile(settings.config.build.format, getOutFolder(settings, encoded, path.route), encoded, path.route));
+  };
+  return { renderPath, fileOf };
+}
+
+/**
+ * Renders every path of `ordered` (Astro's list is `paths`, in which each route's paths come in
+ * the order of its static paths) and writes its file, as Astro's build would, several at once
+ * (one path computes while others are read or written). The pages go through Astro's
+ * `renderPath`, whose middleware may hand a page to the search index's thread, which writes it
+ * itself. The endpoints with parameters (a feed and a JSON file per entry…) are called directly
+ * with the parameters and props of their route's `getStaticPaths`: for Astro, a path is a
+ * request, a render context, the middleware and a look into public/, more work than a feed of a
+ * few kilobytes takes (0.5 s of a 2,000-entry build). They read only `params`, `props` and
+ * `site`; what their file holds does not depend on who calls them (the publisher renders the same
+ * paths through Astro, and the equivalence test compares the two byte for byte).
+ */
+async function renderEveryPath(prerenderer: Prerenderer, paths: SitePath[], ordered: SitePath[]): Promise<void> {
+  const app = prerenderer.app!;
+  const options = app.getOptions();
+  const { renderPath, fileOf } = await astroBuild(app);
+  const site = options.settings.config.site ? new URL(options.settings.config.site) : undefined;
   const indexer = registeredPageIndexer();
+  // Each path with its place among its route's static paths.
   const seen = new Map<RouteData, number>();
-  const folders = new Map<string, Promise<unknown>>();
-  const writes: Promise<void>[] = [];
+  const places = new Map<SitePath, number>();
   for (const path of paths) {
-    const index = seen.get(path.route) ?? 0;
-    seen.set(path.route, index + 1);
-    if (!direct.has(path)) continue;
+    places.set(path, seen.get(path.route) ?? 0);
+    seen.set(path.route, places.get(path)! + 1);
+  }
+  const queue = ordered.map((path) => ({ path, index: places.get(path)! }));
+  const folders = new Map<string, Promise<unknown>>();
+  const write = async (file: string, body: Uint8Array) => {
+    const folder = dirname(file);
+    if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
+    await folders.get(folder);
+    await writeFile(file, body);
+  };
+  const renderOne = async ({ path, index }: { path: SitePath; index: number }) => {
+    if (path.route.type !== 'endpoint' || path.route.pathname) {
+      const result = await renderPath({ prerenderer, pathname: path.pathname, route: path.route, options, logger: options.logger, collectMetadata: false });
+      // Nothing to write when the index's thread wrote the page (or the path makes no file).
+      if (result) await write(fileURLToPath(result.outFile), typeof result.body === 'string' ? Buffer.from(result.body) : result.body);
+      return;
+    }
     const { params, props = {} } = app.routeCache.get(path.route)!.staticPaths![index]!;
     const { GET } = (await app.getComponentByRoute(path.route)) as { GET(context: object): Response | Promise<Response> };
     const url = new URL(path.pathname, site ?? 'http://localhost/');
     const response = await GET({ params, props, site, url, request: new Request(url) });
     if (!response.ok) throw new Error(`${path.route.component} : réponse ${response.status} pour ${path.pathname}`);
-    const body = new Uint8Array(await response.arrayBuffer());
-    const encoded = encodeURI(path.pathname);
-    const file = fileURLToPath(getOutFile(settings.config.build.format, getOutFolder(settings, encoded, path.route), encoded, path.route));
-    const folder = dirname(file);
-    if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
-    const write = folders.get(folder)!.then(() => writeFile(file, body));
-    // Awaited with the next batch; marked handled now, so a failed write fails the build, not the process.
-    write.catch(() => undefined);
-    writes.push(write);
-    // The search index takes every path in order, files that are not pages included.
-    indexer?.rendered(path.pathname, undefined);
-    if (writes.length >= 64) await Promise.all(writes.splice(0));
-  }
-  await Promise.all(writes);
+    await write(fileOf(path), new Uint8Array(await response.arrayBuffer()));
+    // The search index takes every path, files that are not pages included (in order: it sorts them).
+    indexer?.other(path.pathname);
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < queue.length) await renderOne(queue[next++]!);
+  };
+  await Promise.all(Array.from({ length: options.settings.config.build.concurrency }, worker));
 }
 
 type CallGetStaticPaths = (options: { mod: unknown; route: RouteData; routeCache: PrerenderApp['routeCache']; ssr: boolean; base: string; trailingSlash: string }) => Promise<unknown>;
@@ -216,23 +244,17 @@ function serializedProps(staticPaths: StaticPathsOfRoute): string[] {
 async function keptRenderer(prerenderer: Prerenderer): Promise<SiteRenderer> {
   const app = prerenderer.app!;
   const options = app.getOptions();
-  const [{ renderPath }, { getOutFile, getOutFolder }, { StaticPaths }, { callGetStaticPaths }] = (await Promise.all([
-    astroFile('core/build/generate.js'),
-    astroFile('core/build/common.js'),
+  const [{ renderPath, fileOf: absoluteFileOf }, { StaticPaths }, { callGetStaticPaths }] = (await Promise.all([
+    astroBuild(app),
     import('astro/runtime/prerender/static-paths.js' as string),
     astroFile('core/render/route-cache.js'),
   ])) as [
-    { renderPath: RenderPath },
-    { getOutFile: GetOutFile; getOutFolder: GetOutFolder },
+    Awaited<ReturnType<typeof astroBuild>>,
     { StaticPaths: new (app: PrerenderApp) => { getAll(): Promise<SitePath[]> } },
     { callGetStaticPaths: CallGetStaticPaths },
   ];
   const outDir = fileURLToPath(options.settings.config.outDir);
-  const fileOf = (path: SitePath) => {
-    const encoded = encodeURI(path.pathname);
-    const folder = getOutFolder(options.settings, encoded, path.route);
-    return relative(outDir, fileURLToPath(getOutFile(options.settings.config.build.format, folder, encoded, path.route))).split('\\').join('/');
-  };
+  const fileOf = (path: SitePath) => relative(outDir, absoluteFileOf(path)).split('\\').join('/');
   return {
     async listPaths({ keep = () => false, around = (_, run) => run() }: ListingOptions = {}) {
       const { manifest, routeCache } = app;

@@ -38,7 +38,7 @@ import { appendHistory, readContentHistory, type ContentHistory } from '../../co
 import { ProblemError, type Problem } from '../../core/problem.ts';
 import { loadEntry } from '../../site/src/lib/entry-loader.ts';
 import { registerIncrementalHooks, SECOND_STEP, type IncrementalHooks } from '../../site/src/lib/incremental-hooks.ts';
-import { registerPageIndexer } from '../../site/src/lib/page-indexer.ts';
+import { pageIndexer, registerPageIndexer } from '../../site/src/lib/page-indexer.ts';
 import { buildSite } from '../build-site.ts';
 import { normalizePathname, type ListedPath, type RouteData, type SitePath, type SiteRenderer } from './astro-renderer.ts';
 import { PagefindProcesses, searchableHtml, searchIndexFolder, searchShardCount, searchShardOf, shardFolder, shardsFile, shardsManifest, writeSearchIndex, type SearchPage } from './search-index.ts';
@@ -477,7 +477,7 @@ export class IncrementalSite {
     const written: string[] = [];
     const durations: [string, number][] = [];
     const queue = [...keys].map((key) => this.paths.get(key)).filter((path): path is ListedPath => path !== undefined);
-    registerPageIndexer({ rendered: (url, html) => this.renderedNow.set(normalizePathname(url), { url, html }) });
+    registerPageIndexer(pageIndexer((url, html) => this.renderedNow.set(normalizePathname(url), { url, html })));
     try {
       const worker = async () => {
         for (let path = queue.shift(); path; path = queue.shift()) {

@@ -4,7 +4,7 @@
  * given bytes, it copies them first: each about 1 s per publish for the 40 MB of `entrees.json` at
  * 10,000 entries, and a share of every page's rendering. The bytes are the same either way.
  */
-export function textResponse(text: string | Buffer<ArrayBuffer>, init?: ResponseInit): Response {
+export function textResponse(text: string | Uint8Array<ArrayBuffer>, init?: ResponseInit): Response {
   const bytes = typeof text === 'string' ? Buffer.from(text) : text;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
