@@ -121,7 +121,9 @@ export class OrderedPages {
     }
     this.slots[at] = page;
     while (this.next < this.slots.length && this.slots[this.next] !== undefined) {
-      const ready = this.slots[this.next++];
+      const ready = this.slots[this.next];
+      // Passed on: its slot no longer holds the page (a large site's pages would all stay in memory).
+      this.slots[this.next++] = null;
       if (ready) this.add(ready);
     }
   }
