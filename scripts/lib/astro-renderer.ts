@@ -75,8 +75,10 @@ interface PrerenderApp {
   getComponentByRoute(route: RouteData): Promise<unknown>;
 }
 interface BuildOptions {
-  settings: { config: { outDir: URL; site?: string; build: { format: string; concurrency: number } } };
+  settings: { config: { outDir: URL; site?: string; trailingSlash: string; build: { format: string; concurrency: number } } };
   logger: unknown;
+  /** The pages a build made, for its summary and the `astro:build:done` hook. */
+  pageNames: string[];
 }
 interface Prerenderer {
   name: string;
@@ -161,18 +163,24 @@ export function prerendererIntegration(hooks: { onPaths(paths: SitePath[], fileO
   };
 }
 
-/** Astro's functions that render a path as its build does, and where a path's file goes (absolute). */
-async function astroBuild(app: PrerenderApp): Promise<{ renderPath: RenderPath; fileOf(path: SitePath): string }> {
-  const [{ renderPath }, { getOutFile, getOutFolder }] = (await Promise.all([astroFile('core/build/generate.js'), astroFile('core/build/common.js')])) as [
-    { renderPath: RenderPath },
-    { getOutFile: GetOutFile; getOutFolder: GetOutFolder },
-  ];
+/**
+ * Astro's functions that render a path as its build does, where a path's file goes (absolute), and
+ * the name its build gives a page.
+ */
+async function astroBuild(app: PrerenderApp): Promise<{ renderPath: RenderPath; fileOf(path: SitePath): string; pageNameOf(path: SitePath): string }> {
+  const [{ renderPath }, { getOutFile, getOutFolder }, { shouldAppendForwardSlash }] = (await Promise.all([
+    astroFile('core/build/generate.js'),
+    astroFile('core/build/common.js'),
+    astroFile('core/build/util.js'),
+  ])) as [{ renderPath: RenderPath }, { getOutFile: GetOutFile; getOutFolder: GetOutFolder }, { shouldAppendForwardSlash(trailingSlash: string, format: string): boolean }];
   const { settings } = app.getOptions();
   const fileOf = (path: SitePath) => {
     const encoded = encodeURI(path.pathname);
     return fileURLToPath(getOutFile(settings.config.build.format, getOutFolder(settings, encoded, path.route), encoded, path.route));
   };
-  return { renderPath, fileOf };
+  const slash = shouldAppendForwardSlash(settings.config.trailingSlash, settings.config.build.format);
+  const pageNameOf = (path: SitePath) => (slash ? path.pathname.replace(/\/?$/, '/') : path.pathname).replace(/^\//, '');
+  return { renderPath, fileOf, pageNameOf };
 }
 
 /**
@@ -190,7 +198,7 @@ async function astroBuild(app: PrerenderApp): Promise<{ renderPath: RenderPath; 
 async function renderEveryPath(prerenderer: Prerenderer, paths: SitePath[], ordered: SitePath[]): Promise<void> {
   const app = prerenderer.app!;
   const options = app.getOptions();
-  const { renderPath, fileOf } = await astroBuild(app);
+  const { renderPath, fileOf, pageNameOf } = await astroBuild(app);
   const site = options.settings.config.site ? new URL(options.settings.config.site) : undefined;
   const indexer = registeredPageIndexer();
   // Each path with its place among its route's static paths.
@@ -210,6 +218,7 @@ async function renderEveryPath(prerenderer: Prerenderer, paths: SitePath[], orde
   };
   const renderOne = async ({ path, index }: { path: SitePath; index: number }) => {
     if (path.route.type !== 'endpoint' || path.route.pathname) {
+      if (path.route.type === 'page') options.pageNames.push(pageNameOf(path));
       const result = await renderPath({ prerenderer, pathname: path.pathname, route: path.route, options, logger: options.logger, collectMetadata: false });
       // Nothing to write when the index's thread wrote the page (or the path makes no file).
       if (result) await write(fileURLToPath(result.outFile), typeof result.body === 'string' ? Buffer.from(result.body) : result.body);
