@@ -1,9 +1,9 @@
 /**
  * At build time, every page gets its French typography (in its text only: never in tags,
  * attribute values, code or scripts) and is handed to the search indexer (with its HTML when it
- * carries `data-pagefind-body`, so search shows the same text as the page), which a full build
- * runs in a thread of its own that also writes the page (lib/page-indexer.ts); under the
- * incremental publisher, each page records what it reads.
+ * carries `data-pagefind-body`, so search shows the same text as the page): a full build does
+ * both, and writes the page, in a thread of its own (lib/page-indexer.ts); under the incremental
+ * publisher, each page records what it reads.
  */
 import { defineMiddleware } from 'astro:middleware';
 import { typesetHtmlText } from '../../core/typography.ts';

@@ -3,8 +3,9 @@
  * process of its own, on the core Astro leaves idle. scripts/build-site.ts opens the index and
  * registers it here before Astro builds; the middleware (site/src/middleware.ts), which Astro
  * bundles into a module of its own, finds it through a global symbol. The indexer also gives each
- * page its French typography, so that a full build can do both outside Astro's thread. With no
- * indexer registered (`astro dev`, a bare `astro build`), pages are only typeset.
+ * page its French typography and may write its file, so that a full build does all three outside
+ * Astro's thread (scripts/lib/indexing-thread.ts). With no indexer registered (`astro dev`, a
+ * bare `astro build`), pages are only typeset.
  */
 import { typesetHtmlText } from '../../../core/typography.ts';
 import { processSlot } from './process-slot.ts';
