@@ -83,14 +83,12 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
   const indexing = new IndexingThread(onSearchPage);
   try {
     let paths: SitePath[] = [];
-    let listed = false;
     registerPageIndexer(indexing);
     // The content loader takes the bodies the validation thread renders as it reads them.
     registerPreparedEntries(checker);
     const prerenderer = prerendererIntegration({
       onPaths(sitePaths, fileOf) {
         paths = sitePaths;
-        listed = true;
         // The thread writes the pages of a full build; Astro writes those of a kept renderer's.
         indexing.setOrder(sitePaths.map((path) => path.pathname), keepRenderer ? undefined : sitePaths.map(fileOf));
       },
@@ -120,7 +118,6 @@ export async function buildSite({ contentDir, outDir, siteUrl, keepRenderer, onS
     await publishMedias(contentDir, staging, mediaCacheDir());
     lap('images');
 
-    if (!listed) throw new Error('Astro n’a listé aucune page du site');
     ({ pages: indexedPages, shards: searchShards } = await indexing.write(staging));
     lap('pagefind');
   } finally {
